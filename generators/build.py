@@ -1,0 +1,70 @@
+"""``infostd build``: every artifact from one catalog, into a fresh folder that
+replaces ``site/`` only when everything succeeded (DESIGN §5)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import Config
+from .fsutil import atomic_write_text
+from .model import Catalog
+from .schemas import generate as generate_schemas
+
+DOWNLOADS = "downloads"
+Step = Callable[[Catalog, Config, Path], None]
+
+
+def _schemas(catalog: Catalog, config: Config, site: Path) -> None:
+    generate_schemas(catalog, site / DOWNLOADS / "schemas")
+
+
+# Each generator is one step; order matters only where a step reads another's output
+# (the portal lists the downloads, so it runs last).
+STEPS: list[tuple[str, Step]] = [
+    ("schemas", _schemas),
+]
+
+
+def write_checksums(downloads: Path) -> Path:
+    """``SHA256SUMS`` in the format ``sha256sum -c`` reads, sorted by path."""
+    lines = []
+    for path in sorted(p for p in downloads.rglob("*") if p.is_file() and p.name != "SHA256SUMS"):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.relative_to(downloads).as_posix()}\n")
+    target = downloads / "SHA256SUMS"
+    atomic_write_text(target, "".join(lines))
+    return target
+
+
+def build(
+    catalog: Catalog, config: Config, out_dir: Path, report: Callable[[str], None] = print
+) -> Path:
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        for name, step in STEPS:
+            report(f"生成 {name} …")
+            step(catalog, config, staging)
+        write_checksums(staging / DOWNLOADS)
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` with two renames, so no half-built site is ever served."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

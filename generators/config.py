@@ -1,0 +1,61 @@
+"""Project settings from ``[tool.infostd]`` in ``pyproject.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_BASE_URL = "https://standards.example.com/schemas"
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path  # the repository: where pyproject.toml is
+    base_url: str = DEFAULT_BASE_URL
+    standards_dir: str = "standards"
+    schemas_dir: str = "schemas"
+    teams: dict[str, str] = field(default_factory=dict)  # department code → review team handle
+    repo_url: str = ""
+
+    @property
+    def standards(self) -> Path:
+        return self.root / self.standards_dir
+
+    @property
+    def schemas(self) -> Path:
+        return self.root / self.schemas_dir
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` with a pyproject.toml that has [tool.infostd]."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if (
+            candidate.is_file()
+            and "tool" in (data := _read(candidate))
+            and "infostd" in data["tool"]
+        ):
+            return folder
+    return start
+
+
+def load_config(root: Path | None = None) -> Config:
+    root = (root or find_root(Path.cwd())).resolve()
+    pyproject = root / "pyproject.toml"
+    settings = _read(pyproject).get("tool", {}).get("infostd", {}) if pyproject.is_file() else {}
+    return Config(
+        root=root,
+        base_url=settings.get("base_url", DEFAULT_BASE_URL),
+        standards_dir=settings.get("standards_dir", "standards"),
+        schemas_dir=settings.get("schemas_dir", "schemas"),
+        teams=dict(settings.get("teams", {})),
+        repo_url=settings.get("repo_url", ""),
+    )
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}

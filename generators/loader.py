@@ -1,0 +1,594 @@
+"""The one loader: standards/*.md → Catalog, with every problem located.
+
+Reading happens in two passes. The first reads each file on its own (front
+matter, ``json schema`` blocks, our meta-schemas); the second checks what
+needs the whole set (``$ref`` targets, code lists behind front matter,
+foreign keys, examples). All problems are collected, so an author sees every
+mistake in one run; ``load_catalog`` raises them together.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import SchemaError
+from markdown_it import MarkdownIt
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from . import vocabulary
+from .config import Config, load_config
+from .errors import ProblemsError
+from .formats import format_checker
+from .jsonpos import line_of, value_offsets
+from .model import (
+    SCHEMA_SUFFIX,
+    Catalog,
+    CodeEntry,
+    CodeList,
+    CodeRule,
+    Field,
+    ForeignKey,
+    Location,
+    Rule,
+    Schema,
+    Segment,
+    Standard,
+    StandardError,
+)
+from .rules import RULE_TYPES, check_rule, rule_fields
+
+SCHEMA_FENCE = "json schema"
+_markdown = MarkdownIt("commonmark")
+
+
+class CatalogError(ProblemsError):
+    """Every problem found while loading; the CLI prints one per line."""
+
+
+@dataclass
+class _Block:
+    """A schema block while it is being read: text kept for locating errors."""
+
+    schema: Schema
+    text: str
+    first_line: int  # 1-based line of the block's first JSON line
+
+    @cached_property
+    def offsets(self) -> dict[tuple[str | int, ...], int]:
+        return value_offsets(self.text)
+
+    def at(self, *path: str | int) -> Location:
+        """The line of a JSON path inside this block."""
+        line = line_of(self.text, path, self.offsets)
+        return Location(self.schema.location.path, self.first_line + line)
+
+
+def load_catalog(root: Path | None = None, config: Config | None = None) -> Catalog:
+    """Load and check every standard under ``root`` (default: the project's standards/)."""
+    config = config or load_config()
+    root = Path(root) if root is not None else config.standards
+    if not root.is_dir():
+        raise CatalogError([StandardError(Location(root, 0), "标准目录不存在")])
+    loader = _Loader(root, config.base_url)
+    return loader.run()
+
+
+class _Loader:
+    def __init__(self, root: Path, base_url: str):
+        self.root = root
+        self.base_url = base_url
+        self.problems: list[StandardError] = []
+        self.blocks: list[_Block] = []
+        self.standards: list[Standard] = []
+
+    def problem(self, location: Location, message: str) -> None:
+        self.problems.append(StandardError(location, message))
+
+    def run(self) -> Catalog:
+        for path in sorted(self.root.rglob("*.md")):
+            if not any(part.startswith((".", "_")) for part in path.relative_to(self.root).parts):
+                self.read_file(path)
+        catalog = Catalog(
+            root=self.root,
+            base_url=self.base_url,
+            standards=self.standards,
+            schemas={b.schema.key: b.schema for b in self.blocks},
+        )
+        if not self.problems:
+            self.check_catalog(catalog)
+        if self.problems:
+            self.problems.sort(key=lambda p: (str(p.location.path), p.location.line))
+            raise CatalogError(self.problems)
+        return catalog
+
+    # ── pass 1: one file ────────────────────────────────────────────────────
+    def read_file(self, path: Path) -> None:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problem(Location(path, 1), f"文件不是 UTF-8 编码（{exc.reason}）")
+            return
+        front, body_line = self.read_front_matter(path, source)
+        if front is None:
+            return
+        standard = Standard(
+            id=front["id"],
+            title=front["title"],
+            kind=front["kind"],
+            status=front["status"],
+            path=path.relative_to(self.root),
+            source=source,
+            front_matter=front,
+            body_line=body_line,
+            category=front.get("category"),
+            owner=front.get("owner"),
+            reviewers=list(front.get("reviewers", [])),
+        )
+        if other := next((s for s in self.standards if s.id == standard.id), None):
+            self.problem(
+                self.front_location(path, source, "id"),
+                f"标准编号 {standard.id} 重复（已用于 {other.path}）",
+            )
+        self.standards.append(standard)
+        tokens = _markdown.parse(source)
+        for token in tokens:
+            if token.type == "fence" and token.info.strip() == SCHEMA_FENCE and token.map:
+                self.read_block(standard, path, token.content, token.map[0] + 1, token.map[1])
+        self.check_links(path, tokens)
+        self.check_kind(standard, path, source)
+
+    def front_location(self, path: Path, source: str, key: str) -> Location:
+        for number, line in enumerate(source.splitlines()[:200], start=1):
+            if re.match(rf"^{re.escape(key)}\s*:", line):
+                return Location(path, number)
+        return Location(path, 1)
+
+    def read_front_matter(self, path: Path, source: str) -> tuple[dict | None, int]:
+        lines = source.splitlines()
+        if not lines or lines[0].strip() != "---":
+            self.problem(Location(path, 1), "缺少 YAML 前置信息（文件须以 --- 开头）")
+            return None, 1
+        end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+        if end is None:
+            self.problem(Location(path, 1), "YAML 前置信息没有结束的 ---")
+            return None, 1
+        try:
+            front = yaml.safe_load("\n".join(lines[1:end])) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark else 1
+            self.problem(
+                Location(path, line), f"YAML 前置信息无法解析：{getattr(exc, 'problem', exc)}"
+            )
+            return None, 1
+        if not isinstance(front, dict):
+            self.problem(Location(path, 2), "YAML 前置信息应为“键: 值”的映射")
+            return None, 1
+        errors = list(Draft202012Validator(vocabulary.FRONT_MATTER).iter_errors(front))
+        for error in errors:
+            key = str(error.absolute_path[0]) if error.absolute_path else _missing_or_extra(error)
+            location = self.front_location(path, source, key) if key else Location(path, 1)
+            self.problem(location, "前置信息 " + _describe(error))
+        return (None if errors else front), end + 2
+
+    def read_block(self, standard: Standard, path: Path, text: str, first: int, last: int) -> None:
+        fence = Location(path, first)
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            self.problem(Location(path, first + exc.lineno), f"JSON 语法错误：{exc.msg}")
+            return
+        if not isinstance(raw, dict):
+            self.problem(fence, "schema 块应为 JSON 对象")
+            return
+        schema_id = raw.get("$id")
+        key = schema_id.removesuffix(SCHEMA_SUFFIX) if isinstance(schema_id, str) else ""
+        if (
+            not key
+            or not schema_id.endswith(SCHEMA_SUFFIX)
+            or not re.match(vocabulary.KEY_PATTERN, key)
+        ):
+            self.problem(
+                fence, '每个 schema 块须有 "$id": "<键>.schema.json"（键为小写字母、数字和连字符）'
+            )
+            return
+        kind = (
+            "codelist"
+            if "oneOf" in raw
+            else "record"
+            if "properties" in raw or raw.get("type") == "object"
+            else "other"
+        )
+        schema = Schema(
+            key=key, raw=raw, location=fence, standard_id=standard.id, end_line=last, kind=kind
+        )
+        block = _Block(schema, text, first + 1)
+        if dup := next((b for b in self.blocks if b.schema.key == key), None):
+            self.problem(
+                block.at("$id"), f"$id {schema_id} 重复（已在 {dup.schema.location} 定义）"
+            )
+            return
+        try:
+            Draft202012Validator.check_schema(raw)
+        except SchemaError as exc:
+            self.problem(
+                block.at(*exc.absolute_path), f"不是有效的 JSON Schema（2020-12）：{exc.message}"
+            )
+            return
+        if kind == "other":
+            self.problem(
+                fence,
+                "无法识别的 schema：记录应为 type: object 带 properties，代码表应为 oneOf 列出代码",
+            )
+            return
+        if not self.check_vocabulary(block):
+            return
+        if kind == "codelist":
+            schema.codelist = _read_codelist(schema)
+        else:
+            _read_record(schema)
+        standard.schemas.append(schema)
+        self.blocks.append(block)
+
+    def check_vocabulary(self, block: _Block) -> bool:
+        raw = block.schema.raw
+        before = len(self.problems)
+        nested = set()
+        if block.schema.kind == "record":
+            for key, prop in (raw.get("properties") or {}).items():
+                if isinstance(prop, dict) and (
+                    prop.get("type") in ("object", "array") or {"properties", "items"} & set(prop)
+                ):
+                    nested.add(key)
+                    self.problem(
+                        block.at("properties", key),
+                        f"字段 {key} 嵌套了对象或数组：记录须为扁平表（一行一条记录），一对多关系请另建记录并用外键关联",
+                    )
+        meta = vocabulary.RECORD if block.schema.kind == "record" else vocabulary.CODELIST
+        validator = Draft202012Validator(meta, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        for error in validator.iter_errors(raw):
+            path = list(error.absolute_path)
+            if len(path) >= 2 and path[0] == "properties" and path[1] in nested:
+                continue
+            extra = _missing_or_extra(error)
+            where = (
+                block.at(*path, extra)
+                if error.validator == "additionalProperties"
+                else block.at(*path)
+            )
+            self.problem(where, _describe(error))
+        return len(self.problems) == before
+
+    def check_links(self, path: Path, tokens: Iterable) -> None:
+        for token in tokens:
+            for child in token.children or []:
+                href = child.attrGet("href") if child.type == "link_open" else None
+                if not href or re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", href, re.I):
+                    continue
+                target = href.split("#", 1)[0]
+                if target.endswith(".md") and not (path.parent / target).resolve().is_file():
+                    line = (token.map[0] + 1) if token.map else 1
+                    self.problem(Location(path, line), f"链接指向不存在的文件：{target}")
+
+    def check_kind(self, standard: Standard, path: Path, source: str) -> None:
+        if any(p.location.path == path for p in self.problems):
+            return  # a broken block is already reported; its kind is unknown
+        kinds = {s.kind for s in standard.schemas}
+        if standard.kind in ("record", "codelist") and standard.kind not in kinds:
+            self.problem(
+                self.front_location(path, source, "kind"),
+                f"kind: {standard.kind} 的标准须包含对应的 ```json schema 块",
+            )
+
+    # ── pass 2: the whole catalog ───────────────────────────────────────────
+    def check_catalog(self, catalog: Catalog) -> None:
+        codelists = catalog.codelists
+        blocks = {b.schema.key: b for b in self.blocks}
+        for block in self.blocks:
+            schema = block.schema
+            if schema.kind == "codelist":
+                self.check_codelist(block)
+            else:
+                self.check_record(block, catalog, codelists)
+        for standard in self.standards:
+            self.check_front_references(standard, codelists)
+        if not self.problems:
+            self.check_examples(catalog, blocks)
+
+    def check_codelist(self, block: _Block) -> None:
+        seen: dict[str, int] = {}
+        codes = set(block.schema.codelist.codes)
+        for index, entry in enumerate(block.schema.codelist.entries):
+            if entry.code in seen:
+                self.problem(
+                    block.at("oneOf", index, "const"),
+                    f"代码 {entry.code} 重复（第 {seen[entry.code] + 1} 项已使用）",
+                )
+            seen.setdefault(entry.code, index)
+            if entry.parent is not None and entry.parent not in codes:
+                self.problem(
+                    block.at("oneOf", index, "x-parent"), f"上级代码 {entry.parent} 不在本代码表中"
+                )
+
+    def check_record(self, block: _Block, catalog: Catalog, codelists: dict[str, CodeList]) -> None:
+        schema = block.schema
+        keys = set(schema.field_by_key)
+        for name in schema.raw.get("required", []):
+            if name not in keys:
+                self.problem(
+                    block.at("required"), f"required 中的字段 {name} 未在 properties 中定义"
+                )
+        levels = codelists.get("security-level")
+        for f in schema.fields:
+            where = ("properties", f.key)
+            if not re.match(vocabulary.FIELD_KEY_PATTERN, f.key):
+                self.problem(block.at(*where), f"字段键 {f.key} 须为小写字母、数字和下划线")
+            if "$ref" in f.raw:
+                target = catalog.schemas.get(f.codelist or "")
+                if target is None:
+                    self.problem(
+                        block.at(*where, "$ref"), f"$ref {f.raw['$ref']} 指向不存在的 schema"
+                    )
+                elif target.kind != "codelist":
+                    self.problem(
+                        block.at(*where, "$ref"),
+                        f"$ref {f.raw['$ref']} 须指向代码表（记录须为扁平表）",
+                    )
+            if f.code_rule is not None:
+                if f.pattern is not None:
+                    self.problem(
+                        block.at(*where, "pattern"),
+                        "字段已有 x-code-rule，不要再写 pattern（正则由编码规则推导）",
+                    )
+                for index, segment in enumerate(f.code_rule.segments):
+                    if segment.kind == "codelist" and segment.value not in codelists:
+                        self.problem(
+                            block.at(*where, "x-code-rule", "segments", index),
+                            f"编码规则引用的代码表 {segment.value} 不存在",
+                        )
+            if f.security_level and levels and f.security_level not in levels.by_code:
+                self.problem(
+                    block.at(*where, "x-security-level"),
+                    f"密级 {f.security_level} 不在 security-level 代码表中",
+                )
+        if schema.security_level and levels and schema.security_level not in levels.by_code:
+            self.problem(
+                block.at("x-security-level"),
+                f"密级 {schema.security_level} 不在 security-level 代码表中",
+            )
+        for index, group in enumerate(schema.unique):
+            for name in group:
+                if name not in keys:
+                    self.problem(block.at("x-unique", index), f"x-unique 中的字段 {name} 未定义")
+        for index, fk in enumerate(schema.foreign_keys):
+            where = block.at("x-foreign-keys", index)
+            target = catalog.records.get(fk.record)
+            if fk.field not in keys:
+                self.problem(where, f"外键字段 {fk.field} 未定义")
+            if target is None:
+                self.problem(where, f"外键引用的记录 {fk.record} 不存在")
+            elif fk.ref not in target.field_by_key:
+                self.problem(where, f"外键引用的字段 {fk.record}.{fk.ref} 不存在")
+        seen_ids: set[str] = set()
+        for index, rule in enumerate(schema.rules):
+            where = block.at("x-rules", index)
+            if rule.id in seen_ids:
+                self.problem(where, f"规则编号 {rule.id} 重复")
+            seen_ids.add(rule.id)
+            params_errors = list(
+                Draft202012Validator(RULE_TYPES[rule.type].params_schema).iter_errors(rule.params)
+            )
+            for error in params_errors:
+                self.problem(where, f"规则 {rule.id}（{rule.type}）的参数 " + _describe(error))
+            if not params_errors:
+                for name in rule_fields(rule):
+                    if name not in keys:
+                        self.problem(where, f"规则 {rule.id} 引用的字段 {name} 未定义")
+
+    def check_front_references(self, standard: Standard, codelists: dict[str, CodeList]) -> None:
+        path = self.root / standard.path
+        checks = [
+            ("category", "info-category", [standard.category]),
+            ("owner", "department-code", [standard.owner]),
+        ]
+        checks.append(("reviewers", "department-code", standard.reviewers))
+        for key, list_key, values in checks:
+            codes = codelists.get(list_key)
+            for value in values:
+                if value is not None and codes is not None and value not in codes.by_code:
+                    self.problem(
+                        self.front_location(path, standard.source, key),
+                        f"{key}: {value} 不在代码表 {list_key} 中",
+                    )
+
+    def check_examples(self, catalog: Catalog, blocks: dict[str, _Block]) -> None:
+        registry = build_registry(catalog)
+        checker = format_checker()
+        for key, schema in catalog.records.items():
+            block = blocks[key]
+            validator = Draft202012Validator(
+                catalog.exported(key), registry=registry, format_checker=checker
+            )
+            for index, example in enumerate(schema.examples):
+                for error in validator.iter_errors(example):
+                    self.problem(
+                        block.at("examples", index, *error.absolute_path),
+                        f"示例 {index + 1} 不符合本 schema：" + _describe(error),
+                    )
+                for rule in schema.rules:
+                    if not check_rule(rule, example):
+                        self.problem(
+                            block.at("examples", index),
+                            f"示例 {index + 1} 违反规则 {rule.id}：{rule.message}",
+                        )
+            for group in schema.unique:
+                values = [tuple(e.get(k) for k in group) for e in schema.examples]
+                if len(values) != len(set(values)):
+                    self.problem(
+                        block.at("examples"), f"示例中 {'+'.join(group)} 不唯一（x-unique）"
+                    )
+            for fk in schema.foreign_keys:
+                target = catalog.records[fk.record]
+                known = {e.get(fk.ref) for e in target.examples}
+                for index, example in enumerate(schema.examples):
+                    if fk.field in example and example[fk.field] not in known:
+                        self.problem(
+                            block.at("examples", index, fk.field),
+                            f"示例 {index + 1} 的 {fk.field}={example[fk.field]} 不在 {fk.record} 的示例中（外键）",
+                        )
+            for f in schema.fields:
+                field_validator = Draft202012Validator(
+                    {"$ref": f"{catalog.schema_url(key)}#/properties/{f.key}"},
+                    registry=registry,
+                    format_checker=checker,
+                )
+                for index, example in enumerate(f.examples):
+                    for error in field_validator.iter_errors(example):
+                        self.problem(
+                            block.at("properties", f.key, "examples", index),
+                            f"字段 {f.key} 的示例 {example!r} 无效：" + _describe(error),
+                        )
+
+
+def build_registry(catalog: Catalog) -> Registry:
+    """Every exported schema under its absolute URL, so ``$ref`` resolves offline."""
+    resources = [
+        (
+            catalog.schema_url(key),
+            Resource.from_contents(catalog.exported(key), default_specification=DRAFT202012),
+        )
+        for key in catalog.schemas
+    ]
+    return Registry().with_resources(resources)
+
+
+# ── typed views built from a block already checked by the meta-schema ──────
+def _read_codelist(schema: Schema) -> CodeList:
+    entries = [
+        CodeEntry(
+            code=e["const"],
+            title=e["title"],
+            description=e.get("description", ""),
+            parent=e.get("x-parent"),
+            deprecated=bool(e.get("deprecated", False)),
+        )
+        for e in schema.raw["oneOf"]
+    ]
+    return CodeList(key=schema.key, title=schema.title, entries=entries)
+
+
+def _read_record(schema: Schema) -> None:
+    raw = schema.raw
+    required = set(raw.get("required", []))
+    schema.fields = [
+        _read_field(key, prop, key in required) for key, prop in raw["properties"].items()
+    ]
+    schema.unique = [list(g) for g in raw.get("x-unique", [])]
+    schema.foreign_keys = [
+        ForeignKey(fk["field"], fk["record"], fk["ref"]) for fk in raw.get("x-foreign-keys", [])
+    ]
+    schema.rules = [
+        Rule(
+            id=r["id"],
+            type=r["type"],
+            message=r["message"],
+            params={k: v for k, v in r.items() if k not in ("id", "type", "message")},
+        )
+        for r in raw.get("x-rules", [])
+    ]
+    schema.lifecycle = dict(raw.get("x-lifecycle", {}))
+    schema.security_level = raw.get("x-security-level")
+
+
+def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
+    ref = prop.get("$ref")
+    fmt = prop.get("format")
+    kind = prop.get("type", "string")
+    if fmt in ("date", "date-time"):
+        kind = fmt
+    rule = prop.get("x-code-rule")
+    return Field(
+        key=key,
+        title=prop.get("title", key),
+        type=kind,
+        required=required,
+        description=prop.get("description", ""),
+        format=fmt,
+        pattern=prop.get("pattern"),
+        min_length=prop.get("minLength"),
+        max_length=prop.get("maxLength"),
+        minimum=prop.get("minimum"),
+        maximum=prop.get("maximum"),
+        exclusive_minimum=prop.get("exclusiveMinimum"),
+        exclusive_maximum=prop.get("exclusiveMaximum"),
+        multiple_of=prop.get("multipleOf"),
+        enum=prop.get("enum"),
+        const=prop.get("const"),
+        codelist=ref.removesuffix(SCHEMA_SUFFIX) if isinstance(ref, str) else None,
+        code_rule=CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None,
+        sensitive=prop.get("x-sensitive"),
+        security_level=prop.get("x-security-level"),
+        aliases=list(prop.get("x-aliases", [])),
+        examples=list(prop.get("examples", [])),
+        default=prop.get("default"),
+        deprecated=bool(prop.get("deprecated", False)),
+        deprecated_in=prop.get("x-deprecated-in"),
+        raw=prop,
+    )
+
+
+def _read_segment(raw: dict[str, Any]) -> Segment:
+    for kind in ("text", "digits", "letters", "codelist"):
+        if kind in raw:
+            return Segment(kind=kind, value=raw[kind], title=raw.get("title", ""))
+    raise AssertionError("segment checked by the meta-schema")
+
+
+# ── jsonschema errors in Chinese ───────────────────────────────────────────
+def _missing_or_extra(error: ValidationError) -> str:
+    """The key a ``required`` or ``additionalProperties`` error is about."""
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    if error.validator == "required":
+        return next((k for k in error.validator_value if k not in instance), "")
+    if error.validator == "additionalProperties":
+        allowed = error.schema.get("properties", {})
+        return next((k for k in instance if k not in allowed), "")
+    return ""
+
+
+def _describe(error: ValidationError) -> str:
+    where = "/".join(str(p) for p in error.absolute_path)
+    subject = f"{where} " if where else ""
+    value = json.dumps(error.instance, ensure_ascii=False)
+    if len(value) > 60:
+        value = value[:57] + "…"
+    match error.validator:
+        case "additionalProperties":
+            key = _missing_or_extra(error)
+            known = vocabulary.ALL_KEYWORDS + list(error.schema.get("properties", {}))
+            guess = difflib.get_close_matches(key, known, 1)
+            hint = f"（是否应为 {guess[0]}？）" if guess else ""
+            return f"{where + ' 中' if where else ''}有不支持的关键字 {key}{hint}"
+        case "required":
+            return f"{where + ' ' if where else ''}缺少必需的 {_missing_or_extra(error)}"
+        case "enum":
+            options = "、".join(str(v) for v in error.validator_value)
+            return f"{subject}的取值 {value} 不允许，可选：{options}"
+        case "const":
+            return f"{subject}的取值应为 {json.dumps(error.validator_value, ensure_ascii=False)}"
+        case "type":
+            return f"{subject}的类型应为 {error.validator_value}，实际为 {value}"
+        case "pattern" | "format":
+            return f"{subject}的取值 {value} 不符合格式 {error.validator_value}"
+        case _:
+            return f"{where}：{error.message}" if where else error.message

@@ -1,0 +1,324 @@
+"""The one in-memory model of the standards (DESIGN §1).
+
+The loader builds a `Catalog`; every generator reads it and nothing else.
+Raw schema dicts are kept as written (``Schema.raw``) next to the typed view
+(fields, code lists, rules) so generators never re-parse Markdown or JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+SCHEMA_SUFFIX = ".schema.json"
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+Kind = Literal["record", "codelist", "policy", "guide"]
+Status = Literal["draft", "pilot", "released", "deprecated"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was written: a file and a 1-based line."""
+
+    path: Path
+    line: int = 1
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}"
+
+
+def display_path(path: Path) -> str:
+    """A path as a user should see it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class StandardError(ValueError):
+    """A mistake in a standard, with the place it was made."""
+
+    def __init__(self, location: Location, message: str):
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    code: str
+    title: str
+    description: str = ""
+    parent: str | None = None
+    deprecated: bool = False
+
+    @property
+    def label(self) -> str:
+        """The text shown in dropdowns, the portal and messages: "11 北京市"."""
+        return f"{self.code} {self.title}"
+
+
+@dataclass
+class CodeList:
+    key: str
+    title: str
+    entries: list[CodeEntry]
+
+    @cached_property
+    def by_code(self) -> dict[str, CodeEntry]:
+        return {e.code: e for e in self.entries}
+
+    @property
+    def codes(self) -> list[str]:
+        return [e.code for e in self.entries]
+
+    def label(self, code: str) -> str:
+        entry = self.by_code.get(code)
+        return entry.label if entry else code
+
+    @cached_property
+    def _by_label(self) -> dict[str, str]:
+        labels = {e.label: e.code for e in self.entries}
+        labels.update({e.title: e.code for e in self.entries if e.title not in self.by_code})
+        return labels
+
+    def normalise(self, text: str) -> str | None:
+        """The code meant by what a person typed or picked: the code itself, the
+        dropdown label "11 北京市" (one space, DESIGN.md "dropdown convention"),
+        or the bare name "北京市". None when nothing matches."""
+        if text in self.by_code:
+            return text
+        return self._by_label.get(" ".join(text.split()))
+
+    @cached_property
+    def regex(self) -> str:
+        """Alternation of all codes, longest first so "01" never shadows "011"."""
+        codes = sorted(self.codes, key=lambda c: (-len(c), c))
+        return "(?:" + "|".join(re.escape(c) for c in codes) + ")"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of a structured code (``x-code-rule``)."""
+
+    kind: Literal["text", "digits", "letters", "codelist"]
+    value: str | int  # the text, the length, or the code-list key
+    title: str = ""
+
+    def regex(self, codelists: dict[str, CodeList]) -> str:
+        if self.kind == "text":
+            return re.escape(str(self.value))
+        if self.kind == "digits":
+            return f"[0-9]{{{self.value}}}"
+        if self.kind == "letters":
+            return f"[A-Z]{{{self.value}}}"
+        return codelists[str(self.value)].regex
+
+    def describe(self) -> str:
+        """Chinese description used in input messages, the portal and errors."""
+        name = f"{self.title}：" if self.title else ""
+        if self.kind == "text":
+            return f"{name}固定文字“{self.value}”"
+        if self.kind == "digits":
+            return f"{name}{self.value}位数字"
+        if self.kind == "letters":
+            return f"{name}{self.value}位大写字母"
+        return f"{name}代码表 {self.value} 中的代码"
+
+
+@dataclass
+class CodeRule:
+    segments: list[Segment]
+
+    def regex(self, codelists: dict[str, CodeList]) -> str:
+        return "^" + "".join(s.regex(codelists) for s in self.segments) + "$"
+
+    def describe(self) -> str:
+        return " + ".join(s.describe() for s in self.segments)
+
+    def fixed_length(self, codelists: dict[str, CodeList]) -> int | None:
+        """Total length when every segment has one length, else None."""
+        total = 0
+        for s in self.segments:
+            if s.kind == "text":
+                total += len(str(s.value))
+            elif s.kind in ("digits", "letters"):
+                total += int(s.value)
+            else:
+                lengths = {len(c) for c in codelists[str(s.value)].codes}
+                if len(lengths) != 1:
+                    return None
+                total += lengths.pop()
+        return total
+
+
+FieldType = Literal["string", "integer", "number", "boolean", "date", "date-time"]
+
+
+@dataclass
+class Field:
+    key: str
+    title: str
+    type: FieldType
+    required: bool
+    description: str = ""
+    format: str | None = None
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    multiple_of: float | None = None
+    enum: list[Any] | None = None
+    const: Any = None
+    codelist: str | None = None  # key of the referenced code list
+    code_rule: CodeRule | None = None
+    sensitive: str | None = None  # "personal" | "sensitive-personal"
+    security_level: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    examples: list[Any] = field(default_factory=list)
+    default: Any = None
+    deprecated: bool = False
+    deprecated_in: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_code(self) -> bool:
+        """Identifiers and codes: kept as text (leading zeros matter)."""
+        return bool(
+            self.codelist
+            or self.code_rule
+            or self.pattern
+            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile"}
+        )
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    field: str
+    record: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A typed cross-field rule from the fixed registry (see rules.py)."""
+
+    id: str
+    type: str
+    message: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Schema:
+    """One embedded ``json schema`` block."""
+
+    key: str  # "customer", from "$id": "customer.schema.json"
+    raw: dict[str, Any]  # as written in the standard
+    location: Location  # the opening fence
+    standard_id: str
+    end_line: int = 0  # the closing fence
+    kind: Literal["record", "codelist", "other"] = "other"
+    fields: list[Field] = field(default_factory=list)
+    unique: list[list[str]] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    lifecycle: dict[str, Any] = field(default_factory=dict)
+    security_level: str | None = None
+    codelist: CodeList | None = None
+
+    @property
+    def id(self) -> str:
+        return self.raw["$id"]
+
+    @property
+    def title(self) -> str:
+        return self.raw.get("title", self.key)
+
+    @property
+    def description(self) -> str:
+        return self.raw.get("description", "")
+
+    @property
+    def examples(self) -> list[Any]:
+        return list(self.raw.get("examples", []))
+
+    @cached_property
+    def field_by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @property
+    def required(self) -> list[str]:
+        return [f.key for f in self.fields if f.required]
+
+
+@dataclass
+class Standard:
+    id: str
+    title: str
+    kind: Kind
+    status: Status
+    path: Path  # relative to the standards directory
+    source: str  # the whole Markdown file
+    front_matter: dict[str, Any]
+    body_line: int  # first line of the body (after the front matter)
+    category: str | None = None
+    owner: str | None = None
+    reviewers: list[str] = field(default_factory=list)
+    schemas: list[Schema] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.source.splitlines()[self.body_line - 1 :])
+
+
+@dataclass
+class Catalog:
+    root: Path  # the standards directory
+    base_url: str
+    standards: list[Standard]
+    schemas: dict[str, Schema]  # by key, in file order
+
+    @property
+    def records(self) -> dict[str, Schema]:
+        return {k: s for k, s in self.schemas.items() if s.kind == "record"}
+
+    @property
+    def codelists(self) -> dict[str, CodeList]:
+        return {k: s.codelist for k, s in self.schemas.items() if s.codelist is not None}
+
+    def standard_of(self, schema: Schema) -> Standard:
+        return next(s for s in self.standards if s.id == schema.standard_id)
+
+    def schema_url(self, key: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{key}{SCHEMA_SUFFIX}"
+
+    def exported(self, key: str) -> dict[str, Any]:
+        """The schema as published in ``schemas/``: absolute ``$id``, ``$schema``,
+        and the regex of every ``x-code-rule`` added as ``pattern`` so that any
+        JSON Schema validator enforces it (it is derived, never written twice)."""
+        schema = self.schemas[key]
+        out = json.loads(json.dumps(schema.raw))
+        out["$id"] = self.schema_url(key)
+        out.setdefault("$schema", DRAFT_2020_12)
+        for f in schema.fields:
+            if f.code_rule is not None:
+                out["properties"][f.key]["pattern"] = f.code_rule.regex(self.codelists)
+        return out
+
+    def exported_bytes(self, key: str) -> bytes:
+        text = json.dumps(self.exported(key), ensure_ascii=False, indent=2, sort_keys=True)
+        return (text + "\n").encode("utf-8")
+
+    def checksum(self, key: str) -> str:
+        """SHA-256 of the exported schema: identifies the exact rules a file was made for."""
+        return hashlib.sha256(self.exported_bytes(key)).hexdigest()

@@ -1,0 +1,139 @@
+"""The loader: the model it builds, and a located error for each broken standard."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generators.cli import cli
+from generators.config import load_config
+from generators.loader import CatalogError, load_catalog
+from generators.model import Catalog
+
+from .conftest import FIXTURES
+
+BROKEN = FIXTURES / "broken"
+
+# file → (line, words the message must contain)
+EXPECTED = {
+    "bad-json.md": (18, "JSON 语法错误"),
+    "unknown-keyword.md": (19, "不支持的关键字 x-uniqe（是否应为 x-unique？）"),
+    "dangling-ref.md": (18, "$ref nowhere.schema.json 指向不存在的 schema"),
+    "duplicate-id.md": (13, "$id region.schema.json 重复"),
+    "duplicate-code.md": (18, "代码 1 重复"),
+    "bad-example.md": (22, "示例 2 不符合本 schema：uscc"),
+    "missing-status.md": (1, "缺少必需的 status"),
+    "status-typo.md": (7, '"relased" 不允许'),
+    "no-front-matter.md": (1, "缺少 YAML 前置信息"),
+    "nested-record.md": (18, "记录须为扁平表"),
+    "bad-link.md": (11, "链接指向不存在的文件：../records/nowhere.md"),
+    "bad-references.md": (19, "外键引用的记录 nowhere 不存在"),
+    "pattern-and-code-rule.md": (17, "不要再写 pattern"),
+    "bad-owner.md": (6, "owner: ZZ99 不在代码表 department-code 中"),
+}
+
+
+def test_every_broken_fixture_has_an_expectation() -> None:
+    assert sorted(p.name for p in BROKEN.glob("*.md")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_standard_gives_located_error_and_exit_1(
+    mini_project: Path, name: str, monkeypatch
+) -> None:
+    shutil.copy(BROKEN / name, mini_project / "standards" / "records" / name)
+    monkeypatch.chdir(mini_project)
+    result = CliRunner().invoke(cli, ["check"])
+    line, words = EXPECTED[name]
+    assert result.exit_code == 1, result.output
+    assert f"standards/records/{name}:{line}: " in result.output
+    assert words in result.output
+    assert "Traceback" not in result.output
+
+
+def test_model_of_a_record(mini_catalog: Catalog) -> None:
+    customer = mini_catalog.records["customer"]
+    assert customer.title == "客户信息"
+    assert [f.key for f in customer.fields][:3] == ["customer_code", "name", "uscc"]
+    code = customer.field_by_key["customer_code"]
+    assert code.required and code.is_code
+    assert code.code_rule.regex(mini_catalog.codelists) == "^(?:11|31|44)[0-9]{4}$"
+    assert customer.field_by_key["region"].codelist == "region"
+    assert customer.field_by_key["registered_on"].type == "date"
+    assert customer.field_by_key["mobile"].sensitive == "personal"
+    assert customer.unique == [["customer_code"], ["uscc"]]
+    contract = mini_catalog.records["contract"]
+    assert contract.foreign_keys[0].record == "customer"
+    assert contract.rules[0].params == {"start": "signed_at", "end": "entered_at", "max": "PT24H"}
+
+
+def test_model_of_a_code_list(mini_catalog: Catalog) -> None:
+    region = mini_catalog.codelists["region"]
+    assert region.codes == ["11", "31", "44"]
+    assert region.label("11") == "11 北京市"
+    category = mini_catalog.codelists["info-category"]
+    assert category.by_code["01.01"].parent == "01"
+
+
+def test_all_problems_reported_at_once(mini_project: Path) -> None:
+    for name in ("unknown-keyword.md", "status-typo.md"):
+        shutil.copy(BROKEN / name, mini_project / "standards" / "records" / name)
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(config=load_config(mini_project))
+    assert len(raised.value.problems) >= 2
+
+
+def test_non_utf8_file_is_located(mini_project: Path, monkeypatch) -> None:
+    (mini_project / "standards" / "gbk.md").write_bytes("---\ntitle: 客户\n---\n".encode("gbk"))
+    monkeypatch.chdir(mini_project)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "standards/gbk.md:1: 文件不是 UTF-8 编码" in result.output
+
+
+def test_unquoted_category_is_an_error_not_a_float(mini_project: Path, monkeypatch) -> None:
+    path = mini_project / "standards" / "codelists" / "region.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('category: "01"', "category: 01.10"),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(mini_project)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "standards/codelists/region.md:5: 前置信息 category 的类型应为 string" in result.output
+
+
+def test_code_rule_example_must_match_rule(mini_project: Path) -> None:
+    path = mini_project / "standards" / "records" / "customer.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"110001"', '"990001"', 1), encoding="utf-8"
+    )
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(config=load_config(mini_project))
+    assert any("字段 customer_code 的示例" in p.message for p in raised.value.problems)
+
+
+def test_example_breaking_a_cross_field_rule(mini_project: Path) -> None:
+    path = mini_project / "standards" / "records" / "customer.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "2026-03-01T18:00:00+08:00", "2026-03-03T18:00:00+08:00"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(config=load_config(mini_project))
+    assert [p.message for p in raised.value.problems] == [
+        "示例 1 违反规则 CT-01：合同信息需在签订后24小时内录入"
+    ]
+
+
+def test_dropdown_labels_normalise_to_codes(mini_catalog: Catalog) -> None:
+    region = mini_catalog.codelists["region"]
+    assert region.normalise("11") == "11"
+    assert region.normalise("11 北京市") == "11"
+    assert region.normalise("11  北京市 ") == "11"
+    assert region.normalise("北京市") == "11"
+    assert region.normalise("11 上海市") is None
+    assert region.normalise("99") is None
