@@ -46,15 +46,24 @@ class RecordContext:
         return (issue.row or 0, self.order.get(issue.field or "", -1), phase)
 
 
-def check_row(ctx: RecordContext, number: int, row: Mapping[str, Any]) -> tuple[dict, list[Issue]]:
+def check_row(
+    ctx: RecordContext,
+    number: int,
+    row: Mapping[str, Any],
+    known: Mapping[str, Any] | None = None,
+) -> tuple[dict, list[Issue]]:
     """Cells, required and x-rules of one row → (normalised values, issues).
 
     Values of cells with an error are None; rules then treat them as absent,
-    so one mistake is reported once."""
+    so one mistake is reported once. ``known``: cells already proven clean
+    (by the fast path) with their normalised value; they are not checked again."""
     values: dict[str, Any] = {}
     issues: list[Issue] = []
     broken: set[str] = set()
     for f in ctx.schema.fields:
+        if known is not None and f.key in known:
+            values[f.key] = known[f.key]
+            continue
         value, found = check_cell(f, row.get(f.key), ctx.codelists, ctx.lang)
         if any(i.severity == "error" for i in found):
             broken.add(f.key)

@@ -69,7 +69,9 @@ class Table:
         """(row number a person sees, {field key: raw value}) for each data row."""
         keyed = [(i, k) for i, k in enumerate(self.columns) if k is not None]
         for number, cells in self.raw_rows():
-            yield number, {k: cells[i] if i < len(cells) else None for i, k in keyed}
+            row = {k: cells[i] if i < len(cells) else None for i, k in keyed}
+            if not all(_blank(v) for v in row.values()):
+                yield number, row
 
     def raw_rows(self) -> Iterator[tuple[int, list[Any]]]:
         if self._rows is not None:
@@ -81,6 +83,11 @@ class Table:
     def column_of(self) -> dict[str, str]:
         """Field key → column label, for locating issues."""
         return {k: self.labels[i] for i, k in enumerate(self.columns) if k is not None}
+
+
+def _blank(value: Any) -> bool:
+    """An empty cell: nothing, or only spaces (a row of them is not a data row)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def column_letter(index: int) -> str:
@@ -233,7 +240,7 @@ def _read_xlsx(catalog: Catalog, path: Path, record: str | None) -> Table:
     data = [
         (i + 1, cells)
         for i, cells in enumerate(rows[data_start:], start=data_start)
-        if any(c is not None and c != "" for c in cells)
+        if not all(_blank(c) for c in cells)
     ]
     table = Table(
         path=path,
@@ -375,8 +382,6 @@ def _csv_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
         try:
             for number, cells in enumerate(reader, start=1):
                 if number < table.first_data_row:
-                    continue
-                if not any(c.strip() for c in cells):
                     continue
                 yield number, [c if c != "" else None for c in cells]
         except csv.Error as exc:
