@@ -8,7 +8,6 @@ per field: the cell's own issues, then ``unique``, ``foreign-key``, ``rule:…``
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,9 +36,9 @@ class RecordContext:
         self.order = {f.key: i for i, f in enumerate(self.schema.fields)}
 
     def locate(self, issue: Issue, row: int | None) -> Issue:
-        return dataclasses.replace(
-            issue, sheet=self.sheet, row=row, column=self.columns.get(issue.field or "")
-        )
+        i = issue
+        column = self.columns.get(i.field or "")
+        return Issue(self.sheet, row, column, i.field, i.rule, i.message, i.value, i.severity)
 
     def sort_key(self, issue: Issue) -> tuple[int, int, int]:
         phase = 3 if issue.rule.startswith("rule:") else PHASES.get(issue.rule, 0)

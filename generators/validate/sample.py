@@ -39,7 +39,10 @@ def make_uscc(rng: random.Random, region: str) -> str:
 def customer_rows(
     catalog: Catalog, n: int, seed: int = 7, defect_rate: float = 0.02
 ) -> Iterator[dict[str, str]]:
-    """``n`` customer rows for the shipped ``customer`` record."""
+    """``n`` customer rows for the shipped ``customer`` record.
+
+    Customer codes are region (34 codes) + 4-digit sequence: 340,000 distinct codes.
+    Rows beyond that necessarily repeat a code (and are reported as duplicates)."""
     rng = random.Random(seed)
     lists = catalog.codelists
     regions = lists["region"].codes
@@ -49,7 +52,7 @@ def customer_rows(
     for i in range(n):
         region = regions[i % len(regions)]
         row = {
-            "customer_code": f"{region}{i % 10000:04d}" if i < 10000 else _code(region, i),
+            "customer_code": f"{region}{(i // len(regions)) % 10000:04d}",
             "name": f"示例客户{i:07d}有限公司",
             "uscc": make_uscc(rng, region + "01"),
             "customer_type": rng.choice(types),
@@ -69,11 +72,6 @@ def customer_rows(
         if rng.random() < defect_rate:
             _defect(row, DEFECTS[rng.randrange(len(DEFECTS))], i)
         yield row
-
-
-def _code(region: str, i: int) -> str:
-    """Unique codes beyond 10,000 rows: the region cycles, the sequence follows."""
-    return f"{region}{(i // 34) % 10000:04d}"
 
 
 def _defect(row: dict[str, str], kind: str, i: int) -> None:
