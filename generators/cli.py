@@ -171,7 +171,7 @@ def release(ctx: click.Context, dry_run: bool, summary: str, summary_file: Path 
         summary = "\n\n".join(p for p in (summary, summary_file.read_text(encoding="utf-8")) if p)
     try:
         release_lib.ensure_clean(config.root)
-    except InfostdError:
+    except release_lib.ReleaseRefused:
         if not dry_run:
             raise
         click.echo("注意：工作区有未提交的修改，预览包含这些修改；正式发布会拒绝。", err=True)

@@ -26,6 +26,12 @@ CHANGELOG = "CHANGELOG.md"
 WORKTREE = "工作区"
 
 
+class ReleaseRefused(InfostdError):
+    """The repository is not in a state to release from (exit 1, as for a failing check)."""
+
+    exit_code = 1
+
+
 @dataclass
 class Comparison:
     old_ref: str | None  # None: nothing released yet, compared with an empty catalog
@@ -101,7 +107,7 @@ def ensure_clean(root: Path) -> None:
     dirty = git.dirty_files(root)
     if dirty:
         listed = "\n  ".join(dirty[:10]) + ("\n  …" if len(dirty) > 10 else "")
-        raise InfostdError(f"工作区有未提交的修改，拒绝发布（请先提交或还原）：\n  {listed}")
+        raise ReleaseRefused(f"工作区有未提交的修改，拒绝发布（请先提交或还原）：\n  {listed}")
 
 
 def plan_release(
@@ -133,7 +139,7 @@ def apply_release(config: Config, plan: ReleasePlan) -> None:
     path = root / CHANGELOG
     before = path.read_text(encoding="utf-8") if path.is_file() else None
     if git.resolve_or_none(root, plan.version.tag):
-        raise InfostdError(f"标签 {plan.version.tag} 已存在")
+        raise ReleaseRefused(f"标签 {plan.version.tag} 已存在")
     atomic_write_text(path, plan.changelog)
     try:
         git.git(root, "add", "--", CHANGELOG)

@@ -15,6 +15,7 @@ import difflib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 from ..model import Catalog, Field, Schema, Standard
@@ -418,8 +419,8 @@ def _bounds(old: Field, new: Field) -> Iterator[tuple[str, str]]:
 
 
 def _divides(small: float, big: float) -> bool:
-    ratio = big / small
-    return abs(ratio - round(ratio)) < 1e-9
+    """In decimal arithmetic, as the validators check ``multipleOf`` (0.01 divides 0.1)."""
+    return Decimal(str(big)) % Decimal(str(small)) == 0
 
 
 def _enum(old: Field, new: Field) -> Iterator[tuple[str, str]]:
@@ -451,7 +452,7 @@ def _codelist_ref(old: Field, new: Field) -> Iterator[tuple[str, str]]:
 
 
 def _segments(f: Field) -> list[tuple[str, Any]] | None:
-    return [(s.kind, s.value) for s in f.code_rule.segments] if f.code_rule else None
+    return [(s.kind, s.value, s.level) for s in f.code_rule.segments] if f.code_rule else None
 
 
 def _code_rule(old: Field, new: Field) -> Iterator[tuple[str, str]]:

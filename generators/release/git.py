@@ -119,7 +119,7 @@ def export(root: Path, ref: str, into: Path) -> Path:
     args = ["archive", "--format=tar", commit]
     if prefix:
         args += ["--", prefix]
-    data = _run(root, tuple(args), None)
+    data = _run(toplevel(root), tuple(args), None)  # the prefix is relative to the top
     if data.returncode != 0:
         message = data.stderr.decode("utf-8", "replace").strip()
         raise GitError(f"无法导出 {ref}：{message}")
