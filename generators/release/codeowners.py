@@ -83,20 +83,32 @@ def check(catalog: Catalog, config: Config) -> None:
 
 
 def _team_problems(config: Config) -> list[StandardError]:
-    pyproject = Location(config.root / "pyproject.toml", _teams_line(config))
     return [
-        StandardError(pyproject, f"[tool.infostd.teams] {code} = {handle!r} 不是团队或用户标识（应如 @org/team）")
+        StandardError(
+            Location(config.root / "pyproject.toml", _teams_line(config, code)),
+            f"[tool.infostd.teams] {code} = {handle!r} 不是团队或用户标识（应如 @org/team）",
+        )
         for code, handle in config.teams.items()
         if not isinstance(handle, str) or not HANDLE_RE.match(handle)
-    ]  # fmt: skip
+    ]
 
 
-def _teams_line(config: Config) -> int:
+def _teams_line(config: Config, code: str) -> int:
+    """The line of ``code = …`` inside [tool.infostd.teams] (the table's line if not found)."""
     try:
         lines = (config.root / "pyproject.toml").read_text(encoding="utf-8").splitlines()
     except OSError:
         return 1
-    return next((n for n, line in enumerate(lines, 1) if line.strip() == "[tool.infostd.teams]"), 1)
+    table = next(
+        (n for n, line in enumerate(lines, 1) if line.strip() == "[tool.infostd.teams]"), 1
+    )
+    for number in range(table + 1, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if line.startswith("["):
+            break
+        if re.match(rf'^"?{re.escape(code)}"?\s*=', line):
+            return number
+    return table
 
 
 def _front_line(catalog: Catalog, standard: Standard, key: str) -> Location:
