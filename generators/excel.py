@@ -114,15 +114,23 @@ class Choices:
         return self._range(2)
 
 
-def codelist_choices(codes: CodeList) -> Choices:
-    active = [e for e in codes.entries if not e.deprecated]
+def segment_key(segment: Segment) -> str:
+    """The 代码表 block a code-rule segment is checked against: a list, or one level of it."""
+    return f"{segment.value}#{segment.level}" if segment.level else str(segment.value)
+
+
+def codelist_choices(codes: CodeList, level: int | None = None) -> Choices:
+    """Active entries are offered; deprecated ones are listed below, not offered: a
+    template is for new data (the validator decides what to do with old files)."""
+    allowed = set(codes.codes_at(level))
+    active = [e for e in codes.entries if not e.deprecated and e.code in allowed]
     return Choices(
-        key=codes.key,
-        title=codes.title,
+        key=segment_key(Segment("codelist", codes.key, level=level)),
+        title=codes.title + (f"（第{level}级）" if level else ""),
         codes=[e.code for e in active],
         names=[e.title for e in active],
         labels=[e.label for e in active],
-        retired=[(e.code, e.title) for e in codes.entries if e.deprecated],
+        retired=[(e.code, e.title) for e in codes.entries if e.deprecated and e.code in allowed],
     )
 
 
@@ -153,8 +161,9 @@ def template_choices(catalog: Catalog, schema: Schema) -> dict[str, Choices]:
             found.setdefault(f"field:{f.key}", inline)
         for segment in f.code_rule.segments if f.code_rule else []:
             if segment.kind == "codelist":
-                key = str(segment.value)
-                found.setdefault(key, codelist_choices(lists[key]))
+                found.setdefault(
+                    segment_key(segment), codelist_choices(lists[str(segment.value)], segment.level)
+                )
     for index, choices in enumerate(found.values()):
         choices.column = index * CODE_BLOCK_WIDTH
     return found
@@ -168,7 +177,7 @@ def choices_of(f: Field, found: dict[str, Choices]) -> Choices | None:
 def chars_in(ref: str, start: int | str, count: int, charset: str) -> str:
     """True when the ``count`` characters of ``ref`` from ``start`` (a position or an
     expression) are all in ``charset``. FIND is case-sensitive; callers also check the
-    length, since MID past the end gives "" and FIND("") finds it."""
+    length first: MID past the end gives "", which FIND finds in Excel but not in LibreOffice."""
     if isinstance(start, int):
         positions = f"ROW(${start}:${start + count - 1})"
     else:
@@ -192,13 +201,13 @@ def code_rule_parts(f: Field, ref: str, catalog: Catalog, found: dict[str, Choic
             return {len(str(segment.value))}
         if segment.kind in ("digits", "letters"):
             return {int(segment.value)}
-        return {len(c) for c in catalog.codelists[str(segment.value)].codes}
+        return {len(c) for c in catalog.codelists[str(segment.value)].codes_at(segment.level)}
 
     def check(segment: Segment, start: int | str, size: int | str) -> str:
         if segment.kind == "text":
             return f'EXACT(MID({ref},{start},{size}),"{segment.value}")'
         if segment.kind == "codelist":
-            return in_list(found[str(segment.value)], f"MID({ref},{start},{size})")
+            return in_list(found[segment_key(segment)], f"MID({ref},{start},{size})")
         return chars_in(ref, start, int(size), DIGITS if segment.kind == "digits" else UPPER)
 
     lengths = [sizes(s) for s in segments]
@@ -252,6 +261,32 @@ FORMAT_PARTS: dict[str, Callable[[str], list[str]]] = {
         f'RIGHT({r},1)<>"."',
     ],
 }
+
+
+SIMPLE_PATTERN = re.compile(r"^\^\[((?:\w-\w|\w)+)\]\{(\d+)(?:,(\d+))?\}\$$", re.ASCII)
+
+
+def pattern_parts(pattern: str, ref: str) -> list[str]:
+    """Exact conditions for the one regex shape Excel checks cheaply, ``^[0-9A-Z]{m,n}$``
+    (e.g. a bank account); other patterns are described and left to the validator."""
+    m = SIMPLE_PATTERN.match(pattern)
+    if not m:
+        return []
+    charset = "".join(
+        "".join(chr(c) for c in range(ord(a), ord(b) + 1)) if b else a
+        for a, b in re.findall(r"(\w)(?:-(\w))?", m[1], re.ASCII)
+    )
+    low, high = int(m[2]), int(m[3] or m[2])
+    if high > 100 or len(charset) > 62:
+        return []
+    # mask positions past the end: FIND("") is 1 in Excel but an error in LibreOffice
+    rows = f"ROW($1:${high})"
+    found = f'ISNUMBER(FIND(MID({ref},{rows},1),"{charset}"))'
+    return [
+        f"LEN({ref})>={low}",
+        f"LEN({ref})<={high}",
+        f"SUMPRODUCT(({rows}<=LEN({ref}))*{found})=LEN({ref})",
+    ]
 
 
 def combine(parts: list[str]) -> str | None:
@@ -341,6 +376,8 @@ def field_example(f: Field, schema: Schema, catalog: Catalog) -> str:
     value = values[0]
     if f.codelist and f.codelist in catalog.codelists:
         return catalog.codelists[f.codelist].label(str(value))
+    if value == "":
+        return
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if f.type == "date-time" and (moment := parse_datetime(str(value))) is not None:
@@ -407,7 +444,7 @@ def number_validation(f: Field, ref: str) -> dict[str, Any]:
         parts.append(f"{ref}<{'=' if hi_in else ''}{_number(hi)}")
     if f.multiple_of is not None:
         step = _number(f.multiple_of)
-        parts.append(f"ABS({ref}/{step}-ROUND({ref}/{step},0))<1E-9")
+        parts.append(f"ABS({ref}/{step}-ROUND({ref}/{step},0))<0.000000001")
     return {"validate": "custom", "value": combine(parts)}
 
 
@@ -442,6 +479,8 @@ def field_validation(
         parts += code_rule_parts(f, ref, catalog, found)
     if f.format in FORMAT_PARTS:
         parts += FORMAT_PARTS[f.format](ref)
+    if f.pattern:
+        parts += pattern_parts(f.pattern, ref)
     if not parts:
         lengths = (f.min_length, f.max_length)
         if lengths == (None, None):
@@ -773,6 +812,8 @@ def _write_codes(sheet: Worksheet, found: dict[str, Choices], styles: _Styles) -
 
 def _write_value(sheet: Worksheet, row: int, col: int, value: Any, style) -> None:
     """Codes as text, booleans and numbers as themselves (so a picked value has the right type)."""
+    if value == "":
+        return
     if isinstance(value, bool):
         sheet.write_boolean(row, col, value)
     elif isinstance(value, int | float):

@@ -187,7 +187,7 @@ def test_every_constraint_kind(wide_catalog: Catalog, tmp_path: Path) -> None:
     assert "LEN(H3)<=60" in dvs["email"].formula1
     assert "LEN(I3)=18" in dvs["manager_id"].formula1 and "敏感个人信息" in dvs["manager_id"].prompt
     assert (dvs["note"].type, dvs["note"].operator) == ("textLength", "lessThanOrEqual")
-    assert dvs["old_code"].type is None and "^[0-9]{3}$" in dvs["old_code"].prompt
+    assert "LEN(L3)<=3" in dvs["old_code"].formula1 and "^[0-9]{3}$" in dvs["old_code"].prompt
     assert "已停用" in dvs["old_code"].prompt
 
     code = dvs["station_code"]
@@ -253,3 +253,32 @@ def test_build_writes_templates(mini_project: Path) -> None:
 )
 def test_sheet_name_rules(title: str, name: str) -> None:
     assert excel.sheet_name(title) == name
+
+
+def test_every_shipped_record(shipped_catalog: Catalog, tmp_path: Path) -> None:
+    assert len(shipped_catalog.records) >= 5
+    for key, schema in shipped_catalog.records.items():
+        book = written(shipped_catalog, key, tmp_path)
+        data = book.worksheets[0]
+        assert data.title == excel.sheet_name(schema.title)
+        assert [c.value for c in data[2]] == [f.key for f in schema.fields]
+        assert dict(book["_meta"].iter_rows(values_only=True))["schema_sha256"] == (
+            shipped_catalog.checksum(key)
+        )
+        dvs = validations(data)
+        codes = book["代码表"]
+        for f in schema.fields:
+            column = data.column_dimensions[column_of(data, f.key)]
+            if f.is_code:
+                assert column.number_format == "@", (key, f.key)
+            if f.codelist:
+                dv = dvs[f.key]
+                assert dv.type == "list" and dv.formula1.startswith("'代码表'!"), (key, f.key)
+                first, last = dv.formula1.split("!")[1].replace("$", "").split(":")
+                labels = [c.value for row in codes[first:last] for c in row]
+                codelist = shipped_catalog.codelists[f.codelist]
+                active = [e.label for e in codelist.entries if not e.deprecated]
+                assert labels == active, (key, f.key)
+                assert all(codelist.normalise(label) for label in labels)
+            if f.code_rule or f.format in ("cn-uscc", "cn-mobile", "cn-resident-id"):
+                assert dvs[f.key].type == "custom", (key, f.key)
