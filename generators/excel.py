@@ -20,6 +20,7 @@ entry times, so the same catalog and version give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import math
 import re
@@ -549,8 +550,10 @@ class Meta:
 def record_of(catalog: Catalog, key: str) -> Schema:
     schema = catalog.schemas.get(key)
     if schema is None:
+        guess = difflib.get_close_matches(key, list(catalog.records), 1)
+        hint = f"（是否应为 {guess[0]}？）" if guess else ""
         keys = "、".join(catalog.records) or "（无）"
-        raise TemplateError(f"没有键为 {key} 的记录；可用的记录：{keys}")
+        raise TemplateError(f"没有键为 {key} 的记录{hint}；可用的记录：{keys}")
     if schema.kind != "record":
         raise TemplateError(f"{key} 是代码表，不是记录：只有记录有录入模板")
     return schema
