@@ -392,3 +392,11 @@ def test_every_kind_has_a_known_bump_and_section() -> None:
     for info in KINDS.values():
         assert info.bump in ("patch", "minor", "major")
         assert info.section in ("新增", "变更", "弃用", "移除")
+
+
+def test_standard_prose_is_the_body_without_schema_blocks(mini_catalog: Catalog) -> None:
+    customer = next(s for s in mini_catalog.standards if s.id == "T-DS-001")
+    assert "见[地区代码](../codelists/region.md)。" in customer.prose
+    assert "客户信息数据标准" in customer.prose
+    assert "$id" not in customer.prose and "```" not in customer.prose
+    assert "id: T-DS-001" not in customer.prose  # front matter is not prose either
