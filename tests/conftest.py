@@ -16,9 +16,11 @@ REPO = Path(__file__).parent.parent
 
 
 def make_project(tmp_path: Path, standards: Path = FIXTURES / "mini") -> Path:
-    """A project folder: pyproject.toml with [tool.infostd] and a copy of ``standards``."""
+    """A project folder: pyproject.toml with [tool.infostd], the portal's mkdocs.yml and a
+    copy of ``standards``."""
     root = tmp_path / "project"
     shutil.copytree(standards, root / "standards")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "pyproject.toml").write_text(
         '[tool.infostd]\nbase_url = "https://example.test/schemas"\n', encoding="utf-8"
     )
