@@ -247,7 +247,7 @@ def _duration_words(text: str) -> str:
     if delta is None:
         return text
     hours = delta.total_seconds() / 3600
-    if hours < 24 or not hours.is_integer() or hours % 24:
+    if hours <= 48 or not hours.is_integer() or hours % 24:
         return f"{_number(hours)} 小时"
     return f"{_number(hours / 24)} 天"
 
