@@ -46,6 +46,10 @@ from .search import keywords, load_user_dictionary, user_dictionary
 
 log = logging.getLogger("mkdocs.plugins.infostd")
 KEYWORDS_FIELD = "keywords"
+# Search ranking by kind: staff mostly look for the data standard of a record ("客户"
+# should open 客户信息数据标准 before 客户类型代码表); authors may override with
+# ``search: {boost: …}`` in a page's front matter.
+SEARCH_BOOST = {"record": 3.0, "policy": 1.5}
 
 
 class InfostdOptions(MkdocsOptions):
@@ -125,6 +129,8 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             return markdown
         ctx = self.context
         catalog = ctx.catalog
+        if standard.kind in SEARCH_BOOST:
+            page.meta.setdefault("search", {}).setdefault("boost", SEARCH_BOOST[standard.kind])
 
         def url(target_uri: str, anchor: str = "") -> str | None:
             target = files.get_file_from_path(target_uri)
