@@ -39,6 +39,9 @@ def test_customer_page_has_card_field_table_and_downloads(shipped_site: Path) ->
     assert 'href="../../codelists/industry/#schema-industry"' in html
     assert "信息分类与编码规范" in html  # prose kept
     assert f"版本 {project_version(REPO)}" in html  # footer
+    feedback = re.search(r'href="([^"]+)">反馈意见', html).group(1)
+    assert feedback.startswith("https://git.example.com/infostd/standards/issues/new?")
+    assert "template=pilot-feedback.yml" in feedback and "standard=IMS-DS-001" in feedback
 
 
 def test_generated_pages_exist_and_are_linked(shipped_site: Path) -> None:

@@ -22,6 +22,7 @@ from .downloads import CHECKSUMS, Artifact, human_size, list_artifacts, validato
 from .render import KIND_LABELS, STATUS_LABELS, department_label, md_text
 
 ASSETS = Path(__file__).parent / "assets"
+FEEDBACK_FORM = "pilot-feedback.yml"  # .github/ISSUE_TEMPLATE/, fields "standard", "version"
 
 
 @dataclass
@@ -43,10 +44,15 @@ class PortalContext:
         return self.last_changes.get((self.catalog.root / standard.path).resolve())
 
     def feedback_url(self, standard: Standard) -> str | None:
+        """The repository's issue form for this standard, prefilled (GitHub issue forms
+        take field ids as query parameters); a plain new issue without the form."""
         if not self.repo_url:
             return None
-        query = urlencode({"title": f"[{standard.id}] {standard.title}：意见反馈"})
-        return f"{self.repo_url.rstrip('/')}/issues/new?{query}"
+        params = {"title": f"[试点反馈] {standard.id} {standard.title}"}
+        if (self.root / ".github" / "ISSUE_TEMPLATE" / FEEDBACK_FORM).is_file():
+            params = {"template": FEEDBACK_FORM, **params, "standard": standard.id}
+            params["version"] = self.version
+        return f"{self.repo_url.rstrip('/')}/issues/new?{urlencode(params)}"
 
     def has_page(self, path: str) -> bool:
         return (self.catalog.root / path).is_file()
