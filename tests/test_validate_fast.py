@@ -11,6 +11,7 @@ import pytest
 
 from generators.validate import read_table, validate_paths, validate_rows
 from generators.validate.fast import WHITESPACE
+from generators.validate.reports import to_json
 from generators.validate.sample import customer_rows, write_csv, write_xlsx
 
 REPO = Path(__file__).parent.parent
@@ -59,3 +60,15 @@ def test_benchmark_smoke():
         "xlsx_validate_peak_rss_mb",
     }  # fmt: skip
     assert all(v > 0 for v in figures.values())
+
+
+def test_json_report_is_json_with_one_line_per_issue(shipped_catalog, tmp_path):
+    rows = list(customer_rows(shipped_catalog, 200, seed=5, defect_rate=0.3))
+    path = tmp_path / "customers.csv"
+    write_csv(shipped_catalog, "customer", rows, path)
+    report = validate_paths(shipped_catalog, [path])
+    text = to_json(report)
+    assert json.loads(text) == report.to_dict()
+    issue_lines = [line for line in text.splitlines() if '"rule": ' in line]
+    assert len(issue_lines) == len(report.files[0].issues) > 20
+    assert all(json.loads(line.strip().rstrip(","))["row"] for line in issue_lines)

@@ -53,7 +53,7 @@ WHITESPACE = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 _WS = "".join(re.escape(c) for c in WHITESPACE)
-EDGE_SPACE = f"^[{_WS}]|[{_WS}]$"
+LEADING_SPACE, TRAILING_SPACE = f"^[{_WS}]", f"[{_WS}]$"  # one alternation is 3× slower
 FULL_WIDTH = "[\uff01-\uff5e\u3000]"
 INT_RE = r"^-?(?:0|[1-9][0-9]{0,17})$"
 DATE_RE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
@@ -117,7 +117,7 @@ def clean_expr(f: Field, catalog: Catalog) -> pl.Expr:
     col = pl.col(f.key)
     empty = col.is_null() | (col == "")
     if f.type == "string":
-        ok = ~col.str.contains(EDGE_SPACE)
+        ok = ~col.str.contains(LEADING_SPACE) & ~col.str.contains(TRAILING_SPACE)
         if _typed(f):
             ok = ok & ~col.str.contains(FULL_WIDTH)
         value = normalised(f, catalog)
@@ -197,13 +197,16 @@ def _string_checks(f: Field, value: pl.Expr, catalog: Catalog) -> pl.Expr:
 
 
 def _uscc_digit_ok(value: pl.Expr) -> pl.Expr:
-    index = {c: i for i, c in enumerate(USCC_CHARSET)}
+    """The check character, on the 18 bytes of the code (null unless exactly 18 bytes):
+    byte → character value by a 256-entry table, 4× faster than 18 ``str.slice``."""
+    index = {ord(c): i for i, c in enumerate(USCC_CHARSET)}
+    table = pl.lit(pl.Series([index.get(b, -1000) for b in range(256)], dtype=pl.Int32))
+    codes = value.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, 18))
     total = pl.sum_horizontal(
-        value.str.slice(i, 1).replace_strict(index, default=0, return_dtype=pl.Int32) * w
-        for i, w in enumerate(USCC_WEIGHTS)
+        table.gather(codes.arr.get(i)) * w for i, w in enumerate(USCC_WEIGHTS)
     )
     check = (31 - total % 31) % 31
-    return check == value.str.slice(17, 1).replace_strict(index, default=-1, return_dtype=pl.Int32)
+    return check == table.gather(codes.arr.get(17))
 
 
 def _resident_id_ok(value: pl.Expr) -> pl.Expr:
@@ -353,12 +356,7 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
     batches = _csv_batches(table) if table.kind == "csv" else _xlsx_batches(table, schema, typed)
     by_number = dict(table._rows or []) if table.kind == "xlsx" else {}
     for batch in batches:
-        cells = [c for c in batch.columns if c not in (ROW, SLOW)]
-        if cells:  # blank rows (every mapped cell empty or spaces) are skipped, as in Table.rows
-            blank = pl.all_horizontal(
-                pl.col(c).is_null() | pl.col(c).str.contains(f"^[{_WS}]*$") for c in cells
-            )
-            batch = batch.filter(~blank)
+        batch = _drop_blank(batch)
         for f in schema.fields:
             if f.key not in batch.columns:
                 batch = batch.with_columns(pl.lit(None, dtype=pl.String).alias(f.key))
@@ -396,6 +394,30 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
     for group, parts in zip(schema.unique, unique_parts, strict=True):
         issues += _unique_issues(ctx, group, parts)
     return TableResult(count, issues, _merge_fk(fk_rows), own)
+
+
+def _drop_blank(batch: pl.DataFrame) -> pl.DataFrame:
+    """Without the rows whose mapped cells are all empty or spaces (as ``Table.rows``).
+    Only rows whose cells are all empty or start with a space can be blank: the exact
+    (slower) test runs on those few."""
+    cells = [c for c in batch.columns if c not in (ROW, SLOW)]
+    if not cells:
+        return batch
+    maybe = batch.select(
+        pl.all_horizontal(
+            pl.col(c).is_null() | (pl.col(c) == "") | pl.col(c).str.contains(LEADING_SPACE)
+            for c in cells
+        )
+    ).to_series()
+    if not maybe.any():
+        return batch
+    candidates = batch.filter(maybe)
+    blank = candidates.filter(
+        pl.all_horizontal(
+            pl.col(c).is_null() | pl.col(c).str.contains(f"^[{_WS}]*$") for c in cells
+        )
+    ).get_column(ROW)
+    return batch.filter(~pl.col(ROW).is_in(blank.implode()))
 
 
 def _merge_fk(rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
