@@ -126,3 +126,21 @@ def test_records_end_is_quote_aware():
     assert _records_end(b'a,"x""\n""y"\nb', b",") == 12
     assert _records_end(b'a,b"c\nd', b",") == 6  # a quote inside a cell opens nothing
     assert _records_end(b'"only one record, open\n', b",") == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["abc\n中文\n".encode(), b"abc\n\xff\n", b"a\x00b", b"\xed\xa0\x80", b"\xc0\xaf",
+     "中文".encode("gb18030"), "中".encode()[:2], "\ufeffa,b\n".encode()],
+)  # fmt: skip
+def test_utf8_check_agrees_with_the_codec(tmp_path, monkeypatch, data):
+    from generators.validate import readers
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(data * 3)
+    try:
+        expected = "\x00" not in (data * 3).decode("utf-8")
+    except UnicodeDecodeError:
+        expected = False
+    monkeypatch.setattr(readers, "UTF8_BLOCK", 4)  # blocks cut inside the data, too
+    assert readers._is_utf8_text(path) is expected

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import zip_longest
 from typing import Any
 
 import polars as pl
@@ -41,6 +42,7 @@ from .engine import check_row, key_issue
 from .issues import Issue
 from .readers import Table
 
+TEXT_TYPES = {str, type(None)}
 BATCH_ROWS = 200_000  # xlsx rows per batch
 BLOCK_BYTES = 16 << 20  # CSV bytes per batch (≈ 90,000 customer rows)
 ROW = "__row"
@@ -354,25 +356,26 @@ def _xlsx_batches(
     table: Table, schema: Schema, typed: set[tuple[int, str]]
 ) -> Iterator[pl.DataFrame]:
     """Text columns from calamine rows; Excel-typed cells the text form cannot stand for
-    are recorded in ``typed`` (their rows go to the reference engine)."""
+    are recorded in ``typed`` (their rows go to the reference engine). Rows are turned
+    into columns in C (``zip``); only columns holding typed cells are converted in Python."""
     rows = table._rows or []
     keyed = [(i, schema.field_by_key[k]) for i, k in enumerate(table.columns) if k is not None]
     for start in range(0, len(rows), BATCH_ROWS):
         chunk = rows[start : start + BATCH_ROWS]
+        numbers = [n for n, _ in chunk]
+        columns = list(zip_longest(*(cells for _, cells in chunk)))
         slow = [False] * len(chunk)
-        data: dict[str, Any] = {ROW: [n for n, _ in chunk]}
+        data: dict[str, Any] = {ROW: numbers}
         for index, f in keyed:
-            column = []
-            for r, (_, cells) in enumerate(chunk):
-                v = cells[index] if index < len(cells) else None
-                if v is None or type(v) is str:
-                    column.append(v)
-                    continue
-                text = _typed_cell(f, v)
-                if text is None:
-                    slow[r] = True
-                    typed.add((chunk[r][0], f.key))
-                column.append(text)
+            column = columns[index] if index < len(columns) else (None,) * len(chunk)
+            if not set(map(type, column)) <= TEXT_TYPES:
+                column = list(column)
+                for r, v in enumerate(column):
+                    if v is not None and type(v) is not str:
+                        column[r] = _typed_cell(f, v)
+                        if column[r] is None:
+                            slow[r] = True
+                            typed.add((numbers[r], f.key))
             data[f.key] = pl.Series(f.key, column, dtype=pl.String)
         data[SLOW] = slow
         yield pl.DataFrame(data)
