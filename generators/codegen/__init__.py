@@ -42,6 +42,15 @@ def js_literal(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def js_pattern(pattern: str) -> str:
+    """A ``pattern`` for JavaScript that matches what Python's ``re.search`` matches: a
+    final ``$`` in Python also matches before a trailing newline."""
+    backslashes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
+    if pattern.endswith("$") and backslashes % 2 == 0:
+        pattern = pattern[:-1] + "(?=\\n?$)"
+    return js_literal(pattern)
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -52,6 +61,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         py=py_literal,
         js=js_literal,
+        js_pattern=js_pattern,
         all_strings=lambda values: all(isinstance(v, str) for v in values),
     )
     return env
