@@ -51,6 +51,12 @@ def js_pattern(pattern: str) -> str:
     return js_literal(pattern)
 
 
+def comment_text(value: object) -> str:
+    """Text safe inside a one-line comment or docstring of either language."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "/").replace('"' * 3, "'" * 3).replace("*/", "* /")
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -62,6 +68,7 @@ def environment() -> jinja2.Environment:
         py=py_literal,
         js=js_literal,
         js_pattern=js_pattern,
+        comment=comment_text,
         all_strings=lambda values: all(isinstance(v, str) for v in values),
     )
     return env
