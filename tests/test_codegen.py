@@ -184,3 +184,20 @@ def test_formats_agree_in_all_three_implementations(shipped, data: st.DataObject
         cases,
     )
     assert js == expected
+
+
+def test_build_writes_both_modules(mini_project: Path) -> None:
+    from click.testing import CliRunner
+
+    from generators.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(mini_project), "build"])
+    assert result.exit_code == 0, result.output
+    downloads = mini_project / "site" / "downloads"
+    sums = (downloads / "SHA256SUMS").read_text(encoding="utf-8")
+    for name in (codegen.PYTHON_MODULE, codegen.JS_MODULE):
+        assert (downloads / "validators" / name).is_file()
+        assert f"validators/{name}" in sums
+    module = import_module(downloads / "validators" / codegen.PYTHON_MODULE)
+    assert module.validate("customer", {"customer_code": "110001"})[0].rule == "required"
+    assert "必填" in module.validate("customer", {"customer_code": "110001"})[0].message
