@@ -1,0 +1,98 @@
+"""The audit's only door to validation: rows already mapped to field keys go to
+the reference validator (``generators.validate``), which owns every check.
+
+INTERIM: until ``generators.validate`` is on main, ``_interim_issues`` applies the
+field-level checks from the model (formats, code lists, code rules, lengths,
+bounds) so the audit is usable; it is removed when the validator lands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..formats import FORMAT_CHECKERS
+from ..model import Catalog, Field
+from .grid import cell_text
+
+MappedRow = tuple[int, dict[str, Any]]  # (ledger row number, {field key: raw value})
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    field: str
+    rule: str
+    message: str
+    value: Any = None
+
+
+def row_issues(catalog: Catalog, key: str, rows: list[MappedRow]) -> list[Issue]:
+    """Every problem the validator finds in ``rows`` of record ``key``."""
+    try:
+        from ..validate import validate_rows  # type: ignore[attr-defined]
+    except ImportError:
+        return _interim_issues(catalog, key, rows)
+    found = []
+    for number, values in rows:
+        for issue in validate_rows(catalog, key, [values], first_row=number):
+            found.append(
+                Issue(
+                    issue.row, issue.field, issue.rule, issue.message, getattr(issue, "value", None)
+                )
+            )
+    return found
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "").replace("，", ""))
+    except ValueError:
+        return None
+
+
+def _field_issue(catalog: Catalog, f: Field, text: str) -> tuple[str, str] | None:
+    codelists = catalog.codelists
+    if f.codelist:
+        cl = codelists[f.codelist]
+        if cl.normalise(text) is None:
+            return "enum", f"不在代码表“{cl.title}”中"
+        return None
+    if f.enum is not None and text not in [str(v) for v in f.enum]:
+        return "enum", "不是允许的取值"
+    if f.type in ("number", "integer"):
+        number = _number(text)
+        if number is None or (f.type == "integer" and not number.is_integer()):
+            return "type", "不是数字" if number is None else "不是整数"
+        if f.minimum is not None and number < f.minimum:
+            return "minimum", f"小于最小值 {f.minimum:g}"
+        if f.maximum is not None and number > f.maximum:
+            return "maximum", f"大于最大值 {f.maximum:g}"
+        return None
+    if f.format in FORMAT_CHECKERS and (reason := FORMAT_CHECKERS[f.format](text)):
+        return f"format:{f.format}", f"格式不符（{reason}）"
+    regex = f.code_rule.regex(codelists) if f.code_rule else f.pattern
+    if regex and not re.search(regex, text):
+        return "pattern", f"不符合编码规则（{f.code_rule.describe() if f.code_rule else regex}）"
+    if f.min_length is not None and len(text) < f.min_length:
+        return "minLength", f"少于 {f.min_length} 个字符"
+    if f.max_length is not None and len(text) > f.max_length:
+        return "maxLength", f"超过 {f.max_length} 个字符"
+    return None
+
+
+def _interim_issues(catalog: Catalog, key: str, rows: list[MappedRow]) -> list[Issue]:
+    schema = catalog.records[key]
+    found = []
+    for number, values in rows:
+        for f in schema.fields:
+            text = cell_text(values.get(f.key))
+            if not text:
+                if f.required:
+                    found.append(Issue(number, f.key, "required", f"{f.title}必填"))
+                continue
+            problem = _field_issue(catalog, f, text)
+            if problem:
+                found.append(Issue(number, f.key, problem[0], f"{f.title}{problem[1]}", text))
+    return found

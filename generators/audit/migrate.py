@@ -1,0 +1,172 @@
+"""Migrate a ledger into the standard: apply the reviewed mapping (columns and
+values), write a filled template, check it with the validator, and list every
+row that cannot go in as it is — with the reason, never dropped silently."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InfostdError
+from ..fsutil import atomic_write_bytes
+from ..model import Catalog, Field, Schema, display_path
+from . import read_tables
+from .checks import MappedRow, row_issues
+from .grid import cell_text
+from .ledger import LedgerTable
+from .mapping import LedgerMapping, MappingError, field_codelist
+from .profile import apply_mapping, missing_columns
+from .report import FIXED_TIME
+
+FIRST_DATA_ROW = 3  # template layout: titles on row 1, field keys on row 2
+
+
+@dataclass
+class RowProblem:
+    ledger: str  # table name
+    ledger_row: int
+    out_row: int
+    field: str
+    message: str
+
+
+@dataclass
+class MigrationResult:
+    out: Path
+    record: str
+    written: int
+    problems: list[RowProblem] = field(default_factory=list)
+    skipped: list[tuple[str, int, str]] = field(default_factory=list)  # (table, row, reason)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def problem_rows(self) -> list[tuple[str, int, int]]:
+        return sorted(
+            {(p.ledger, p.ledger_row, p.out_row) for p in self.problems}, key=lambda r: r[2]
+        )
+
+
+def _number(text: str) -> float | int | None:
+    try:
+        number = float(text.replace(",", "").replace("，", ""))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and abs(number) < 1e15 else number
+
+
+def output_value(catalog: Catalog, f: Field, value: Any) -> tuple[Any, str | None]:
+    """The value to write for a field, and why it cannot be migrated as it is (or None)."""
+    text = cell_text(value)
+    if not text:
+        return None, None
+    codelist = field_codelist(catalog, f)
+    if codelist is not None:
+        code = codelist.normalise(text)
+        if code is None:
+            return text, f"{f.title}“{text}”在映射文件中没有对应代码（请在 values 中补充）"
+        return (codelist.label(code) if f.codelist else code), None
+    if f.type in ("number", "integer"):
+        number = _number(text)
+        return (number if number is not None else text), None
+    return text, None
+
+
+def _matching(tables: list[LedgerTable], mappings: list[LedgerMapping], path: Path):
+    pairs = []
+    for table in tables:
+        m = next((m for m in mappings if m.matches(table)), None)
+        if m is None and len(mappings) == 1 and len(tables) == 1:
+            m = mappings[0]
+        if m is not None:
+            pairs.append((table, m))
+    if not pairs:
+        raise MappingError(f"{display_path(path)}: 映射文件中没有该台账（file: {path.name}）的映射")
+    records = {m.record for _, m in pairs}
+    if len(records) > 1:
+        raise MappingError(
+            f"{display_path(path)}: 各工作表对应不同的记录（{'、'.join(sorted(records))}），请分别迁移"
+        )
+    for table, m in pairs:
+        if missing := missing_columns(m, table):
+            raise MappingError(f"{table.name}: 映射文件中的列“{'、'.join(missing)}”在台账中不存在")
+    return pairs
+
+
+def _workbook(schema: Schema, catalog: Catalog, rows: list[list[Any]]) -> bytes:
+    """A filled template: the Excel generator's layout (data sheet named by the record
+    title, titles on row 1, hidden field keys on row 2, data from row 3, ``_meta``)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book.set_properties(
+        {"title": schema.title, "created": FIXED_TIME}
+    )
+    text = book.add_format({"num_format": "@"})
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    ws = book.add_worksheet(schema.title[:31])
+    for c, f in enumerate(schema.fields):
+        ws.write_string(0, c, f.title, head)
+        ws.write_string(1, c, f.key)
+        ws.set_column(c, c, 18, text if f.type not in ("number", "integer") else None)
+    ws.set_row(1, None, None, {"hidden": True})
+    ws.freeze_panes(FIRST_DATA_ROW - 1, 0)
+    for r, row in enumerate(rows, FIRST_DATA_ROW - 1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, int | float):
+                ws.write_number(r, c, value)
+            else:
+                ws.write_string(r, c, str(value))
+    meta = book.add_worksheet("_meta")
+    meta.write_row(0, 0, ["record", schema.key])
+    meta.write_row(1, 0, ["checksum", catalog.checksum(schema.key)])
+    meta.hide()
+    book.close()
+    return buffer.getvalue()
+
+
+def migrate(
+    catalog: Catalog, ledger: Path, mappings: list[LedgerMapping], out: Path
+) -> MigrationResult:
+    ledger, out = Path(ledger), Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise InfostdError(f"{display_path(out)}: 迁移结果须为 .xlsx 文件")
+    if out.exists() and out.resolve() == ledger.resolve():
+        raise InfostdError(f"{display_path(out)}: 不能覆盖原台账，请换一个输出文件名")
+    tables, notes = read_tables(catalog, [ledger])
+    pairs = _matching(tables, mappings, ledger)
+    schema = catalog.records[pairs[0][1].record]
+    result = MigrationResult(out, schema.key, 0, notes=notes)
+    out_rows: list[list[Any]] = []
+    checked: list[MappedRow] = []
+    origin: dict[int, tuple[str, int]] = {}
+    for table, mapping in pairs:
+        result.skipped += [(table.name, n, why) for n, why in table.skipped if why != "空行"]
+        for column in table.columns:
+            if column not in mapping.columns:
+                result.notes.append(f"{table.name}: 列“{column}”不在映射文件中，未迁移")
+        for number, values in apply_mapping(mapping, table):
+            out_row = FIRST_DATA_ROW + len(out_rows)
+            origin[out_row] = (table.name, number)
+            row, written = [], {}
+            for f in schema.fields:
+                value, problem = output_value(catalog, f, values.get(f.key))
+                if problem:
+                    result.problems.append(RowProblem(table.name, number, out_row, f.key, problem))
+                row.append(value)
+                written[f.key] = value
+            out_rows.append(row)
+            checked.append((out_row, written))
+    atomic_write_bytes(out, _workbook(schema, catalog, out_rows))
+    result.written = len(out_rows)
+    listed = {(p.out_row, p.field) for p in result.problems}
+    for issue in row_issues(catalog, schema.key, checked):
+        if (issue.row, issue.field) not in listed:
+            name, number = origin[issue.row]
+            result.problems.append(RowProblem(name, number, issue.row, issue.field, issue.message))
+    result.problems.sort(key=lambda p: (p.out_row, p.field))
+    return result
