@@ -14,12 +14,13 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import SchemaError
 from markdown_it import MarkdownIt
 from referencing import Registry, Resource
@@ -351,11 +352,13 @@ class _Loader:
                         "字段已有 x-code-rule，不要再写 pattern（正则由编码规则推导）",
                     )
                 for index, segment in enumerate(f.code_rule.segments):
-                    if segment.kind == "codelist" and segment.value not in codelists:
-                        self.problem(
-                            block.at(*where, "x-code-rule", "segments", index),
-                            f"编码规则引用的代码表 {segment.value} 不存在",
-                        )
+                    if segment.kind != "codelist":
+                        continue
+                    at = block.at(*where, "x-code-rule", "segments", index)
+                    if segment.value not in codelists:
+                        self.problem(at, f"编码规则引用的代码表 {segment.value} 不存在")
+                    elif not codelists[segment.value].codes_at(segment.level):
+                        self.problem(at, f"代码表 {segment.value} 没有第 {segment.level} 级代码")
             if f.security_level and levels and f.security_level not in levels.by_code:
                 self.problem(
                     block.at(*where, "x-security-level"),
@@ -447,7 +450,7 @@ class _Loader:
                             f"示例 {index + 1} 的 {fk.field}={example[fk.field]} 不在 {fk.record} 的示例中（外键）",
                         )
             for f in schema.fields:
-                field_validator = Draft202012Validator(
+                field_validator = SchemaValidator(
                     {"$ref": f"{catalog.schema_url(key)}#/properties/{f.key}"},
                     registry=registry,
                     format_checker=checker,
@@ -458,6 +461,29 @@ class _Loader:
                             block.at("properties", f.key, "examples", index),
                             f"字段 {f.key} 的示例 {example!r} 无效：" + _describe(error),
                         )
+
+
+def _exact_multiple_of(validator, multiple, instance, schema):
+    """multipleOf in decimal arithmetic: 19.99 is a multiple of 0.01 (in binary floats it is not)."""
+    if not validator.is_type(instance, "number") or isinstance(instance, bool):
+        return
+    if Decimal(str(instance)) % Decimal(str(multiple)) != 0:
+        yield ValidationError(f"{instance!r} is not a multiple of {multiple}")
+
+
+# The jsonschema validator every part of infostd uses: 2020-12 with exact decimals.
+SchemaValidator = validators.extend(Draft202012Validator, {"multipleOf": _exact_multiple_of})
+
+
+def schema_validator(
+    catalog: Catalog, key: str, registry: Registry | None = None
+) -> Draft202012Validator:
+    """A validator for the exported schema ``key`` with our formats and offline ``$ref``s."""
+    return SchemaValidator(
+        catalog.exported(key),
+        registry=registry or build_registry(catalog),
+        format_checker=format_checker(),
+    )
 
 
 def build_registry(catalog: Catalog) -> Registry:
@@ -551,7 +577,9 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
 def _read_segment(raw: dict[str, Any]) -> Segment:
     for kind in ("text", "digits", "letters", "codelist"):
         if kind in raw:
-            return Segment(kind=kind, value=raw[kind], title=raw.get("title", ""))
+            return Segment(
+                kind=kind, value=raw[kind], title=raw.get("title", ""), level=raw.get("level")
+            )
     raise AssertionError("segment checked by the meta-schema")
 
 

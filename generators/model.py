@@ -97,10 +97,21 @@ class CodeList:
             return text
         return self._by_label.get(" ".join(text.split()))
 
-    @cached_property
-    def regex(self) -> str:
-        """Alternation of all codes, longest first so "01" never shadows "011"."""
-        codes = sorted(self.codes, key=lambda c: (-len(c), c))
+    def level_of(self, code: str) -> int:
+        """1 for a top entry, 2 for its children, … (via ``x-parent``)."""
+        level, entry = 1, self.by_code[code]
+        while (
+            entry.parent is not None and entry.parent in self.by_code and level <= len(self.entries)
+        ):
+            level, entry = level + 1, self.by_code[entry.parent]
+        return level
+
+    def codes_at(self, level: int | None = None) -> list[str]:
+        return [c for c in self.codes if level is None or self.level_of(c) == level]
+
+    def regex(self, level: int | None = None) -> str:
+        """Alternation of the codes (of one level), longest first so "01" never shadows "011"."""
+        codes = sorted(self.codes_at(level), key=lambda c: (-len(c), c))
         return "(?:" + "|".join(re.escape(c) for c in codes) + ")"
 
 
@@ -111,6 +122,7 @@ class Segment:
     kind: Literal["text", "digits", "letters", "codelist"]
     value: str | int  # the text, the length, or the code-list key
     title: str = ""
+    level: int | None = None  # codelist segments: only codes of this tree level (1 = top)
 
     def regex(self, codelists: dict[str, CodeList]) -> str:
         if self.kind == "text":
@@ -119,7 +131,7 @@ class Segment:
             return f"[0-9]{{{self.value}}}"
         if self.kind == "letters":
             return f"[A-Z]{{{self.value}}}"
-        return codelists[str(self.value)].regex
+        return codelists[str(self.value)].regex(self.level)
 
     def describe(self) -> str:
         """Chinese description used in input messages, the portal and errors."""
@@ -130,7 +142,8 @@ class Segment:
             return f"{name}{self.value}位数字"
         if self.kind == "letters":
             return f"{name}{self.value}位大写字母"
-        return f"{name}代码表 {self.value} 中的代码"
+        level = f"第 {self.level} 级" if self.level else ""
+        return f"{name}代码表 {self.value} 中的{level}代码"
 
 
 @dataclass
@@ -152,7 +165,7 @@ class CodeRule:
             elif s.kind in ("digits", "letters"):
                 total += int(s.value)
             else:
-                lengths = {len(c) for c in codelists[str(s.value)].codes}
+                lengths = {len(c) for c in codelists[str(s.value)].codes_at(s.level)}
                 if len(lengths) != 1:
                     return None
                 total += lengths.pop()

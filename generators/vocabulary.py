@@ -54,9 +54,22 @@ _SEGMENT = {
         {"required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}},
         {"required": ["digits"], "properties": {"digits": {"type": "integer", "minimum": 1}}},
         {"required": ["letters"], "properties": {"letters": {"type": "integer", "minimum": 1}}},
-        {"required": ["codelist"], "properties": {"codelist": {"type": "string"}}},
+        {
+            "required": ["codelist"],
+            "properties": {
+                "codelist": {"type": "string"},
+                "level": {"type": "integer", "minimum": 1},
+            },
+        },
     ],
-    "properties": {"title": _TEXT, "text": {}, "digits": {}, "letters": {}, "codelist": {}},
+    "properties": {
+        "title": _TEXT,
+        "text": {},
+        "digits": {},
+        "letters": {},
+        "codelist": {},
+        "level": {},
+    },
     "additionalProperties": False,
 }
 _LIFECYCLE_STAGE = {"type": "object", "additionalProperties": {"type": ["string", "array"]}}

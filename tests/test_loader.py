@@ -137,3 +137,19 @@ def test_dropdown_labels_normalise_to_codes(mini_catalog: Catalog) -> None:
     assert region.normalise("北京市") == "11"
     assert region.normalise("11 上海市") is None
     assert region.normalise("99") is None
+
+
+def test_multiple_of_uses_exact_decimals(mini_catalog: Catalog) -> None:
+    from generators.loader import SchemaValidator
+
+    validator = SchemaValidator({"type": "number", "multipleOf": 0.01})
+    assert validator.is_valid(1234567.89)
+    assert validator.is_valid(19.99)
+    assert not validator.is_valid(19.999)
+
+
+def test_code_rule_segment_level(mini_catalog: Catalog) -> None:
+    tree = mini_catalog.codelists["info-category"]
+    assert tree.codes_at(1) == ["01"] and tree.codes_at(2) == ["01.01"]
+    assert tree.level_of("01.01") == 2
+    assert tree.regex(2) == r"(?:01\.01)"
