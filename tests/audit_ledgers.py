@@ -188,3 +188,150 @@ def gb18030_csv(folder: Path) -> Path:
     path = folder / "旧系统客户.csv"
     path.write_bytes(text.encode("gb18030"))
     return path
+
+
+# ── ledgers for the shipped customer standard (standards/records/customer.md) ──
+
+SHIPPED_SALES_COLUMNS = {
+    "客户编号": "customer_code",
+    "单位名称": "name",
+    "税号": "uscc",
+    "单位性质": "customer_type",
+    "行业": "industry",
+    "所在省份": "region",
+    "联系人": "contact_name",
+    "手机号": "mobile",
+    "客户等级": "value_grade",
+    "授信额度（元）": "credit_limit",
+    "所属部门": "owner_dept",
+    "序号": None,
+    "内部说明": None,
+}
+
+SHIPPED_SERVICE_COLUMNS = {
+    "客户名称": "name",
+    "信用代码": "uscc",
+    "联系人姓名": "contact_name",
+    "联系电话": "mobile",
+    "客户级别": "value_grade",
+    "地区": "region",
+    "建档日期": "registered_on",
+}
+
+
+def shipped_sales_ledger(folder: Path) -> Path:
+    """销售部客户台账 for the shipped standard: the sales department's own words
+    (单位性质 企业, 客户等级 VIP/重点客户/普通客户, 所在省份 北京)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户档案"
+    ws["A1"] = "销售部客户台账"
+    ws.merge_cells("A1:M1")
+    ws.append(list(SHIPPED_SALES_COLUMNS)[-2:-1] + list(SHIPPED_SALES_COLUMNS)[:-2] + ["内部说明"])
+    ws.append(
+        [
+            1,
+            "110001",
+            "北京示例科技有限公司",
+            BEIJING,
+            "企业",
+            "软件和信息技术服务业",
+            "北京",
+            "张伟",
+            "13800138000",
+            "VIP",
+            500000,
+            "销售部",
+            "老客户",
+        ]
+    )
+    ws.append(
+        [
+            2,
+            "310001",
+            "上海某贸易有限公司",
+            SHANGHAI,
+            "企业客户",
+            "批发业",
+            "上海市",
+            "李娜",
+            "13912345678",
+            "重点客户",
+            "200,000",
+            "华东销售分部",
+            None,
+        ]
+    )
+    ws.append([None] * 13)
+    ws.append(
+        [
+            3,
+            "440001",
+            "广州某制造有限公司",
+            GUANGZHOU_BAD,
+            "企业客户",
+            "批发业",
+            "广东",
+            "陈强",
+            "1381234",
+            "普通客户",
+            0,
+            "华南销售分部",
+            None,
+        ]
+    )
+    ws.append(["合计", None, None, None, None, None, None, None, None, None, 700000, None, None])
+    path = folder / "销售部客户台账.xlsx"
+    wb.save(path)
+    return path
+
+
+def shipped_service_ledger(folder: Path) -> Path:
+    """售后服务部客户名单: a two-row header, A/B/C grades, other contacts."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户名单"
+    ws["A1"] = "客户信息"
+    ws.merge_cells("A1:B1")
+    ws["C1"] = "联系方式"
+    ws.merge_cells("C1:D1")
+    for col, title in (("E", "客户级别"), ("F", "地区"), ("G", "建档日期")):
+        ws[f"{col}1"] = title
+        ws.merge_cells(f"{col}1:{col}2")
+    ws.append(["客户名称", "信用代码", "联系人姓名", "联系电话"])
+    ws.append(
+        [
+            "北京示例科技有限公司",
+            BEIJING,
+            "王芳",
+            "13900001111",
+            "B",
+            "北京市",
+            dt.datetime(2024, 3, 1),
+        ]
+    )
+    ws.append(
+        [
+            "上海某贸易有限公司",
+            SHANGHAI,
+            "李娜",
+            "13912345678",
+            "B",
+            "上海市",
+            dt.datetime(2024, 5, 6),
+        ]
+    )
+    ws.append(
+        [
+            "深圳某电子有限公司",
+            SHENZHEN,
+            "赵六",
+            "13711112222",
+            "C",
+            "广东省",
+            dt.datetime(2025, 1, 2),
+        ]
+    )
+    path = folder / "售后服务部客户名单.xlsx"
+    wb.save(path)
+    return path

@@ -49,8 +49,6 @@ def mapping_for(
     notes = []
     if mappings:
         chosen = next((m for m in mappings if m.matches(table)), None)
-        if chosen is None and len(mappings) == 1 and mappings[0].sheet in (None, table.sheet):
-            chosen = mappings[0]  # one entry in the file: it is meant for this ledger
         if chosen is not None:
             if record and chosen.record != record:
                 raise MappingError(

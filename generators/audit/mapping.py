@@ -162,11 +162,11 @@ def _value_evidence(catalog: Catalog, f: Field, values: list[str]) -> tuple[floa
     if codelist is not None:
         distinct = list(dict.fromkeys(values))
         share = _share(distinct, lambda v: value_code(codelist, v).confidence >= 0.7)
-        return (
-            (0.8 if share >= 0.8 and len(distinct) > 1 else 0.0),
-            share,
-            f"代码表“{codelist.title}”",
-        )
+        # A serial-number column (1, 2, 3 …) looks like short codes: values alone
+        # identify a coded column only when they repeat or are names, not bare codes.
+        telling = len(distinct) < len(values) or any(v not in codelist.by_code for v in distinct)
+        alone = 0.8 if share >= 0.8 and len(distinct) > 1 and telling else 0.0
+        return alone, share, f"代码表“{codelist.title}”"
     regex = None
     if f.code_rule is not None:
         regex = f.code_rule.regex(catalog.codelists)

@@ -77,12 +77,12 @@ def _matching(tables: list[LedgerTable], mappings: list[LedgerMapping], path: Pa
     pairs = []
     for table in tables:
         m = next((m for m in mappings if m.matches(table)), None)
-        if m is None and len(mappings) == 1 and len(tables) == 1:
-            m = mappings[0]
         if m is not None:
             pairs.append((table, m))
     if not pairs:
-        raise MappingError(f"{display_path(path)}: 映射文件中没有该台账（file: {path.name}）的映射")
+        raise MappingError(
+            f"{display_path(path)}: 映射文件中没有该台账（file: {path.name}）的映射；若台账改了文件名，请修改映射文件中的 file"
+        )
     records = {m.record for _, m in pairs}
     if len(records) > 1:
         raise MappingError(
@@ -101,9 +101,7 @@ def _workbook(schema: Schema, catalog: Catalog, rows: list[list[Any]]) -> bytes:
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    book.set_properties(
-        {"title": schema.title, "created": FIXED_TIME}
-    )
+    book.set_properties({"title": schema.title, "created": FIXED_TIME})
     text = book.add_format({"num_format": "@"})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     ws = book.add_worksheet(schema.title[:31])

@@ -22,8 +22,8 @@ Progress = Callable[[str, int, int], None]
 
 def mask(text: str) -> str:
     """Personal data in reports: "13800138000" → "138******00"."""
-    if len(text) <= 4:
-        return "*" * len(text)
+    if len(text) <= 4:  # names: "张伟" → "张*"
+        return text[0] + "*" * (len(text) - 1)
     keep = 3 if len(text) > 6 else 1
     return text[:keep] + "*" * (len(text) - keep - 2) + text[-2:]
 
@@ -225,7 +225,7 @@ def _comparable_rows(
             codelist = field_codelist(catalog, f)
             code = codelist.normalise(cell_text(value)) if codelist and text else None
             if code is not None:
-                label = codelist.label(code)
+                label = codelist.label(code) if f.codelist else code  # enums have no titles
                 same = text in (label, code, codelist.by_code[code].title)
                 row[key] = (code, label if same else f"{text}（{label}）")
             else:
