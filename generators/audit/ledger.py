@@ -50,7 +50,11 @@ class LedgerTable:
         return f"{base} [{self.sheet}]" if self.sheet else base
 
     def column_texts(self, index: int) -> list[str]:
-        return [cell_text(values[index]) for _, values in self.rows]
+        """The cells of one column as text (cached: proposals look at each column per record)."""
+        cache = self.__dict__.setdefault("_texts", {})
+        if index not in cache:
+            cache[index] = [cell_text(values[index]) for _, values in self.rows]
+        return cache[index]
 
 
 def _texts(row: list[Any]) -> list[str]:

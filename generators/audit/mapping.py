@@ -15,11 +15,12 @@ import yaml
 
 from ..errors import InfostdError
 from ..formats import FORMAT_CHECKERS
-from ..model import Catalog, CodeList, Field, Schema, display_path
+from ..model import Catalog, CodeEntry, CodeList, Field, Schema, display_path
 from .ledger import LedgerTable, normalise_header
 
 PROPOSE_AT = 0.5  # below this a column is left unmapped (the reviewer decides)
 SAMPLE = 500  # values looked at per column for value evidence
+DISTINCT_SAMPLE = 100  # distinct values looked up in a code list per column
 STRONG_FORMATS = {"cn-uscc": 0.95, "cn-resident-id": 0.95, "cn-mobile": 0.85, "email": 0.8}
 FORMAT_NAMES = {
     "cn-uscc": "统一社会信用代码（校验位正确）",
@@ -109,30 +110,57 @@ def _header_evidence(header: str, f: Field) -> tuple[float, str] | None:
     return best
 
 
+@dataclass
+class _CodeIndex:
+    """A code list's names, normalised once (ledgers repeat the lookups many times)."""
+
+    aliases: dict[str, CodeEntry]
+    titles: dict[str, CodeEntry]
+    found: dict[str, ValueProposal] = field(default_factory=dict)  # memo of value_code
+
+
+_indexes: dict[int, tuple[CodeList, _CodeIndex]] = {}
+
+
+def _index(codelist: CodeList) -> _CodeIndex:
+    cached = _indexes.get(id(codelist))
+    if cached is None or cached[0] is not codelist:
+        aliases = {normalise_header(a): e for e in codelist.entries for a in e.aliases}
+        titles = {normalise_header(e.title): e for e in codelist.entries if e.title}
+        cached = _indexes[id(codelist)] = (codelist, _CodeIndex(aliases, titles))
+    return cached[1]
+
+
 def value_code(codelist: CodeList, text: str) -> ValueProposal:
     """The code a ledger value most likely means, with how sure and why."""
+    memo = _index(codelist).found
+    if text not in memo:
+        memo[text] = _value_code(codelist, text)
+    p = memo[text]
+    return ValueProposal(p.value, p.code, p.confidence, p.reason)
+
+
+def _value_code(codelist: CodeList, text: str) -> ValueProposal:
     code = codelist.normalise(text)
     if code is not None:
         return ValueProposal(text, code, 1.0, "代码或名称一致")
+    index = _index(codelist)
     norm = normalise_header(text)
-    for entry in codelist.entries:
-        if any(normalise_header(a) == norm for a in entry.aliases):
-            return ValueProposal(text, entry.code, 0.95, f"代码表中“{entry.label}”的别名")
-    for entry in codelist.entries:
-        title = normalise_header(entry.title)
-        if norm and title and (norm in title or title in norm):
-            return ValueProposal(text, entry.code, 0.7, f"与“{entry.label}”部分一致")
-    titles = {normalise_header(e.title): e for e in codelist.entries}
-    close = difflib.get_close_matches(norm, list(titles), n=1, cutoff=0.5)
+    if norm in index.aliases:
+        entry = index.aliases[norm]
+        return ValueProposal(text, entry.code, 0.95, f"代码表中“{entry.label}”的别名")
+    if norm:
+        for title, entry in index.titles.items():
+            if norm in title or title in norm:
+                return ValueProposal(text, entry.code, 0.7, f"与“{entry.label}”部分一致")
+    close = difflib.get_close_matches(norm, list(index.titles), n=1, cutoff=0.5)
     if close:
-        entry = titles[close[0]]
+        entry = index.titles[close[0]]
         return ValueProposal(text, entry.code, 0.5, f"与“{entry.label}”相近，请核对")
     return ValueProposal(text, None, 0.0, f"代码表“{codelist.title}”中无对应代码，请人工填写")
 
 
 def _enum_codelist(f: Field) -> CodeList | None:
-    from ..model import CodeEntry
-
     if not f.enum:
         return None
     return CodeList(f.key, f.title, [CodeEntry(str(v), str(v)) for v in f.enum])
@@ -161,11 +189,13 @@ def _value_evidence(catalog: Catalog, f: Field, values: list[str]) -> tuple[floa
     codelist = field_codelist(catalog, f)
     if codelist is not None:
         distinct = list(dict.fromkeys(values))
-        share = _share(distinct, lambda v: value_code(codelist, v).confidence >= 0.7)
+        repeats = len(distinct) < len(values)
+        found = [value_code(codelist, v) for v in distinct[:DISTINCT_SAMPLE]]
+        share = _share(found, lambda p: p.confidence >= 0.7)
         # A serial-number column (1, 2, 3 …) looks like short codes: values alone
         # identify a coded column only when they repeat or are names, not bare codes.
-        telling = len(distinct) < len(values) or any(v not in codelist.by_code for v in distinct)
-        alone = 0.8 if share >= 0.8 and len(distinct) > 1 and telling else 0.0
+        named = any(p.confidence >= 0.7 and p.value not in codelist.by_code for p in found)
+        alone = 0.8 if share >= 0.8 and len(distinct) > 1 and (repeats or named) else 0.0
         return alone, share, f"代码表“{codelist.title}”"
     regex = None
     if f.code_rule is not None:

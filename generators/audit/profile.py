@@ -217,15 +217,20 @@ def _comparable_rows(
     out = []
     originals = dict(ledger.table.rows)
     index = {c: i for i, c in enumerate(ledger.table.columns)}
+    columns = ledger.mapping.field_column()
+    fields = {
+        f.key: (index[columns[f.key]], field_codelist(catalog, f), bool(f.codelist))
+        for f in schema.fields
+        if f.key in columns and columns[f.key] in index
+    }
     for number, values in apply_mapping(ledger.mapping, ledger.table):
         row = {}
         for key, value in values.items():
-            f = schema.field_by_key[key]
-            text = cell_text(originals[number][index[ledger.mapping.field_column()[key]]])
-            codelist = field_codelist(catalog, f)
+            position, codelist, titled = fields[key]
+            text = cell_text(originals[number][position])
             code = codelist.normalise(cell_text(value)) if codelist and text else None
             if code is not None:
-                label = codelist.label(code) if f.codelist else code  # enums have no titles
+                label = codelist.label(code) if titled else code  # enums have no titles
                 same = text in (label, code, codelist.by_code[code].title)
                 row[key] = (code, label if same else f"{text}（{label}）")
             else:
