@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .config import Config
+from .excel import generate as generate_templates
 from .fsutil import atomic_write_text
 from .model import Catalog
 from .schemas import generate as generate_schemas
@@ -22,10 +23,15 @@ def _schemas(catalog: Catalog, config: Config, site: Path) -> None:
     generate_schemas(catalog, site / DOWNLOADS / "schemas")
 
 
+def _templates(catalog: Catalog, config: Config, site: Path) -> None:
+    generate_templates(catalog, config, site / DOWNLOADS / "templates")
+
+
 # Each generator is one step; order matters only where a step reads another's output
 # (the portal lists the downloads, so it runs last).
 STEPS: list[tuple[str, Step]] = [
     ("schemas", _schemas),
+    ("templates", _templates),
 ]
 
 

@@ -118,6 +118,27 @@ def build(ctx: click.Context, out: Path | None) -> None:
     click.echo(f"构建完成：{display_path(site)}")
 
 
+@cli.command()
+@click.argument("key")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出的 .xlsx 文件（默认 <键>.xlsx，位于当前目录）。",
+)
+@click.pass_context
+def template(ctx: click.Context, key: str, out: Path | None) -> None:
+    """生成记录 KEY 的 Excel 录入模板（下拉列表、单元格校验、填写说明）。"""
+    from .excel import write_template
+    from .version import project_version
+
+    config = config_of(ctx)
+    path = write_template(
+        catalog_of(ctx), key, out or Path(f"{key}.xlsx"), project_version(config.root)
+    )
+    click.echo(f"已写入模板：{display_path(path)}")
+
+
 def _progress_bar():
     """A rich progress bar on stderr for large ledgers; nothing when not a terminal."""
     from rich.console import Console
