@@ -239,7 +239,10 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
     from .audit.migrate import migrate as run_migrate
 
     catalog = catalog_of(ctx)
-    result = run_migrate(catalog, ledger, load_mappings(catalog, mapping_path), out)
+    from .version import project_version
+
+    version = project_version(config_of(ctx).root)
+    result = run_migrate(catalog, ledger, load_mappings(catalog, mapping_path), out, version)
     for name, row, why in result.skipped:
         click.echo(f"{name} 第 {row} 行：{why}，未迁移")
     for note in result.notes:

@@ -98,6 +98,11 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     keys = [c.value for c in ws[2]]
     assert keys == [f.key for f in catalog.records["customer"].fields]
     assert ws.row_dimensions[2].hidden
+    # it is the standard's template: dropdowns and validations, version mark in _meta
+    assert ws.data_validations.dataValidation
+    meta = dict(wb["_meta"].iter_rows(values_only=True))
+    assert meta["record"] == "customer" and meta["template"] == "infostd"
+    assert "代码表" in wb.sheetnames and "填写说明" in wb.sheetnames
     rows = [dict(zip(keys, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=3)]
     assert [r["name"] for r in rows] == [
         "北京示例科技有限公司",

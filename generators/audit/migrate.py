@@ -18,7 +18,6 @@ from .grid import cell_text
 from .ledger import LedgerTable
 from .mapping import LedgerMapping, MappingError, field_codelist
 from .profile import apply_mapping, missing_columns
-from .report import FIXED_TIME
 
 FIRST_DATA_ROW = 3  # template layout: titles on row 1, field keys on row 2
 
@@ -94,42 +93,33 @@ def _matching(tables: list[LedgerTable], mappings: list[LedgerMapping], path: Pa
     return pairs
 
 
-def _workbook(schema: Schema, catalog: Catalog, rows: list[list[Any]]) -> bytes:
-    """A filled template: the Excel generator's layout (data sheet named by the record
-    title, titles on row 1, hidden field keys on row 2, data from row 3, ``_meta``)."""
-    import xlsxwriter
+def _workbook(catalog: Catalog, schema: Schema, rows: list[list[Any]], version: str) -> bytes:
+    """The standard's Excel template (``generators/excel.py``: dropdowns, validations,
+    guide, ``_meta``) with the migrated rows written from row 3."""
+    from openpyxl import load_workbook
 
+    from ..excel import FIRST_DATA_ROW as FIRST
+    from ..excel import sheet_name, template_bytes
+
+    book = load_workbook(io.BytesIO(template_bytes(catalog, schema.key, version)))
+    sheet = book[sheet_name(schema.title)]
+    for r, row in enumerate(rows, FIRST + 1):
+        for c, value in enumerate(row, 1):
+            if value is not None:
+                sheet.cell(r, c, value)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    book.set_properties({"title": schema.title, "created": FIXED_TIME})
-    text = book.add_format({"num_format": "@"})
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    ws = book.add_worksheet(schema.title[:31])
-    for c, f in enumerate(schema.fields):
-        ws.write_string(0, c, f.title, head)
-        ws.write_string(1, c, f.key)
-        ws.set_column(c, c, 18, text if f.type not in ("number", "integer") else None)
-    ws.set_row(1, None, None, {"hidden": True})
-    ws.freeze_panes(FIRST_DATA_ROW - 1, 0)
-    for r, row in enumerate(rows, FIRST_DATA_ROW - 1):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, int | float):
-                ws.write_number(r, c, value)
-            else:
-                ws.write_string(r, c, str(value))
-    meta = book.add_worksheet("_meta")
-    meta.write_row(0, 0, ["record", schema.key])
-    meta.write_row(1, 0, ["checksum", catalog.checksum(schema.key)])
-    meta.hide()
-    book.close()
+    book.save(buffer)
     return buffer.getvalue()
 
 
 def migrate(
-    catalog: Catalog, ledger: Path, mappings: list[LedgerMapping], out: Path
+    catalog: Catalog,
+    ledger: Path,
+    mappings: list[LedgerMapping],
+    out: Path,
+    version: str = "0.0.0+unknown",
 ) -> MigrationResult:
+    """Write ``out`` (the record's template filled from ``ledger``) and list what needs fixing."""
     ledger, out = Path(ledger), Path(out)
     if out.suffix.lower() != ".xlsx":
         raise InfostdError(f"{display_path(out)}: 迁移结果须为 .xlsx 文件")
@@ -159,7 +149,7 @@ def migrate(
                 written[f.key] = value
             out_rows.append(row)
             checked.append((out_row, written))
-    atomic_write_bytes(out, _workbook(schema, catalog, out_rows))
+    atomic_write_bytes(out, _workbook(catalog, schema, out_rows, version))
     result.written = len(out_rows)
     listed = {(p.out_row, p.field) for p in result.problems}
     for issue in row_issues(catalog, schema.key, checked):
