@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InfostdError
+from ..formats import CHINA_TZ, parse_date, parse_datetime
 from ..fsutil import atomic_write_bytes
 from ..model import Catalog, Field, Schema, display_path
 from . import read_tables
@@ -69,6 +70,11 @@ def output_value(catalog: Catalog, f: Field, value: Any) -> tuple[Any, str | Non
     if f.type in ("number", "integer"):
         number = _number(text)
         return (number if number is not None else text), None
+    # the template formats date columns as dates: write real dates (China time)
+    if f.format == "date" and (day := parse_date(text)) is not None:
+        return day, None
+    if f.format == "date-time" and (moment := parse_datetime(text)) is not None:
+        return moment.astimezone(CHINA_TZ).replace(tzinfo=None), None
     return text, None
 
 
