@@ -14,6 +14,7 @@ from .config import Config, load_config
 from .errors import InfostdError, ProblemsError
 from .loader import load_catalog
 from .model import Catalog, display_path
+from .release import codeowners
 
 INTERNAL_ERROR = 70
 
@@ -70,6 +71,7 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
     catalog = catalog_of(ctx)
+    codeowners.check(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
         f"检查通过：{len(catalog.standards)} 个标准，{records} 个记录，{codelists} 个代码表。"
@@ -137,6 +139,96 @@ def template(ctx: click.Context, key: str, out: Path | None) -> None:
         catalog_of(ctx), key, out or Path(f"{key}.xlsx"), project_version(config.root)
     )
     click.echo(f"已写入模板：{display_path(path)}")
+
+
+@cli.command()
+@click.argument("old_ref", required=False)
+@click.argument("new_ref", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="输出格式；markdown 适合 CI 作业摘要。",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["major", "minor", "patch"]),
+    help="所需版本级别达到该级别时退出码为 1（CI 门禁）。",
+)
+@click.pass_context
+def diff(
+    ctx: click.Context, old_ref: str | None, new_ref: str | None, fmt: str, fail_on: str | None
+) -> None:
+    """比较两个版本的标准并给出所需的版本级别（默认：上一个发布标签 → 工作区）。"""
+    from . import release as release_lib
+    from .release.diff import at_least
+    from .release.report import FORMATS
+
+    result = release_lib.compare(config_of(ctx), old_ref, new_ref)
+    click.echo(FORMATS[fmt](result))
+    if fail_on and at_least(result.bump, fail_on):
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--dry-run", is_flag=True, help="只显示下一个版本号与变更日志，不写文件、不提交、不打标签。"
+)
+@click.option("--summary", default="", help="委员会的发布说明（写在变更日志本节开头）。")
+@click.option(
+    "--summary-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="从文件读取发布说明（如合并请求的正文）。",
+)
+@click.pass_context
+def release(ctx: click.Context, dry_run: bool, summary: str, summary_file: Path | None) -> None:
+    """发布：检查通过且工作区干净时，按数据兼容性确定版本号，写 CHANGELOG.md，提交并打附注标签。"""
+    from . import release as release_lib
+
+    config = config_of(ctx)
+    if summary_file is not None:
+        summary = "\n\n".join(p for p in (summary, summary_file.read_text(encoding="utf-8")) if p)
+    try:
+        release_lib.ensure_clean(config.root)
+    except release_lib.ReleaseRefused:
+        if not dry_run:
+            raise
+        click.echo("注意：工作区有未提交的修改，预览包含这些修改；正式发布会拒绝。", err=True)
+    ctx.invoke(check)  # exactly `infostd check`: a failing check stops the release
+    catalog = catalog_of(ctx)
+    plan = release_lib.plan_release(config, catalog, summary.strip())
+    since = plan.previous.tag if plan.previous else "（尚无发布）"
+    if not plan.needed:
+        click.echo(f"标准自 {since} 以来没有变化，无需发布。")
+        return
+    click.echo(f"{since} → {plan.version.tag}（{plan.comparison.bump}）")
+    if dry_run:
+        click.echo("\n" + plan.section)
+        click.echo("\n（预览：未写入、未提交、未打标签）")
+        return
+    release_lib.apply_release(config, plan)
+    click.echo(f"已发布 {plan.version.tag}：CHANGELOG.md 已提交，附注标签已创建（尚未推送）。")
+
+
+@cli.command(name="codeowners")
+@click.option(
+    "--check", "check_only", is_flag=True, help="只检查 .github/CODEOWNERS 是否与标准一致。"
+)
+@click.pass_context
+def codeowners_command(ctx: click.Context, check_only: bool) -> None:
+    """由各标准的 owner / reviewers 生成 .github/CODEOWNERS（部门→团队见 [tool.infostd.teams]）。"""
+    config = config_of(ctx)
+    if not codeowners.enabled(config):
+        raise InfostdError("pyproject.toml 中没有 [tool.infostd.teams]（部门代码 → 评审团队）")
+    catalog = catalog_of(ctx)
+    if check_only:
+        codeowners.check(catalog, config)
+        click.echo(f"{display_path(codeowners.target(config))} 与标准一致。")
+        return
+    path = codeowners.write(catalog, config)
+    click.echo(f"已写入 {display_path(path)}。")
 
 
 def _progress_bar():

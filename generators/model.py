@@ -294,6 +294,16 @@ class Standard:
     def body(self) -> str:
         return "\n".join(self.source.splitlines()[self.body_line - 1 :])
 
+    @property
+    def prose(self) -> str:
+        """The body without its ``json schema`` blocks: the text a reader reads
+        (``infostd diff`` tells a prose edit from a schema edit with it)."""
+        blocks = {n for s in self.schemas for n in range(s.location.line, s.end_line + 1)}
+        lines = self.source.splitlines()
+        return "\n".join(
+            line for n, line in enumerate(lines, start=1) if n >= self.body_line and n not in blocks
+        )
+
 
 @dataclass
 class Catalog:
