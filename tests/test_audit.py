@@ -137,6 +137,12 @@ def test_values_alone_identify_a_uscc_column(catalog, tmp_path):
     assert "100% 的值符合统一社会信用代码" in proposal.reason
 
 
+def test_code_entry_aliases_are_loaded(catalog):
+    entry = catalog.codelists["customer-type"].by_code["01"]
+    assert entry.aliases == ("VIP", "大客户")
+    assert catalog.codelists["customer-type"].normalise("VIP") is None  # not accepted as data
+
+
 def test_value_mapping_proposals_for_coded_fields(catalog, tmp_path):
     (table,), _ = read_ledger(L.sales_ledger(tmp_path), known_headers(catalog))
     mapping = propose(catalog, table)

@@ -162,6 +162,8 @@ def test_migrate_lists_unmapped_codes_and_never_overwrites(project, tmp_path):
         (["audit", "{sales}", "--record", "nope"], "未知记录“nope”"),
         (["audit", "{sales}", "-o", "{tmp}/r.pdf"], "报告格式须为 .html、.xlsx 或 .json"),
         (["audit", "{bad}"], "无法读取 Excel 文件"),
+        (["audit", "{tmp}"], "是目录"),
+        (["audit", "{empty}"], "未在台账中找到表头和数据行"),
         (["audit", "{sales}", "--mapping", "{badmap}"], "映射文件不是有效的 YAML"),
         (
             ["migrate", "{sales}", "--mapping", "{othermap}", "-o", "{tmp}/o.xlsx"],
@@ -193,7 +195,9 @@ def test_bad_input_exits_2_with_a_message(project, tmp_path, args, message):
         "ledgers:\n  - file: 销售部客户台账.xlsx\n    record: customer\n    columns: {电话号码: mobile}\n",
         encoding="utf-8",
     )
+    (tmp_path / "empty.csv").write_text("只有一行说明\n", encoding="utf-8")
     subs = {
+        "{empty}": str(tmp_path / "empty.csv"),
         "{sales}": str(sales),
         "{bad}": str(tmp_path / "bad.xlsx"),
         "{badmap}": str(tmp_path / "bad.yaml"),

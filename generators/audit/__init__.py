@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Catalog
+from .grid import LedgerReadError
 from .ledger import LedgerTable, read_ledger
 from .mapping import LedgerMapping, MappingError, known_headers, propose
 from .profile import Conflict, LedgerProfile, Progress, find_conflicts, profile_ledger
@@ -73,6 +74,8 @@ def audit(
     if record is not None and record not in catalog.records:
         raise MappingError(f"未知记录“{record}”（可用：{'、'.join(catalog.records)}）")
     tables, notes = read_tables(catalog, paths)
+    if not tables:
+        raise LedgerReadError("未在台账中找到表头和数据行：" + "；".join(notes))
     profiles = []
     for table in tables:
         mapping, why = mapping_for(catalog, table, mappings, record)

@@ -55,6 +55,8 @@ def cell_text(value: Any) -> str:
 
 def read_grids(path: Path) -> list[Grid]:
     path = Path(path)
+    if path.is_dir():
+        raise LedgerReadError(f"{display_path(path)}: 是目录，请给出台账文件")
     if not path.is_file():
         raise LedgerReadError(f"{display_path(path)}: 文件不存在")
     suffix = path.suffix.lower()
