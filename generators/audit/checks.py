@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..formats import FORMAT_CHECKERS
 from ..model import Catalog, Field
 from .grid import cell_text
 
+REASONS = {
+    "length": "长度不对",
+    "charset": "含有不允许的字符",
+    "check-digit": "校验位错误",
+    "prefix": "号段不对",
+    "birth-date": "出生日期无效",
+    "syntax": "格式不对",
+}
 MappedRow = tuple[int, dict[str, Any]]  # (ledger row number, {field key: raw value})
 
 
@@ -29,20 +38,34 @@ class Issue:
 
 
 def row_issues(catalog: Catalog, key: str, rows: list[MappedRow]) -> list[Issue]:
-    """Every problem the validator finds in ``rows`` of record ``key``."""
+    """Every error the validator finds in ``rows`` of record ``key`` (warnings such as
+    stray spaces are not errors and are left out)."""
     try:
-        from ..validate import validate_rows  # type: ignore[attr-defined]
-    except ImportError:
+        from ..validate import validate_rows
+    except ImportError:  # INTERIM, see the module docstring
         return _interim_issues(catalog, key, rows)
-    found = []
-    for number, values in rows:
-        for issue in validate_rows(catalog, key, [values], first_row=number):
-            found.append(
-                Issue(
-                    issue.row, issue.field, issue.rule, issue.message, getattr(issue, "value", None)
-                )
-            )
-    return found
+    numbers = [number for number, _ in rows]
+    found = validate_rows(catalog, key, [values for _, values in rows], first_row=1)
+    return [
+        Issue(numbers[i.row - 1], i.field, i.rule, i.message, i.value)
+        for i in found
+        if i.severity == "error" and i.row is not None and i.field is not None
+    ]
+
+
+def file_issues(catalog: Catalog, key: str, path: Path) -> list[Issue] | None:
+    """The validator's errors for a written template, as ``infostd validate`` reports
+    them; None while the validator is not available."""
+    try:
+        from ..validate import validate_paths
+    except ImportError:  # INTERIM
+        return None
+    report = validate_paths(catalog, [path], record=key)
+    return [
+        Issue(i.row or 0, i.field or "", i.rule, i.message, i.value)
+        for f in report.files
+        for i in f.errors
+    ]
 
 
 def _number(text: str) -> float | None:
@@ -71,7 +94,7 @@ def _field_issue(catalog: Catalog, f: Field, text: str) -> tuple[str, str] | Non
             return "maximum", f"大于最大值 {f.maximum:g}"
         return None
     if f.format in FORMAT_CHECKERS and (reason := FORMAT_CHECKERS[f.format](text)):
-        return f"format:{f.format}", f"格式不符（{reason}）"
+        return f"format:{f.format}", REASONS.get(reason, "格式不对")
     regex = f.code_rule.regex(codelists) if f.code_rule else f.pattern
     if regex and not re.search(regex, text):
         return "pattern", f"不符合编码规则（{f.code_rule.describe() if f.code_rule else regex}）"
@@ -83,6 +106,8 @@ def _field_issue(catalog: Catalog, f: Field, text: str) -> tuple[str, str] | Non
 
 
 def _interim_issues(catalog: Catalog, key: str, rows: list[MappedRow]) -> list[Issue]:
+    from .profile import mask
+
     schema = catalog.records[key]
     found = []
     for number, values in rows:
@@ -94,5 +119,6 @@ def _interim_issues(catalog: Catalog, key: str, rows: list[MappedRow]) -> list[I
                 continue
             problem = _field_issue(catalog, f, text)
             if problem:
-                found.append(Issue(number, f.key, problem[0], f"{f.title}{problem[1]}", text))
+                shown = mask(text) if f.sensitive else text
+                found.append(Issue(number, f.key, problem[0], f"{f.title}{problem[1]}", shown))
     return found

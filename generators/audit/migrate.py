@@ -14,7 +14,7 @@ from ..formats import CHINA_TZ, parse_date, parse_datetime
 from ..fsutil import atomic_write_bytes
 from ..model import Catalog, Field, Schema, display_path
 from . import read_tables
-from .checks import MappedRow, row_issues
+from .checks import MappedRow, file_issues, row_issues
 from .grid import cell_text
 from .ledger import LedgerTable
 from .mapping import LedgerMapping, MappingError, field_codelist
@@ -158,7 +158,13 @@ def migrate(
     atomic_write_bytes(out, _workbook(catalog, schema, out_rows, version))
     result.written = len(out_rows)
     listed = {(p.out_row, p.field) for p in result.problems}
-    for issue in row_issues(catalog, schema.key, checked):
+    found = file_issues(catalog, schema.key, out)  # what `infostd validate` will say
+    if found is None:
+        found = row_issues(catalog, schema.key, checked)
+    for issue in found:
+        if issue.row not in origin:  # a file-level remark, not about a migrated row
+            result.notes.append(issue.message)
+            continue
         if (issue.row, issue.field) not in listed:
             name, number = origin[issue.row]
             result.problems.append(RowProblem(name, number, issue.row, issue.field, issue.message))

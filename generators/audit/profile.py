@@ -17,15 +17,21 @@ from .ledger import LedgerTable
 from .mapping import LedgerMapping, field_codelist
 
 TOP_FAILURES = 5
+NOT_ACCURACY = {"required", "unique", "foreign-key"}
 Progress = Callable[[str, int, int], None]
 
 
 def mask(text: str) -> str:
-    """Personal data in reports: "13800138000" → "138******00"."""
-    if len(text) <= 4:  # names: "张伟" → "张*"
-        return text[0] + "*" * (len(text) - 1)
-    keep = 3 if len(text) > 6 else 1
-    return text[:keep] + "*" * (len(text) - keep - 2) + text[-2:]
+    """Personal data in reports, masked the way the validator masks it."""
+    try:
+        from ..validate import mask as validator_mask
+    except ImportError:  # INTERIM until the validator is on main
+        return (
+            text[:1] + "*" * (len(text) - 3) + text[-2:]
+            if len(text) > 4
+            else text[:1] + "*" * (len(text) - 1)
+        )
+    return validator_mask(text)
 
 
 def shown(f: Field | None, text: str) -> str:
@@ -147,7 +153,8 @@ def profile_ledger(
         issues += row_issues(catalog, mapping.record, rows[start : start + chunk])
         if progress:
             progress(table.name, min(start + chunk, len(rows)), len(rows))
-    value_issues = [i for i in issues if i.rule != "required"]
+    # accuracy is about values: missing ones are completeness, repeated ones uniqueness
+    value_issues = [i for i in issues if i.rule not in NOT_ACCURACY]
     by_field: dict[str, list[Issue]] = defaultdict(list)
     for issue in value_issues:
         by_field[issue.field].append(issue)
@@ -162,9 +169,8 @@ def profile_ledger(
             failing = by_field.get(f.key, [])
             p.passed = p.checked - len({i.row for i in failing})
             counts = Counter((cell_text(i.value), i.message) for i in failing)
-            p.failures = [
-                (shown(f, value), n, message)
-                for (value, message), n in counts.most_common(TOP_FAILURES)
+            p.failures = [  # issue values come masked from the checks
+                (value, n, message) for (value, message), n in counts.most_common(TOP_FAILURES)
             ]
         profiles.append(p)
     duplicates = find_duplicates(schema, rows)
