@@ -121,6 +121,41 @@ def build(ctx: click.Context, out: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--record", help="记录类型（无法从文件推断时指定），如 customer。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "xlsx"]),
+    default="text",
+    show_default=True,
+    help="报告格式；xlsx 为带批注的副本（需 -o）。",
+)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="报告文件。")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--emit",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="把通过校验的行（已规范化）写入 .jsonl 或 .csv，供导入。",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    record: str | None,
+    fmt: str,
+    out: Path | None,
+    lang: str,
+    emit: Path | None,
+) -> None:
+    """校验填写好的台账（xlsx、CSV、JSON、JSON Lines）：0 通过，1 数据有误，2 输入不可用。"""
+    from .validate.cli import run_validate
+
+    catalog = catalog_of(ctx)
+    ctx.exit(run_validate(catalog, list(files), record, fmt, out, lang, emit))
+
+
+@cli.command()
 @click.argument("key")
 @click.option(
     "-o",

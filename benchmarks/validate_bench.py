@@ -1,0 +1,187 @@
+"""Validation speed: infostd validate against the floor (csv module, calamine) and the
+alternatives (Frictionless, per-row jsonschema), each in its own process.
+
+    python benchmarks/validate_bench.py [--rows 1000000]
+
+Generates a deterministic ``customer`` CSV (``--rows``) and xlsx (rows / 10) with
+about 2 % defective rows, times every approach as a whole process (wall clock,
+peak RSS), prints a table, and as the LAST line one JSON object (``figures()``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generators.config import load_config  # noqa: E402
+from generators.loader import load_catalog  # noqa: E402
+from generators.validate.sample import customer_rows, write_csv, write_xlsx  # noqa: E402
+
+SLICE = 100_000  # rows given to Frictionless; its speed is per row, so it scales
+JSONSCHEMA_SLICE = 20_000  # per-row jsonschema runs ~600 rows/s on customer (117-entry oneOf)
+
+CSV_PARSE = """
+import csv, sys
+with open(sys.argv[1], encoding="utf-8", newline="") as handle:
+    n = sum(1 for _ in csv.DictReader(handle))
+print(n)
+"""
+
+XLSX_READ = """
+import sys
+from python_calamine import CalamineWorkbook
+book = CalamineWorkbook.from_path(sys.argv[1])
+rows = book.get_sheet_by_name(book.sheet_names[0]).to_python()
+print(len(rows))
+"""
+
+JSONSCHEMA = """
+import csv, sys
+from pathlib import Path
+from generators.config import load_config
+from generators.loader import load_catalog, schema_validator
+catalog = load_catalog(config=load_config(Path(sys.argv[2])))
+validator = schema_validator(catalog, "customer")
+keys = [f.key for f in catalog.records["customer"].fields]
+numbers = {f.key for f in catalog.records["customer"].fields if f.type in ("number", "integer")}
+errors = 0
+with open(sys.argv[1], encoding="utf-8", newline="") as handle:
+    reader = csv.reader(handle)
+    next(reader)
+    for cells in reader:
+        row = {}
+        for k, v in zip(keys, cells):
+            if v == "":
+                continue
+            if k in numbers:
+                try:
+                    v = float(v)
+                except ValueError:
+                    pass
+            row[k] = v
+        errors += sum(1 for _ in validator.iter_errors(row))
+print(errors)
+"""
+
+FRICTIONLESS = """
+import sys
+from pathlib import Path
+from frictionless import Resource, Schema, validate
+from generators.config import load_config
+from generators.loader import load_catalog
+catalog = load_catalog(config=load_config(Path(sys.argv[2])))
+record = catalog.records["customer"]
+fields = []
+for f in record.fields:
+    kind = {"number": "number", "integer": "integer", "date": "date"}.get(f.type, "string")
+    constraints = {}
+    if f.required:
+        constraints["required"] = True
+    if f.enum:
+        constraints["enum"] = f.enum
+    if f.codelist:
+        constraints["enum"] = catalog.codelists[f.codelist].codes
+    if f.code_rule:
+        constraints["pattern"] = f.code_rule.regex(catalog.codelists).strip("^$")
+    if f.minimum is not None:
+        constraints["minimum"] = f.minimum
+    if f.max_length is not None:
+        constraints["maxLength"] = f.max_length
+    fields.append({"name": f.title + (" *" if f.required else ""), "type": kind, "constraints": constraints})
+schema = Schema.from_descriptor({"fields": fields})
+report = validate(Resource(path=sys.argv[1], schema=schema), limit_errors=10**9)
+print(report.stats["errors"])
+"""
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(args[:3])} … failed ({code}): {proc.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def figures(results: dict[str, tuple[int, float, float]]) -> dict[str, float]:
+    """The JSON line: rows per second and peak MiB (other parts may add keys here)."""
+
+    def rps(name: str) -> float:
+        rows, seconds, _ = results[name]
+        return round(rows / seconds, 1)
+
+    return {
+        "csv_parse_rps": rps("csv_parse"),
+        "csv_validate_rps": rps("csv_validate"),
+        "xlsx_read_rps": rps("xlsx_read"),
+        "xlsx_validate_rps": rps("xlsx_validate"),
+        "frictionless_rps": rps("frictionless"),
+        "jsonschema_rps": rps("jsonschema"),
+        "csv_validate_peak_rss_mb": round(results["csv_validate"][2], 1),
+        "xlsx_validate_peak_rss_mb": round(results["xlsx_validate"][2], 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="CSV rows (xlsx: rows / 10)")
+    args = parser.parse_args()
+    catalog = load_catalog(config=load_config(ROOT))
+    csv_rows, xlsx_rows = args.rows, max(args.rows // 10, 100)
+    slice_rows = min(SLICE, csv_rows)
+    py = sys.executable
+    with tempfile.TemporaryDirectory(prefix="validate-bench-") as tmp:
+        work = Path(tmp)
+        csv_path, slice_path = work / "customers.csv", work / "slice.csv"
+        small_path = work / "small.csv"
+        small_rows = min(JSONSCHEMA_SLICE, csv_rows)
+        write_csv(catalog, "customer", customer_rows(catalog, small_rows), small_path)
+        xlsx_path = work / "customers.xlsx"
+        write_csv(catalog, "customer", customer_rows(catalog, csv_rows), csv_path)
+        write_csv(catalog, "customer", customer_rows(catalog, slice_rows), slice_path)
+        write_xlsx(catalog, "customer", customer_rows(catalog, xlsx_rows), xlsx_path)
+        validate = [py, "-m", "generators.cli", "validate", "--format", "json", "-o"]
+        plan = {
+            "csv_parse": (csv_rows, [py, "-c", CSV_PARSE, str(csv_path)]),
+            "csv_validate": (csv_rows, [*validate, str(work / "r1.json"), str(csv_path)]),
+            "xlsx_read": (xlsx_rows, [py, "-c", XLSX_READ, str(xlsx_path)]),
+            "xlsx_validate": (xlsx_rows, [*validate, str(work / "r2.json"), str(xlsx_path)]),
+            "frictionless": (slice_rows, [py, "-c", FRICTIONLESS, str(slice_path), str(ROOT)]),
+            "jsonschema": (small_rows, [py, "-c", JSONSCHEMA, str(small_path), str(ROOT)]),
+        }
+        results = {}
+        for name, (rows, command) in plan.items():
+            seconds, rss = run(command)
+            results[name] = (rows, seconds, rss)
+        report = json.loads((work / "r1.json").read_text(encoding="utf-8"))
+        errors = len(report["files"][0]["errors"])
+    print(f"{'approach':<16}{'rows':>10}{'seconds':>10}{'rows/s':>12}{'peak MiB':>10}")
+    for name, (rows, seconds, rss) in results.items():
+        print(f"{name:<16}{rows:>10}{seconds:>10.2f}{rows / seconds:>12,.0f}{rss:>10.0f}")
+    out = figures(results)
+    print(
+        f"CSV: {errors} errors found; validate/parse = {out['csv_validate_rps'] / out['csv_parse_rps']:.2f}, "
+        f"vs Frictionless ×{out['csv_validate_rps'] / out['frictionless_rps']:.0f}, "
+        f"vs jsonschema ×{out['csv_validate_rps'] / out['jsonschema_rps']:.0f}; "
+        f"xlsx validate/read = {out['xlsx_validate_rps'] / out['xlsx_read_rps']:.2f}"
+    )
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

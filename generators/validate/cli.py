@@ -1,0 +1,80 @@
+"""What ``infostd validate`` does between parsing arguments and exiting."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InfostdError
+from ..model import Catalog
+from .api import validate_tables
+from .readers import read_table
+from .reports import render_text, to_json, write_json
+
+LARGE = 50_000  # rows; above this the text report shows a progress bar
+
+
+def run_validate(
+    catalog: Catalog,
+    files: list[Path],
+    record: str | None,
+    fmt: str,
+    out: Path | None,
+    lang: str,
+    emit: Path | None,
+) -> int:
+    """Validate, write the report, return the exit code (0 valid, 1 invalid)."""
+    resolved = {p.resolve() for p in files}
+    for target in (out, emit):
+        if target is not None and target.resolve() in resolved:
+            raise InfostdError(f"{target}：报告不能写到输入文件上")
+    if fmt == "xlsx" and out is None:
+        raise InfostdError("--format xlsx 需要用 -o 指定报告文件（.xlsx）")
+    if emit is not None and emit.suffix.lower() not in (".jsonl", ".csv"):
+        raise InfostdError(f"{emit}：--emit 只支持 .jsonl 或 .csv")
+    tables = [read_table(catalog, p, record) for p in files]
+    report = validate_tables(catalog, tables, lang=lang, progress=_progress(fmt, out))
+    if fmt == "json":
+        if out is None:
+            click.echo(to_json(report), nl=False)
+        else:
+            write_json(report, out)
+    elif fmt == "xlsx":
+        from .annotate import write_annotated
+
+        write_annotated(catalog, tables, report, out, lang)  # type: ignore[arg-type]
+    else:
+        from rich.console import Console
+
+        if out is None:
+            render_text(report, Console(), lang)
+        else:
+            with out.open("w", encoding="utf-8") as handle:
+                render_text(report, Console(file=handle, width=120, no_color=True), lang)
+    if emit is not None:
+        from .emit import write_clean
+
+        write_clean(catalog, tables, report, emit)
+    return report.exit_code
+
+
+def _progress(fmt: str, out: Path | None):
+    """A rich progress line on stderr for large inputs (only on a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    state = {"status": None}
+
+    def report(path: str, done: int, total: int | None) -> None:
+        if done < LARGE:
+            return
+        if state["status"] is None:
+            state["status"] = console.status("")
+            state["status"].start()
+        state["status"].update(f"校验 {path}：已处理 {done:,} 行")
+
+    return report

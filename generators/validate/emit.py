@@ -1,0 +1,53 @@
+"""``--emit``: the normalised rows that passed, ready to import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from ..fsutil import atomic_write_text
+from ..model import Catalog
+from .cells import check_cell
+from .issues import Report
+from .readers import Table
+
+
+def clean_rows(catalog: Catalog, table: Table, bad_rows: set[int]):
+    """Normalised values of every row without errors, in the schema's field order."""
+    schema = catalog.records[table.record]
+    for number, row in table.rows:
+        if number in bad_rows:
+            continue
+        yield {f.key: check_cell(f, row.get(f.key), catalog.codelists)[0] for f in schema.fields}
+
+
+def write_clean(catalog: Catalog, tables: list[Table], report: Report, path: Path) -> int:
+    """Write the valid rows of all tables (same record expected for CSV); returns the count."""
+    buffer = io.StringIO()
+    count = 0
+    writer = None
+    for table, file in zip(tables, report.files, strict=True):
+        bad = {i.row for i in file.errors if i.row is not None}
+        if any(i.row is None for i in file.errors):
+            continue  # a file-level error (incompatible template): nothing of it is importable
+        for values in clean_rows(catalog, table, bad):
+            count += 1
+            if path.suffix.lower() == ".jsonl":
+                buffer.write(json.dumps(values, ensure_ascii=False) + "\n")
+                continue
+            if writer is None:
+                writer = csv.DictWriter(buffer, fieldnames=list(values), lineterminator="\n")
+                writer.writeheader()
+            writer.writerow({k: _csv(v) for k, v in values.items()})
+    atomic_write_text(path, buffer.getvalue())
+    return count
+
+
+def _csv(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

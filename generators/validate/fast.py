@@ -1,0 +1,455 @@
+"""The column-wise fast path: polars checks whole columns, Python explains the failures.
+
+For each field a polars expression says "this cell is surely clean" (it is
+exactly what the reference engine would accept without a word, and its
+normalised value is known). Rows where any cell is not surely clean, or a
+row rule does not surely pass, go through the reference engine
+(``engine.check_row``), so every message comes from the same code as
+``validate_rows``. Uniqueness and foreign keys use the normalised values of
+both kinds of rows. Anything the expressions cannot decide exactly (an
+unusual pattern, a ``multipleOf`` that is not a power of ten, …) is simply
+"not surely clean": slower, never different.
+
+CSV is read in batches (memory bounded by the batch size plus what
+uniqueness and foreign keys must remember); xlsx rows are already in memory
+(calamine loads the sheet) and are turned into text columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ..formats import (
+    EMAIL_RE,
+    MOBILE_RE,
+    RESIDENT_ID_CHECK,
+    RESIDENT_ID_WEIGHTS,
+    USCC_CHARSET,
+    USCC_RE,
+    USCC_WEIGHTS,
+)
+from ..model import Catalog, Field, Schema
+from ..rules import parse_duration
+from .cells import FALSE_WORDS, TRUE_WORDS, _typed
+from .engine import check_row, key_issue
+from .issues import Issue
+from .readers import Table
+
+BATCH_ROWS = 200_000
+ROW = "__row"
+SLOW = "__slow"
+# Exactly the characters Python's str.strip() removes (str.isspace), so "no stray spaces"
+# means the same here and in cells.py; tests/test_validate_fast.py checks the list.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_WS = "".join(re.escape(c) for c in WHITESPACE)
+EDGE_SPACE = f"^[{_WS}]|[{_WS}]$"
+FULL_WIDTH = "[\uff01-\uff5e\u3000]"
+INT_RE = r"^-?(?:0|[1-9][0-9]{0,17})$"
+DATE_RE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
+DATETIME_RE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:\+08:00)?$"
+
+
+# ── which tables the fast path takes ─────────────────────────────────────
+def fast_supported(catalog: Catalog, table: Table) -> bool:
+    if table.kind not in ("csv", "xlsx"):
+        return False
+    schema = catalog.records[table.record]
+    keyed = {k for g in schema.unique for k in g} | {fk.field for fk in schema.foreign_keys}
+    keyed |= {
+        fk.ref for r in catalog.records.values() for fk in r.foreign_keys if fk.record == schema.key
+    }
+    if any(schema.field_by_key[k].type != "string" for k in keyed if k in schema.field_by_key):
+        return False
+    return all(_rule_expr_supported(schema, r) for r in schema.rules)
+
+
+def _rule_expr_supported(schema: Schema, rule) -> bool:
+    if rule.type in ("max-interval", "date-order"):
+        return all(
+            schema.field_by_key[rule.params[k]].type in ("date", "date-time")
+            for k in ("start", "end")
+        )
+    if rule.type == "required-if":
+        return schema.field_by_key[rule.params["when"]["field"]].type == "string"
+    return False
+
+
+# ── per-field expressions ────────────────────────────────────────────────
+def _regex_ok(pattern: str) -> bool:
+    try:
+        pl.select(pl.lit("").str.contains(pattern))
+    except Exception:  # noqa: BLE001 - polars cannot compile it: leave it to Python
+        return False
+    return True
+
+
+def _power_of_ten_places(step: float) -> int | None:
+    """0.01 → 2, 1 → 0; None for other steps."""
+    d = Decimal(str(step)).normalize()
+    if d.as_tuple().digits != (1,):
+        return None
+    return max(0, -d.as_tuple().exponent)
+
+
+def normalised(f: Field, catalog: Catalog) -> pl.Expr:
+    """The normalised value of a surely-clean cell (strings; codes for dropdown labels)."""
+    col = pl.col(f.key)
+    if f.codelist and f.type == "string":
+        cl = catalog.codelists[f.codelist]
+        mapping = {**{c: c for c in cl.codes}, **cl._by_label}
+        return col.replace_strict(mapping, default=None, return_dtype=pl.String)
+    return col
+
+
+def clean_expr(f: Field, catalog: Catalog) -> pl.Expr:
+    """True where the reference engine would accept the cell silently."""
+    col = pl.col(f.key)
+    empty = col.is_null() | (col == "")
+    if f.type == "string":
+        ok = ~col.str.contains(EDGE_SPACE)
+        if _typed(f):
+            ok = ok & ~col.str.contains(FULL_WIDTH)
+        value = normalised(f, catalog)
+        if f.codelist:
+            ok = ok & value.is_not_null()
+        ok = ok & _string_checks(f, value, catalog)
+    elif f.type == "integer":
+        ok = col.str.contains(INT_RE) & _number_checks(f, col.cast(pl.Int64, strict=False), True)
+    elif f.type == "number":
+        ok = _number_text(f, col) & _number_checks(f, col.cast(pl.Float64, strict=False), False)
+    elif f.type == "boolean":
+        ok = col.str.to_lowercase().is_in(sorted(TRUE_WORDS | FALSE_WORDS))
+    elif f.type == "date":
+        ok = col.str.contains(DATE_RE) & moment(f).is_not_null()
+    else:
+        ok = col.str.contains(DATETIME_RE) & moment(f).is_not_null()
+    filled = ok.fill_null(False)
+    return pl.when(empty).then(pl.lit(not f.required)).otherwise(filled)
+
+
+def _number_text(f: Field, col: pl.Expr) -> pl.Expr:
+    places = None if f.multiple_of is None else _power_of_ten_places(f.multiple_of)
+    if f.multiple_of is not None and places is None:
+        return pl.lit(False)
+    decimals = (
+        r"(?:\.[0-9]+)?" if places is None else (f"(?:\\.[0-9]{{1,{places}}})?" if places else "")
+    )
+    return col.str.contains(rf"^-?(?:0|[1-9][0-9]*){decimals}$") & (col.str.len_chars() <= 16)
+
+
+def _number_checks(f: Field, value: pl.Expr, integer: bool) -> pl.Expr:
+    ok = value.is_not_null()
+    if f.minimum is not None:
+        ok = ok & (value >= f.minimum)
+    if f.exclusive_minimum is not None:
+        ok = ok & (value > f.exclusive_minimum)
+    if f.maximum is not None:
+        ok = ok & (value <= f.maximum)
+    if f.exclusive_maximum is not None:
+        ok = ok & (value < f.exclusive_maximum)
+    if integer and f.multiple_of is not None:
+        step = f.multiple_of
+        ok = ok & (value % int(step) == 0) if float(step).is_integer() else pl.lit(False)
+    if f.const is not None:
+        ok = ok & pl.lit(False)
+    if f.enum is not None:
+        ok = ok & pl.lit(False)
+    return ok
+
+
+def _string_checks(f: Field, value: pl.Expr, catalog: Catalog) -> pl.Expr:
+    ok = pl.lit(True)
+    if f.const is not None:
+        ok = ok & (value == f.const) if isinstance(f.const, str) else pl.lit(False)
+    if f.enum is not None:
+        strings = [v for v in f.enum if isinstance(v, str)]
+        ok = ok & value.is_in(strings)
+    if f.code_rule is not None:
+        ok = ok & value.str.contains(f.code_rule.regex(catalog.codelists))
+    if f.pattern is not None:
+        ok = ok & value.str.contains(f.pattern) if _regex_ok(f.pattern) else pl.lit(False)
+    if f.format == "cn-mobile":
+        ok = ok & value.str.contains(MOBILE_RE.pattern)
+    elif f.format == "email":
+        ok = ok & value.str.contains(EMAIL_RE.pattern)
+    elif f.format == "cn-uscc":
+        ok = ok & value.str.contains(USCC_RE.pattern) & _uscc_digit_ok(value)
+    elif f.format == "cn-resident-id":
+        ok = ok & _resident_id_ok(value)
+    elif f.format is not None:
+        ok = pl.lit(False)
+    if f.min_length is not None:
+        ok = ok & (value.str.len_chars() >= f.min_length)
+    if f.max_length is not None:
+        ok = ok & (value.str.len_chars() <= f.max_length)
+    return ok
+
+
+def _uscc_digit_ok(value: pl.Expr) -> pl.Expr:
+    index = {c: i for i, c in enumerate(USCC_CHARSET)}
+    total = pl.sum_horizontal(
+        value.str.slice(i, 1).replace_strict(index, default=0, return_dtype=pl.Int32) * w
+        for i, w in enumerate(USCC_WEIGHTS)
+    )
+    check = (31 - total % 31) % 31
+    return check == value.str.slice(17, 1).replace_strict(index, default=-1, return_dtype=pl.Int32)
+
+
+def _resident_id_ok(value: pl.Expr) -> pl.Expr:
+    total = pl.sum_horizontal(
+        value.str.slice(i, 1).cast(pl.Int32, strict=False) * w
+        for i, w in enumerate(RESIDENT_ID_WEIGHTS)
+    )
+    check = value.str.slice(17, 1)
+    expected = (total % 11).replace_strict(
+        dict(enumerate(RESIDENT_ID_CHECK)), return_dtype=pl.String
+    )
+    birth = value.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
+    return (
+        value.str.contains(r"^[1-9][0-9]{16}[0-9X]$")
+        & birth.is_not_null()
+        & (value.str.slice(6, 1) != "0")
+        & (check == expected)
+    )
+
+
+def moment(f: Field) -> pl.Expr:
+    """A date or date-time cell as a naive China-time datetime (null when not parseable)."""
+    col = pl.col(f.key)
+    if f.type == "date":
+        return col.str.strptime(pl.Datetime("us"), "%Y-%m-%d", strict=False)
+    text = col.str.replace("T", " ").str.slice(0, 19)
+    text = pl.when(text.str.len_chars() == 16).then(text + ":00").otherwise(text)
+    return text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+
+
+def rule_pass_expr(schema: Schema, rule, catalog: Catalog) -> pl.Expr:
+    """True where the rule surely holds on surely-clean cells."""
+    p = rule.params
+    if rule.type in ("max-interval", "date-order"):
+        start, end = (moment(schema.field_by_key[p[k]]) for k in ("start", "end"))
+        ok = start <= end
+        if rule.type == "max-interval":
+            limit = parse_duration(p["max"])
+            if limit is not None:
+                ok = ok & ((end - start) <= pl.lit(limit))
+        return (start.is_null() | end.is_null() | ok).fill_null(False)
+    when = schema.field_by_key[p["when"]["field"]]
+    target = schema.field_by_key[p["field"]]
+    trigger = normalised(when, catalog).eq_missing(pl.lit(p["when"]["equals"]))
+    present = pl.col(target.key).is_not_null() & (pl.col(target.key) != "")
+    return (~trigger | present).fill_null(False)
+
+
+# ── batches ──────────────────────────────────────────────────────────────
+def _csv_batches(table: Table) -> Iterator[pl.DataFrame]:
+    """Text columns named by field key, plus the row number; blank rows dropped."""
+    path, tmp = table.path, None
+    if table.encoding not in ("utf-8", "utf-8-sig"):
+        fd, name = tempfile.mkstemp(suffix=".csv")
+        tmp = Path(name)
+        with (
+            table.path.open("r", encoding=table.encoding, newline="") as src,
+            open(fd, "wb") as dst,
+        ):
+            while chunk := src.read(1 << 22):
+                dst.write(chunk.encode("utf-8"))
+        path = tmp
+    try:
+        width = len(table.columns)
+        names = [f"c{i}" for i in range(width)]
+        frame = pl.scan_csv(
+            path, has_header=False, infer_schema=False, separator=table.delimiter,
+            truncate_ragged_lines=True, new_columns=names, row_index_name=ROW, row_index_offset=1,
+        )  # fmt: skip
+        frame = frame.filter(pl.col(ROW) >= table.first_data_row)
+        keep = {f"c{i}": k for i, k in enumerate(table.columns) if k is not None}
+        for batch in frame.collect_batches(chunk_size=BATCH_ROWS):
+            batch = batch.select(
+                [ROW, *[pl.col(c).alias(k) for c, k in keep.items() if c in batch.columns]]
+            )
+            yield batch.with_columns(pl.lit(False).alias(SLOW))
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _xlsx_batches(
+    table: Table, schema: Schema, typed: set[tuple[int, str]]
+) -> Iterator[pl.DataFrame]:
+    """Text columns from calamine rows; Excel-typed cells the text form cannot stand for
+    are recorded in ``typed`` (their rows go to the reference engine)."""
+    rows = table._rows or []
+    keyed = [(i, schema.field_by_key[k]) for i, k in enumerate(table.columns) if k is not None]
+    for start in range(0, len(rows), BATCH_ROWS):
+        chunk = rows[start : start + BATCH_ROWS]
+        slow = [False] * len(chunk)
+        data: dict[str, Any] = {ROW: [n for n, _ in chunk]}
+        for index, f in keyed:
+            column = []
+            for r, (_, cells) in enumerate(chunk):
+                v = cells[index] if index < len(cells) else None
+                if v is None or type(v) is str:
+                    column.append(v)
+                    continue
+                text = _typed_cell(f, v)
+                if text is None:
+                    slow[r] = True
+                    typed.add((chunk[r][0], f.key))
+                column.append(text)
+            data[f.key] = pl.Series(f.key, column, dtype=pl.String)
+        data[SLOW] = slow
+        yield pl.DataFrame(data)
+
+
+def _typed_cell(f: Field, v: Any) -> str | None:
+    """Text for an Excel-typed cell when the fast path can take it, else None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float) and f.type in ("number", "integer"):
+        if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v) if isinstance(v, float) else str(v)
+    if isinstance(v, dt.datetime) and f.type == "date-time":
+        return v.strftime("%Y-%m-%d %H:%M:%S") if v.tzinfo is None else None
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime) and f.type == "date":
+        return v.isoformat()
+    if isinstance(v, dt.datetime) and f.type == "date" and v.time() == dt.time():
+        return v.date().isoformat()
+    return None
+
+
+# ── the engine ───────────────────────────────────────────────────────────
+def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None):
+    from .api import TableResult, context
+
+    ctx = context(catalog, table, lang)
+    schema = ctx.schema
+    present = {k for k in table.columns if k is not None}
+    fields = [f for f in schema.fields if f.key in present]
+    clean = [clean_expr(f, catalog) for f in fields]
+    missing_required = any(f.required and f.key not in present for f in schema.fields)
+    rules = [rule_pass_expr(schema, r, catalog) for r in schema.rules]
+    fk_fields = sorted({fk.field for fk in schema.foreign_keys})
+    wanted = set(refs) | {fk.ref for fk in schema.foreign_keys if fk.record == schema.key}
+    key_fields = sorted({k for g in schema.unique for k in g} | set(fk_fields) | wanted)
+    issues: list[Issue] = []
+    fk_rows: list[tuple[int, dict]] = []
+    own: dict[str, set] = {ref: set() for ref in wanted}
+    unique_parts: list[list[pl.DataFrame]] = [[] for _ in schema.unique]
+    count = 0
+    typed: set[tuple[int, str]] = set()
+    batches = _csv_batches(table) if table.kind == "csv" else _xlsx_batches(table, schema, typed)
+    by_number = dict(table._rows or []) if table.kind == "xlsx" else {}
+    for batch in batches:
+        cells = [c for c in batch.columns if c not in (ROW, SLOW)]
+        if cells:  # blank rows (every mapped cell empty or spaces) are skipped, as in Table.rows
+            blank = pl.all_horizontal(
+                pl.col(c).is_null() | pl.col(c).str.contains(f"^[{_WS}]*$") for c in cells
+            )
+            batch = batch.filter(~blank)
+        for f in schema.fields:
+            if f.key not in batch.columns:
+                batch = batch.with_columns(pl.lit(None, dtype=pl.String).alias(f.key))
+        count += batch.height
+        oks = [e.alias(f"__ok_{f.key}") for f, e in zip(fields, clean, strict=True)]
+        marked = batch.with_columns(*oks)
+        ok = pl.all_horizontal(
+            [pl.col(f"__ok_{f.key}") for f in fields] + rules + [pl.lit(not missing_required)]
+        )
+        marked = marked.with_columns((~ok | pl.col(SLOW)).alias(SLOW))
+        keys = marked.select(
+            ROW, SLOW, *[normalised(schema.field_by_key[k], catalog).alias(k) for k in key_fields]
+        )
+        slow_values = _slow_rows(
+            ctx, table, fields, marked.filter(pl.col(SLOW)), by_number, typed, issues
+        )
+        fast_keys = keys.filter(~pl.col(SLOW)).drop(SLOW)
+        slow_keys = pl.DataFrame(
+            {
+                ROW: [n for n, _ in slow_values],
+                **{k: [v.get(k) for _, v in slow_values] for k in key_fields},
+            },
+            schema={ROW: fast_keys.schema[ROW], **{k: pl.String for k in key_fields}},
+        )
+        both = pl.concat([fast_keys, slow_keys]).sort(ROW)
+        for group, parts in zip(schema.unique, unique_parts, strict=True):
+            parts.append(both.select(ROW, *group).drop_nulls())
+        for k in fk_fields:
+            part = both.select(ROW, k).drop_nulls()
+            fk_rows.extend((n, {k: v}) for n, v in part.iter_rows())
+        for ref in wanted:
+            own[ref].update(both.get_column(ref).drop_nulls().to_list())
+        if progress:
+            progress(str(table.path), count, None)
+    for group, parts in zip(schema.unique, unique_parts, strict=True):
+        issues += _unique_issues(ctx, group, parts)
+    return TableResult(count, issues, _merge_fk(fk_rows), own)
+
+
+def _merge_fk(rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    merged: dict[int, dict] = {}
+    for n, values in rows:
+        merged.setdefault(n, {}).update(values)
+    return sorted(merged.items())
+
+
+def _slow_rows(
+    ctx, table: Table, fields: list[Field], slow: pl.DataFrame,
+    by_number: dict, typed: set[tuple[int, str]], issues: list[Issue],
+) -> list[tuple[int, dict]]:  # fmt: skip
+    """The reference engine on the rows the column checks did not clear; cells that
+    were cleared keep their normalised value and are not checked again."""
+    if not slow.height:
+        return []
+    catalog = ctx.catalog
+    normal = slow.select(
+        ROW, *[f"__ok_{f.key}" for f in fields],
+        *[normalised(f, catalog).alias(f"__n_{f.key}") for f in fields],
+        *[pl.col(f.key) for f in fields],
+    )  # fmt: skip
+    keyed = [(i, k) for i, k in enumerate(table.columns) if k is not None]
+    out = []
+    for rec in normal.iter_rows(named=True):
+        number = rec[ROW]
+        if table.kind == "xlsx":
+            cells = by_number[number]
+            row = {k: cells[i] if i < len(cells) else None for i, k in keyed}
+        else:
+            row = {f.key: rec[f.key] for f in fields}
+        known = {
+            f.key: rec[f"__n_{f.key}"]
+            for f in fields
+            if rec[f"__ok_{f.key}"] and (number, f.key) not in typed
+        }
+        values, found = check_row(ctx, number, row, known)
+        issues.extend(found)
+        out.append((number, values))
+    return out
+
+
+def _unique_issues(ctx, group: list[str], parts: list[pl.DataFrame]) -> list[Issue]:
+    if not parts:
+        return []
+    frame = pl.concat(parts)
+    dup = (
+        frame.with_columns(pl.col(ROW).min().over(group).alias("__first"))
+        .filter(pl.col(ROW) != pl.col("__first"))
+        .sort(ROW)
+    )
+    f = ctx.schema.field_by_key[group[0]]
+    return [
+        key_issue(ctx, "unique", f, row[group[0]], row[ROW], first_row=row["__first"])
+        for row in dup.iter_rows(named=True)
+    ]

@@ -1,0 +1,84 @@
+"""Report writers: text (rich), json (DESIGN §4), xlsx (annotated copy)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from ..fsutil import atomic_write_text
+from .issues import Report
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str | None) -> str | None:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if text and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+RULE_LABELS = {"zh": ("规则", "次数"), "en": ("rule", "count")}
+
+
+def render_text(report: Report, console, lang: str = "zh") -> None:
+    """Issues grouped by file and row, then a summary per file and per rule."""
+    from rich.table import Table as RichTable
+
+    zh = lang == "zh"
+    for f in report.files:
+        style = "green" if f.valid else "red"
+        head = (
+            f"{f.path}（{f.record}，{f.rows} 行）"
+            if zh
+            else f"{f.path} ({f.record}, {f.rows} rows)"
+        )
+        console.print(f"[bold {style}]{head}[/]", highlight=False)
+        current = object()
+        for issue in f.issues:
+            if issue.row != current:
+                current = issue.row
+                where = (
+                    ("文件" if zh else "file")
+                    if issue.row is None
+                    else (f"第 {issue.row} 行" if zh else f"row {issue.row}")
+                )
+                if issue.sheet:
+                    where = f"{issue.sheet} {where}"
+                console.print(f"  [bold]{where}[/]", highlight=False)
+            colour = "red" if issue.severity == "error" else "yellow"
+            cell = f"{issue.column} " if issue.column else ""
+            console.print(
+                f"    [{colour}]{cell}\\[{issue.rule}][/] {_escape(issue.message)}", highlight=False
+            )
+        summary = (
+            f"  {f.rows} 行，{f.invalid_rows} 行有错误，{len(f.errors)} 个错误，{len(f.warnings)} 个警告"
+            if zh
+            else f"  {f.rows} rows, {f.invalid_rows} invalid, {len(f.errors)} errors, {len(f.warnings)} warnings"
+        )
+        console.print(summary, highlight=False)
+    counts = Counter(i.rule for f in report.files for i in f.issues)
+    if counts:
+        table = RichTable(*RULE_LABELS.get(lang, RULE_LABELS["zh"]))
+        for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            table.add_row(rule, str(n))
+        console.print(table)
+    verdict = (
+        ("校验通过" if zh else "valid") if report.valid else ("校验未通过" if zh else "invalid")
+    )
+    console.print(f"[bold {'green' if report.valid else 'red'}]{verdict}[/]")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def write_json(report: Report, path: Path) -> None:
+    atomic_write_text(path, to_json(report))
