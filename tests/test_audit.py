@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 
 from generators.audit import audit
-from generators.audit.grid import LedgerReadError
 from generators.audit.ledger import read_ledger
 from generators.audit.mapping import (
     MappingError,
@@ -21,6 +20,7 @@ from generators.audit.mapping import (
 )
 from generators.audit.report import render_html, render_json, render_xlsx
 from generators.config import load_config
+from generators.errors import InfostdError
 from generators.loader import load_catalog
 from generators.model import Catalog
 from tests import audit_ledgers as L
@@ -86,14 +86,15 @@ def test_unnamed_columns_with_data_are_kept_and_named_by_letter(catalog, tmp_pat
         ("missing.xlsx", None, "文件不存在"),
         ("ledger.pdf", b"%PDF", "不支持的台账格式"),
         ("broken.xlsx", b"not a zip", "无法读取 Excel"),
-        ("latin.csv", "名称".encode("utf-16"), "无法识别编码"),
+        ("utf16.csv", "名称".encode("utf-16"), "UTF-16 编码"),
+        ("latin.csv", b"abc,\xff\n", "无法识别文件编码"),
     ],
 )
 def test_unreadable_ledgers_are_located_errors(catalog, tmp_path, name, data, message):
     path = tmp_path / name
     if data is not None:
         path.write_bytes(data)
-    with pytest.raises(LedgerReadError, match=message) as info:
+    with pytest.raises(InfostdError, match=message) as info:
         read_ledger(path, known_headers(catalog))
     assert name in str(info.value)
 

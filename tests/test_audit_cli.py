@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from generators.audit.checks import row_issues
 from generators.cli import cli
 from generators.config import load_config
 from generators.loader import load_catalog
@@ -115,9 +114,22 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     assert rows[0]["customer_type"] == "1 企业客户" and rows[0]["region"] == "11 北京市"
     assert rows[0]["value_grade"] == "A" and rows[1]["credit_limit"] == 200000
     assert rows[1]["owner_dept"] == "XS02 华东销售分部"
-    # read back, the file is valid except for the listed row
-    issues = row_issues(catalog, "customer", [(n, r) for n, r in enumerate(rows, 3)])
-    assert {i.row for i in issues} == {5}
+    # `infostd validate` accepts the file except for the row migrate listed
+    checked = run(REPO, "validate", str(out), "--format", "json")
+    assert checked.exit_code == 1, checked.output
+    (report,) = json.loads(checked.stdout)["files"]
+    assert report["rows"] == 3 and report["record"] == "customer"
+    assert {e["row"] for e in report["errors"]} == {5}
+    listed = {line.split("：", 1)[1] for line in problems}
+    assert {e["message"] for e in report["errors"]} <= listed
+
+    # the specialist fixes the listed row in the output; then it validates clean
+    wb = openpyxl.load_workbook(out)
+    ws = wb["客户信息"]
+    ws.cell(5, keys.index("uscc") + 1, L.uscc("91440101MA59ABCD1"))
+    ws.cell(5, keys.index("mobile") + 1, "13812340000")
+    wb.save(out)
+    assert run(REPO, "validate", str(out)).exit_code == 0
 
 
 def test_audit_text_report_and_xlsx(project, tmp_path):

@@ -17,10 +17,10 @@ from typing import Any
 
 from ..errors import InfostdError
 from ..model import display_path
+from ..validate.readers import detect_encoding
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CSV_SUFFIXES = {".csv", ".txt"}
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 class LedgerReadError(InfostdError):
@@ -85,18 +85,8 @@ def _excel_grids(path: Path) -> list[Grid]:
         raise LedgerReadError(f"{display_path(path)}: 无法读取 Excel 文件（{exc}）") from exc
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise LedgerReadError(f"{display_path(path)}: 无法识别编码（支持 UTF-8、UTF-8-BOM、GB18030）")
-
-
 def _csv_grid(path: Path) -> Grid:
-    text = _decode(path)
+    text = path.read_text(encoding=detect_encoding(path))  # the validator's rule: never a guess
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:

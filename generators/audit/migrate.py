@@ -14,7 +14,7 @@ from ..formats import CHINA_TZ, parse_date, parse_datetime
 from ..fsutil import atomic_write_bytes
 from ..model import Catalog, Field, Schema, display_path
 from . import read_tables
-from .checks import MappedRow, file_issues, row_issues
+from .checks import file_issues
 from .grid import cell_text
 from .ledger import LedgerTable
 from .mapping import LedgerMapping, MappingError, field_codelist
@@ -136,7 +136,6 @@ def migrate(
     schema = catalog.records[pairs[0][1].record]
     result = MigrationResult(out, schema.key, 0, notes=notes)
     out_rows: list[list[Any]] = []
-    checked: list[MappedRow] = []
     origin: dict[int, tuple[str, int]] = {}
     for table, mapping in pairs:
         result.skipped += [(table.name, n, why) for n, why in table.skipped if why != "空行"]
@@ -146,22 +145,17 @@ def migrate(
         for number, values in apply_mapping(mapping, table):
             out_row = FIRST_DATA_ROW + len(out_rows)
             origin[out_row] = (table.name, number)
-            row, written = [], {}
+            row = []
             for f in schema.fields:
                 value, problem = output_value(catalog, f, values.get(f.key))
                 if problem:
                     result.problems.append(RowProblem(table.name, number, out_row, f.key, problem))
                 row.append(value)
-                written[f.key] = value
             out_rows.append(row)
-            checked.append((out_row, written))
     atomic_write_bytes(out, _workbook(catalog, schema, out_rows, version))
     result.written = len(out_rows)
     listed = {(p.out_row, p.field) for p in result.problems}
-    found = file_issues(catalog, schema.key, out)  # what `infostd validate` will say
-    if found is None:
-        found = row_issues(catalog, schema.key, checked)
-    for issue in found:
+    for issue in file_issues(catalog, schema.key, out):  # what `infostd validate` will say
         if issue.row not in origin:  # a file-level remark, not about a migrated row
             result.notes.append(issue.message)
             continue

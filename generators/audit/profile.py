@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Catalog, Field, Schema
+from ..validate import mask
 from .checks import Issue, MappedRow, row_issues
 from .grid import cell_text
 from .ledger import LedgerTable
@@ -19,19 +20,6 @@ from .mapping import LedgerMapping, field_codelist
 TOP_FAILURES = 5
 NOT_ACCURACY = {"required", "unique", "foreign-key"}
 Progress = Callable[[str, int, int], None]
-
-
-def mask(text: str) -> str:
-    """Personal data in reports, masked the way the validator masks it."""
-    try:
-        from ..validate import mask as validator_mask
-    except ImportError:  # INTERIM until the validator is on main
-        return (
-            text[:1] + "*" * (len(text) - 3) + text[-2:]
-            if len(text) > 4
-            else text[:1] + "*" * (len(text) - 1)
-        )
-    return validator_mask(text)
 
 
 def shown(f: Field | None, text: str) -> str:
