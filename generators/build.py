@@ -27,11 +27,20 @@ def _templates(catalog: Catalog, config: Config, site: Path) -> None:
     generate_templates(catalog, config, site / DOWNLOADS / "templates")
 
 
+def _portal(catalog: Catalog, config: Config, site: Path) -> None:
+    """The portal, last: it lists and links what the other steps put in downloads/."""
+    from .portal.mkdocs_plugin import build_portal
+
+    write_checksums(site / DOWNLOADS)  # so the downloads page can link it; rewritten after
+    build_portal(catalog, config, site)
+
+
 # Each generator is one step; order matters only where a step reads another's output
 # (the portal lists the downloads, so it runs last).
 STEPS: list[tuple[str, Step]] = [
     ("schemas", _schemas),
     ("templates", _templates),
+    ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]
 
 
@@ -53,7 +62,8 @@ def build(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        for name, step in STEPS:
+        # Stable sort: the portal runs last even if a later merge appends a step after it.
+        for name, step in sorted(STEPS, key=lambda s: s[0] == "portal"):
             report(f"生成 {name} …")
             step(catalog, config, staging)
         write_checksums(staging / DOWNLOADS)

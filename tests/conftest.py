@@ -16,9 +16,11 @@ REPO = Path(__file__).parent.parent
 
 
 def make_project(tmp_path: Path, standards: Path = FIXTURES / "mini") -> Path:
-    """A project folder: pyproject.toml with [tool.infostd] and a copy of ``standards``."""
+    """A project folder: pyproject.toml with [tool.infostd], the portal's mkdocs.yml and a
+    copy of ``standards``."""
     root = tmp_path / "project"
     shutil.copytree(standards, root / "standards")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "pyproject.toml").write_text(
         '[tool.infostd]\nbase_url = "https://example.test/schemas"\n', encoding="utf-8"
     )
@@ -38,3 +40,28 @@ def mini_catalog(mini_project: Path) -> Catalog:
 @pytest.fixture(scope="session")
 def shipped_catalog() -> Catalog:
     return load_catalog(config=load_config(REPO))
+
+
+def build_site(root: Path, out: Path) -> Path:
+    """``infostd build -o out`` on a project, as a user runs it; returns the site folder."""
+    from click.testing import CliRunner
+
+    from generators.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The portal of the shipped standards, built once per test session."""
+    return build_site(REPO, tmp_path_factory.mktemp("shipped") / "site")
+
+
+@pytest.fixture(scope="session")
+def portal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The portal of tests/fixtures/portal (mini + a pilot policy with mermaid and a
+    record whose schema text carries planted scripts)."""
+    root = make_project(tmp_path_factory.mktemp("portal"), FIXTURES / "portal")
+    return build_site(root, root / "site")

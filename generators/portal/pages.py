@@ -1,0 +1,330 @@
+"""Generated pages and static files of the portal: a small registry.
+
+A generated page is a path in the site's source tree plus a function
+``PortalContext → Markdown``; a static file is a path in the site plus a file
+on disk (CSS and JS are linked from every page). Other generators add to the
+registry with ``register_page`` / ``register_static`` at import time (the
+in-browser validator does), and the site generator takes whatever is there.
+Nothing here knows mkdocs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlencode
+
+from ..model import Catalog, Standard
+from .downloads import CHECKSUMS, Artifact, human_size, list_artifacts, validator_downloads
+from .render import KIND_LABELS, STATUS_LABELS, department_label, md_text
+
+ASSETS = Path(__file__).parent / "assets"
+FEEDBACK_FORM = "pilot-feedback.yml"  # .github/ISSUE_TEMPLATE/, fields "standard", "version"
+
+
+@dataclass
+class PortalContext:
+    """What page functions may read: the catalog and the few facts of this build."""
+
+    catalog: Catalog
+    root: Path  # the project (where pyproject.toml and CHANGELOG.md are)
+    version: str
+    downloads: Path | None = None  # the build's downloads/ folder, when there is one
+    repo_url: str = ""
+    last_changes: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def artifacts(self) -> list[Artifact]:
+        return list_artifacts(self.downloads)
+
+    def last_change(self, standard: Standard) -> str | None:
+        return self.last_changes.get((self.catalog.root / standard.path).resolve())
+
+    def feedback_url(self, standard: Standard) -> str | None:
+        """The repository's issue form for this standard, prefilled (GitHub issue forms
+        take field ids as query parameters); a plain new issue without the form."""
+        if not self.repo_url:
+            return None
+        params = {"title": f"[试点反馈] {standard.id} {standard.title}"}
+        if (self.root / ".github" / "ISSUE_TEMPLATE" / FEEDBACK_FORM).is_file():
+            params = {"template": FEEDBACK_FORM, **params, "standard": standard.id}
+            params["version"] = self.version
+        return f"{self.repo_url.rstrip('/')}/issues/new?{urlencode(params)}"
+
+    def has_page(self, path: str) -> bool:
+        return (self.catalog.root / path).is_file()
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    path: str  # in the site's source tree, e.g. "catalog/codelists.md"
+    title: str
+    render: Callable[[PortalContext], str]
+    section: str = "总览"  # navigation section
+    when: Callable[[PortalContext], bool] = lambda ctx: True
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    path: str  # in the site, e.g. "assets/infostd/portal.css"
+    source: Path
+    link: Literal["css", "js", None] = None  # linked from every page
+
+
+PAGES: list[GeneratedPage] = []
+STATIC_FILES: list[StaticFile] = []
+
+
+def register_page(page: GeneratedPage) -> None:
+    if any(p.path == page.path for p in PAGES):
+        raise ValueError(f"generated page {page.path} registered twice")
+    PAGES.append(page)
+
+
+def register_static(static: StaticFile) -> None:
+    if any(s.path == static.path for s in STATIC_FILES):
+        raise ValueError(f"static file {static.path} registered twice")
+    STATIC_FILES.append(static)
+
+
+def md_link(from_page: str, target: str, text: str) -> str:
+    """A Markdown link between two source paths (the site generator checks and rewrites it)."""
+    href = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    return f"[{md_text(text)}]({href})"
+
+
+def _standard_link(from_page: str, standard: Standard) -> str:
+    return md_link(from_page, standard.path.as_posix(), standard.title)
+
+
+# ── the built-in pages ─────────────────────────────────────────────────────
+HOME = "index.md"
+CODELISTS = "catalog/codelists.md"
+CLASSIFICATION = "catalog/classification.md"
+RESPONSIBILITY = "catalog/responsibility.md"
+DOWNLOADS_PAGE = "catalog/downloads.md"
+CHANGELOG = "catalog/changelog.md"
+
+
+def home_page(ctx: PortalContext) -> str:
+    """Used only when the standards have no index.md of their own."""
+    lines = [
+        "# 企业信息管理标准门户",
+        "",
+        "本门户发布公司的信息管理标准：管理制度、数据标准和代码表，内容由标准库自动生成，"
+        "与 Excel 模板和校验工具始终一致。",
+        "",
+        "- 按左侧导航或页面顶部的搜索框查找标准；"
+        + md_link(HOME, CLASSIFICATION, "分类导航")
+        + "按信息类别列出全部标准。",
+        "- 批量录入时，在数据标准页面点击“下载模板”，按模板说明填写。",
+        "- 填好的文件用校验工具检查：`infostd validate 文件.xlsx`，或下载"
+        + md_link(HOME, DOWNLOADS_PAGE, "下载")
+        + "页面中的校验代码。",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def codelists_page(ctx: PortalContext) -> str:
+    from .render import codelist_table
+
+    lines = ["# 代码表总览", ""]
+    for key, codelist in ctx.catalog.codelists.items():
+        schema = ctx.catalog.schemas[key]
+        standard = ctx.catalog.standard_of(schema)
+        lines += [
+            f"## {md_text(codelist.title)} {{#{key}}}",
+            "",
+            f"键 `{key}`，共 {len(codelist.entries)} 项，定义于"
+            + _standard_link(CODELISTS, standard)
+            + "。",
+            "",
+            codelist_table(codelist),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _standards_by_category(catalog: Catalog) -> dict[str, list[Standard]]:
+    grouped: dict[str, list[Standard]] = {}
+    for standard in catalog.standards:
+        if standard.category:
+            grouped.setdefault(standard.category, []).append(standard)
+    return grouped
+
+
+def classification_page(ctx: PortalContext) -> str:
+    catalog = ctx.catalog
+    tree = catalog.codelists.get("info-category")
+    grouped = _standards_by_category(catalog)
+    lines = ["# 分类导航", "", "按信息分类代码表（`info-category`）列出全部标准。", ""]
+    if tree is None:
+        return "\n".join(lines + ["标准库中没有信息分类代码表。", ""])
+    children: dict[str | None, list[str]] = {}
+    for entry in tree.entries:
+        parent = entry.parent if entry.parent in tree.by_code else None
+        children.setdefault(parent, []).append(entry.code)
+
+    def walk(code: str, depth: int) -> None:
+        indent = "    " * depth
+        lines.append(f"{indent}- **{md_text(tree.label(code))}**")
+        for standard in grouped.get(code, []):
+            lines.append(
+                f"{indent}    - {_standard_link(CLASSIFICATION, standard)} `{standard.id}`"
+            )
+        for child in children.get(code, []):
+            walk(child, depth + 1)
+
+    for top in children.get(None, []):
+        walk(top, 0)
+    unknown = [s for code, group in grouped.items() if code not in tree.by_code for s in group]
+    if unknown:
+        lines += ["", "## 未归类", ""]
+        lines += [f"- {_standard_link(CLASSIFICATION, s)} `{s.id}`" for s in unknown]
+    return "\n".join(lines) + "\n"
+
+
+def responsibility_page(ctx: PortalContext) -> str:
+    catalog = ctx.catalog
+    standards = [s for s in catalog.standards if s.owner]
+    codes: list[str] = []
+    for s in standards:
+        for code in [s.owner, *s.reviewers]:
+            if code not in codes:
+                codes.append(code)
+    departments = catalog.codelists.get("department-code")
+    if departments:
+        codes.sort(key=lambda c: departments.codes.index(c) if c in departments.by_code else 10**6)
+    lines = [
+        "# 职责矩阵",
+        "",
+        "每份标准由**所有部门**负责制定、维护和数据质量；**评审部门**参与评审。"
+        "标准的任何变更须经所有部门和全部评审部门批准后发布。",
+        "",
+        "| 标准 | 编号 | "
+        + " | ".join(md_text(department_label(catalog, c)) for c in codes)
+        + " |",
+        "| --- | --- | " + " | ".join("---" for _ in codes) + " |",
+    ]
+    for s in standards:
+        cells = [
+            "所有·批准" if c == s.owner else "评审·批准" if c in s.reviewers else "" for c in codes
+        ]
+        lines.append(
+            f"| {_standard_link(RESPONSIBILITY, s)} | `{s.id}` | " + " | ".join(cells) + " |"
+        )
+    lines += ["", "## 按部门", ""]
+    for code in codes:
+        owned = [s for s in standards if s.owner == code]
+        reviewed = [s for s in standards if code in s.reviewers]
+        lines.append(f"### {md_text(department_label(catalog, code))}")
+        lines.append("")
+        if owned:
+            lines.append("- 负责：" + "、".join(_standard_link(RESPONSIBILITY, s) for s in owned))
+        if reviewed:
+            lines.append(
+                "- 评审：" + "、".join(_standard_link(RESPONSIBILITY, s) for s in reviewed)
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def downloads_page(ctx: PortalContext) -> str:
+    artifacts = ctx.artifacts
+    lines = ["# 下载", ""]
+    if not artifacts:
+        return "\n".join(
+            lines
+            + ["本次构建没有下载物。运行 `infostd build` 生成 schema、Excel 模板和校验代码。", ""]
+        )
+    lines += [
+        f"版本 `{ctx.version}` 的全部下载物。下载后可用 SHA-256 核对文件是否完整："
+        f"把 {md_link(DOWNLOADS_PAGE, 'downloads/' + CHECKSUMS, CHECKSUMS)} 与文件放在同一目录，运行 "
+        f"`sha256sum -c {CHECKSUMS}`。",
+        "",
+        "| 文件 | 大小 | SHA-256 |",
+        "| --- | --- | --- |",
+    ]
+    for artifact in artifacts:
+        lines.append(
+            f"| {md_link(DOWNLOADS_PAGE, 'downloads/' + artifact.path, artifact.path)} "
+            f"| {human_size(artifact.size)} | `{artifact.sha256}` |"
+        )
+    validators = validator_downloads(ctx.downloads)
+    if validators:
+        lines += ["", "## 校验代码", ""]
+        lines += [
+            f"- {md_link(DOWNLOADS_PAGE, 'downloads/' + p, label)}" for label, p in validators
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def changelog_page(ctx: PortalContext) -> str:
+    path = ctx.root / "CHANGELOG.md"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    body = [line for line in text.splitlines() if not line.startswith("# ")]
+    return "\n".join(["# 变更记录", "", *body]) + "\n"
+
+
+for _page in (
+    GeneratedPage(HOME, "首页", home_page, section="", when=lambda ctx: not ctx.has_page(HOME)),
+    GeneratedPage(CLASSIFICATION, "分类导航", classification_page),
+    GeneratedPage(CODELISTS, "代码表总览", codelists_page),
+    GeneratedPage(RESPONSIBILITY, "职责矩阵", responsibility_page),
+    GeneratedPage(DOWNLOADS_PAGE, "下载", downloads_page),
+    GeneratedPage(CHANGELOG, "变更记录", changelog_page),
+):
+    register_page(_page)
+
+register_static(StaticFile("assets/infostd/portal.css", ASSETS / "portal.css", link="css"))
+# Vendored so the intranet never reaches a CDN; defining window.mermaid before
+# mkdocs-material looks for it stops the theme from fetching its own copy.
+register_static(
+    StaticFile("assets/infostd/mermaid.min.js", ASSETS / "mermaid" / "mermaid.min.js", link="js")
+)
+register_static(
+    StaticFile("assets/infostd/mermaid.LICENSE.txt", ASSETS / "mermaid" / "LICENSE.txt")
+)
+
+
+# ── navigation: by kind, then the overview pages ───────────────────────────
+KIND_ORDER = ["policy", "record", "codelist", "guide"]
+NavItem = dict[str, "str | list[NavItem]"]
+
+
+def navigation(ctx: PortalContext, pages: list[GeneratedPage]) -> list[NavItem | str]:
+    """A tree of ``{title: path}`` / ``{title: [children]}`` (the shape mkdocs' ``nav`` uses)."""
+    nav: list[NavItem | str] = [{"首页": HOME}]
+    for kind in KIND_ORDER:
+        members = [s for s in ctx.catalog.standards if s.kind == kind and s.path.as_posix() != HOME]
+        if members:
+            title = {
+                "record": "数据标准",
+                "codelist": "代码表",
+                "policy": "管理制度",
+                "guide": "指南",
+            }[kind]
+            nav.append({title: [{s.title: s.path.as_posix()} for s in members]})
+    sections: dict[str, list[NavItem]] = {}
+    for page in pages:
+        if page.section:
+            sections.setdefault(page.section, []).append({page.title: page.path})
+    nav.extend({title: items} for title, items in sections.items())
+    return nav
+
+
+__all__ = [
+    "GeneratedPage",
+    "KIND_LABELS",
+    "PAGES",
+    "PortalContext",
+    "STATIC_FILES",
+    "STATUS_LABELS",
+    "StaticFile",
+    "navigation",
+    "register_page",
+    "register_static",
+]
