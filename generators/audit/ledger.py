@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import display_path
+from ..validate.readers import column_letter
 from .grid import Grid, cell_text
 
 HEADER_SCAN_ROWS = 30
@@ -129,7 +130,7 @@ def find_tables(grid: Grid, known: Iterable[str] = ()) -> LedgerTable | None:
     positions = [
         c for c in range(width) if header_texts[c] or any(cell_text(v[c]) for _, v in rows)
     ]
-    columns = [header_texts[c] or f"列{_letter(c)}" for c in positions]
+    columns = [header_texts[c] or f"列{column_letter(c)}" for c in positions]
     columns = _unique_names(columns)
     rows = [(n, [v[c] for c in positions]) for n, v in rows]
     return LedgerTable(
@@ -147,15 +148,6 @@ def _is_subheader(grid: Grid, header: int, head: list[list[str]]) -> bool:
             if cells and all(_is_label(t) for t in cells) and len(set(cells)) == len(cells):
                 return True
     return False
-
-
-def _letter(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 def _unique_names(names: list[str]) -> list[str]:
