@@ -1,5 +1,6 @@
 """Validation speed: infostd validate against the floor (csv module, calamine) and the
-alternatives (Frictionless, per-row jsonschema), each in its own process.
+alternatives (Frictionless, per-row jsonschema), each in its own process; also the
+generated validators (Python vs per-row jsonschema, JavaScript under node vs Ajv).
 
     python benchmarks/validate_bench.py [--rows 1000000]
 
@@ -36,6 +37,7 @@ PROJECT_NOTE = (
     "to it, examples adapted): the shipped 340,000-code space cannot hold 1M unique customers; "
     "every other rule is the shipped one"
 )
+AJV = "ajv@8.20.0"  # pinned; installed with npm into the temporary folder at run time
 SLICE = 100_000  # rows given to Frictionless; its speed is per row, so it scales
 # Per-row jsonschema reuses one compiled validator (schema_validator) and still runs only
 # ~500 rows/s here: each code list is a `oneOf` of `const` branches, and `oneOf` must try
@@ -145,6 +147,53 @@ def bench_project(work: Path) -> Path:
     return project
 
 
+# Ajv (compiled, allErrors) on the same CSV, parsed by the same CSV reader as the generated
+# module; types coerced by Ajv, our formats registered from the generated module.
+AJV_SCRIPT = """
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+const [csvPath, workDir] = process.argv.slice(2);
+const require = createRequire(workDir + "/ajv/");
+const Ajv2020 = require("ajv/dist/2020").default;
+const v = await import(workDir + "/infostd-validators.mjs");
+const schemas = JSON.parse(readFileSync(workDir + "/schemas.json", "utf8"));
+const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: true });
+for (const [name, check] of Object.entries(v.FORMATS)) ajv.addFormat(name, (s) => check(s) === null);
+for (const s of schemas.others) ajv.addSchema(s);
+const validate = ajv.compile(schemas.main);
+const bytes = readFileSync(csvPath);
+const cells = v.parseCsv(v.decodeText(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)));
+const keys = schemas.keys;
+let errors = 0;
+for (let i = 1; i < cells.length; i += 1) {
+  const row = {};
+  const line = cells[i];
+  for (let j = 0; j < keys.length; j += 1) if (line[j] !== undefined && line[j] !== "") row[keys[j]] = line[j];
+  if (!validate(row)) errors += validate.errors.length;
+}
+console.log(errors);
+"""
+
+
+def prepare_generated(catalog, work: Path, npm: bool = True) -> bool:
+    """The generated modules, the schemas for Ajv, and Ajv itself (npm); False without it."""
+    from generators.codegen import generate as generate_validators
+
+    generate_validators(catalog, load_config(ROOT), work)
+    others = [catalog.exported(k) for k in catalog.schemas if k != "customer"]
+    keys = [f.key for f in catalog.records["customer"].fields]
+    schemas = {"main": catalog.exported("customer"), "others": others, "keys": keys}
+    (work / "schemas.json").write_text(json.dumps(schemas, ensure_ascii=False), encoding="utf-8")
+    (work / "ajv_bench.mjs").write_text(AJV_SCRIPT, encoding="utf-8")
+    if not (npm and shutil.which("node") and shutil.which("npm")):
+        return False
+    done = subprocess.run(
+        ["npm", "install", "--prefix", str(work / "ajv"), "--no-audit", "--no-fund", AJV],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return done.returncode == 0
+
+
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one whole process."""
     start = time.perf_counter()
@@ -167,6 +216,17 @@ def figures(results: dict[str, tuple[int, float, float]]) -> dict[str, float]:
         rows, seconds, _ = results[name]
         return round(rows / seconds, 1)
 
+    extra = {}
+    if "generated_python" in results:
+        extra["generated_python_rps"] = rps("generated_python")
+        extra["generated_python_vs_jsonschema"] = round(
+            extra["generated_python_rps"] / rps("jsonschema"), 1
+        )
+    if "generated_js" in results:
+        extra["generated_js_rps"] = rps("generated_js")
+    if "ajv" in results:
+        extra["ajv_rps"] = rps("ajv")
+        extra["generated_js_vs_ajv"] = round(extra["generated_js_rps"] / extra["ajv_rps"], 2)
     return {
         "csv_parse_rps": rps("csv_parse"),
         "csv_validate_rps": rps("csv_validate"),
@@ -176,12 +236,16 @@ def figures(results: dict[str, tuple[int, float, float]]) -> dict[str, float]:
         "jsonschema_rps": rps("jsonschema"),
         "csv_validate_peak_rss_mb": round(results["csv_validate"][2], 1),
         "xlsx_validate_peak_rss_mb": round(results["xlsx_validate"][2], 1),
+        **extra,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="CSV rows (xlsx: rows / 10)")
+    parser.add_argument(
+        "--no-npm", action="store_true", help="skip Ajv (it is installed from the npm registry)"
+    )
     args = parser.parse_args()
     csv_rows, xlsx_rows = args.rows, max(args.rows // 10, 100)
     slice_rows = min(SLICE, csv_rows)
@@ -210,6 +274,15 @@ def main() -> None:
             "frictionless": (slice_rows, [py, "-c", FRICTIONLESS, str(slice_path), str(project)]),
             "jsonschema": (small_rows, [py, "-c", JSONSCHEMA, str(small_path), str(project)]),
         }
+        generated = [str(csv_path), "--record", "customer", "--format", "json"]
+        plan["generated_python"] = (csv_rows, [py, str(work / "infostd_validators.py"), *generated])
+        with_ajv = prepare_generated(catalog, work, npm=not args.no_npm)
+        if shutil.which("node"):
+            node_js = ["node", str(work / "infostd-validators.mjs"), *generated]
+            plan["generated_js"] = (csv_rows, node_js)
+        if with_ajv:
+            ajv = ["node", str(work / "ajv_bench.mjs"), str(csv_path), str(work)]
+            plan["ajv"] = (csv_rows, ajv)
         results = {}
         for name, (rows, command) in plan.items():
             seconds, rss = run(command)

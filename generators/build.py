@@ -27,6 +27,12 @@ def _templates(catalog: Catalog, config: Config, site: Path) -> None:
     generate_templates(catalog, config, site / DOWNLOADS / "templates")
 
 
+def _validators(catalog: Catalog, config: Config, site: Path) -> None:
+    from .codegen import generate as generate_validators
+
+    generate_validators(catalog, config, site / DOWNLOADS / "validators")
+
+
 def _portal(catalog: Catalog, config: Config, site: Path) -> None:
     """The portal, last: it lists and links what the other steps put in downloads/."""
     from .portal.mkdocs_plugin import build_portal
@@ -40,6 +46,7 @@ def _portal(catalog: Catalog, config: Config, site: Path) -> None:
 STEPS: list[tuple[str, Step]] = [
     ("schemas", _schemas),
     ("templates", _templates),
+    ("validators", _validators),
     ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]
 

@@ -266,6 +266,125 @@ def codeowners_command(ctx: click.Context, check_only: bool) -> None:
     click.echo(f"已写入 {display_path(path)}。")
 
 
+def _progress_bar():
+    """A rich progress bar on stderr for large ledgers; nothing when not a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    tasks: dict[str, object] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=total)
+        bar.update(tasks[name], completed=done)
+
+    return bar, update
+
+
+@cli.command()
+@click.argument("ledgers", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--record", help="台账对应的标准记录键（默认按表头和取值自动判断）。")
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="映射文件（YAML）：存在则按其映射；不存在则把自动提议的映射写入该文件供核对。",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="报告文件：.html、.xlsx 或 .json。",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="终端输出格式。"
+)
+@click.pass_context
+def audit(
+    ctx: click.Context,
+    ledgers: tuple[Path, ...],
+    record: str | None,
+    mapping_path: Path | None,
+    out: Path | None,
+    fmt: str,
+) -> None:
+    """现状诊断：把各部门台账对照标准，提议映射，统计符合度，找出跨台账不一致。"""
+    from .audit import audit as run_audit
+    from .audit.mapping import dump_mappings, load_mappings
+    from .audit.report import render_json, render_text, write_report
+    from .fsutil import atomic_write_text
+
+    catalog = catalog_of(ctx)
+    reuse = mapping_path is not None and mapping_path.exists()
+    mappings = load_mappings(catalog, mapping_path) if reuse else None
+    bar, update = _progress_bar()
+    with bar:
+        result = run_audit(
+            catalog, list(ledgers), record=record, mappings=mappings, progress=update
+        )
+    if out is not None:
+        write_report(result, out)
+    click.echo(render_json(result) if fmt == "json" else render_text(result), nl=False)
+    if mapping_path is not None and not reuse:
+        atomic_write_text(mapping_path, dump_mappings(result.mappings))
+        click.echo(
+            f"已写入映射文件 {display_path(mapping_path)}，请核对后用 --mapping 复用。", err=True
+        )
+    if out is not None:
+        click.echo(f"已写入报告 {display_path(out)}", err=True)
+
+
+@cli.command()
+@click.argument("ledger", type=click.Path(path_type=Path))
+@click.option(
+    "--mapping",
+    "mapping_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="核对过的映射文件（由 infostd audit --mapping 生成）。",
+)
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出 .xlsx。",
+)
+@click.pass_context
+def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> None:
+    """按映射把台账迁移为标准模板，并校验；不能迁移的行逐行列出。"""
+    from .audit.mapping import load_mappings
+    from .audit.migrate import migrate as run_migrate
+
+    catalog = catalog_of(ctx)
+    from .version import project_version
+
+    version = project_version(config_of(ctx).root)
+    result = run_migrate(catalog, ledger, load_mappings(catalog, mapping_path), out, version)
+    for name, row, why in result.skipped:
+        click.echo(f"{name} 第 {row} 行：{why}，未迁移")
+    for note in result.notes:
+        click.echo(f"注意：{note}")
+    for p in result.problems:
+        click.echo(f"{p.ledger} 第 {p.ledger_row} 行（输出第 {p.out_row} 行）：{p.message}")
+    rows = len(result.problem_rows)
+    click.echo(
+        f"已写入 {display_path(out)}：{result.record}，{result.written} 行"
+        + (f"，其中 {rows} 行需修改（见上）。" if rows else "，全部通过校验。")
+    )
+    if rows:
+        ctx.exit(1)
+
+
 def main() -> None:
     cli(prog_name="infostd")
 

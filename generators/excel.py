@@ -37,8 +37,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from .config import Config
 from .errors import InfostdError
-from .formats import CHINA_TZ, parse_datetime
+from .formats import CHINA_TZ, USCC_CHARSET, parse_datetime
 from .fsutil import atomic_write_bytes
+from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
 from .model import Catalog, CodeList, Field, Schema, Segment
 from .rules import error_field
 from .version import project_version
@@ -61,18 +62,7 @@ NUMBER_LIMIT = 999_999_999_999_999  # 15 digits: Excel's precision
 
 DIGITS = "0123456789"
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-TYPE_NAMES = {
-    "string": "文本",
-    "integer": "整数",
-    "number": "数值",
-    "boolean": "是/否",
-    "date": "日期",
-    "date-time": "日期时间",
-}
-STATUS_NAMES = {"draft": "草案", "pilot": "试行", "released": "已发布", "deprecated": "已废止"}
-SENSITIVITY_NAMES = {"personal": "个人信息", "sensitive-personal": "敏感个人信息"}
 FORMAT_RULES = {
     "cn-uscc": "18位统一社会信用代码（GB 32100-2015）：数字或大写字母（不含 I、O、Z、S、V），第3–8位为数字，末位为校验码",
     "cn-resident-id": "18位居民身份证号（GB 11643-1999）：前17位数字，末位为数字或 X，含出生日期与校验码",
@@ -239,7 +229,7 @@ def code_rule_parts(f: Field, ref: str, catalog: Catalog, found: dict[str, Choic
 FORMAT_PARTS: dict[str, Callable[[str], list[str]]] = {
     "cn-uscc": lambda r: [
         f"LEN({r})=18",
-        chars_in(r, 1, 18, USCC_CHARS),
+        chars_in(r, 1, 18, USCC_CHARSET),
         chars_in(r, 3, 6, DIGITS),
     ],
     "cn-resident-id": lambda r: [
@@ -398,7 +388,7 @@ def input_message(f: Field, rule: str, example: str) -> str:
     if example:
         tail.append(f"示例：{example}")
     if f.sensitive:
-        tail.append(f"{SENSITIVITY_NAMES.get(f.sensitive, f.sensitive)}，注意保护")
+        tail.append(f"{SENSITIVITY_LABELS.get(f.sensitive, f.sensitive)}，注意保护")
     if f.deprecated:
         tail.append("本字段已停用，勿填写")
     tail_text = "\n".join(tail)
@@ -722,7 +712,7 @@ def _write_guide(
         ("记录", f"{schema.title}（{schema.key}）"),
         ("版本", meta.version),
         ("归口部门", owner),
-        ("状态", STATUS_NAMES.get(standard.status, standard.status)),
+        ("状态", STATUS_LABELS.get(standard.status, standard.status)),
         ("schema 校验和", meta.schema_sha256),
     ]
     row = 2
@@ -772,11 +762,11 @@ def _write_guide(
             f.title,
             f.key,
             "是" if f.required else "否",
-            TYPE_NAMES.get(f.type, f.type),
+            TYPE_LABELS.get(f.type, f.type),
             field_rule(f, schema, catalog),
             f"{choices.title}（{choices.key}）" if choices and f.codelist else "",
             field_example(f, schema, catalog),
-            SENSITIVITY_NAMES.get(f.sensitive or "", ""),
+            SENSITIVITY_LABELS.get(f.sensitive or "", ""),
             f.description + ("（已停用）" if f.deprecated else ""),
         ]
         for col, text in enumerate(cells):

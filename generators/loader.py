@@ -507,6 +507,7 @@ def _read_codelist(schema: Schema) -> CodeList:
             description=e.get("description", ""),
             parent=e.get("x-parent"),
             deprecated=bool(e.get("deprecated", False)),
+            aliases=tuple(e.get("x-aliases", ())),
         )
         for e in schema.raw["oneOf"]
     ]

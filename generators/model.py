@@ -57,6 +57,7 @@ class CodeEntry:
     description: str = ""
     parent: str | None = None
     deprecated: bool = False
+    aliases: tuple[str, ...] = ()  # legacy names (``x-aliases``), for mapping old ledgers
 
     @property
     def label(self) -> str:

@@ -171,7 +171,13 @@ CODE_ENTRY: dict[str, Any] = {
     "type": "object",
     "required": ["const", "title"],
     "additionalProperties": False,
-    "properties": {**_COMMON, "const": {"type": "string", "minLength": 1}, "x-parent": _TEXT},
+    "properties": {
+        **_COMMON,
+        "const": {"type": "string", "minLength": 1},
+        "x-parent": _TEXT,
+        # legacy names departments use for this code ("VIP" → 重点客户); read by the audit
+        "x-aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    },
 }
 
 CODELIST: dict[str, Any] = {

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+command -v node >/dev/null || missing+=(nodejs)
 fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

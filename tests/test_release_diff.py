@@ -400,3 +400,12 @@ def test_standard_prose_is_the_body_without_schema_blocks(mini_catalog: Catalog)
     assert "客户信息数据标准" in customer.prose
     assert "$id" not in customer.prose and "```" not in customer.prose
     assert "id: T-DS-001" not in customer.prose  # front matter is not prose either
+
+
+def test_code_entry_aliases_are_a_patch(tmp_path: Path) -> None:
+    """``x-aliases`` on a code entry (legacy names for the audit) never invalidates data."""
+    entry = '{"const": "11", "title": "北京市"}'
+    after = [(REGION, entry, '{"const": "11", "title": "北京市", "x-aliases": ["北京"]}')]
+    changes = changes_between(tmp_path, [], after)
+    assert [(c.kind, c.bump) for c in changes] == [("description-changed", "patch")]
+    assert "旧称" in changes[0].message

@@ -15,13 +15,13 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..labels import KIND_LABELS, SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
 from ..model import Catalog, CodeList, CodeRule, Field, Schema, Standard
 from ..rules import parse_duration
 
 # A schema key → URL of the section that defines it, relative to the current page.
 Linker = Callable[[str], str | None]
 
-STATUS_LABELS = {"draft": "草案", "pilot": "试行", "released": "发布", "deprecated": "废止"}
 STATUS_BANNERS = {
     "pilot": (
         "warning",
@@ -31,15 +31,6 @@ STATUS_BANNERS = {
     "deprecated": ("danger", "已废止", "本标准已废止，仅供查阅历史数据，不得用于新的信息采集。"),
     "draft": ("note", "草案", "本标准正在起草或评审，不得用于生产。"),
 }
-KIND_LABELS = {"record": "数据标准", "codelist": "代码表", "policy": "管理制度", "guide": "指南"}
-TYPE_LABELS = {
-    "string": "文本",
-    "integer": "整数",
-    "number": "数值",
-    "boolean": "是/否",
-    "date": "日期",
-    "date-time": "日期时间",
-}
 FORMAT_LABELS = {
     "cn-uscc": "统一社会信用代码（GB 32100-2015，含校验位）",
     "cn-resident-id": "居民身份证号（GB 11643-1999，含校验位）",
@@ -48,7 +39,6 @@ FORMAT_LABELS = {
     "date": "日期 YYYY-MM-DD",
     "date-time": "日期时间 YYYY-MM-DD HH:MM",
 }
-SENSITIVE_LABELS = {"personal": "个人信息", "sensitive-personal": "敏感个人信息"}
 LIFECYCLE_STAGES = [
     ("collect", "采集"),
     ("store", "存储"),
@@ -175,7 +165,7 @@ def field_note(f: Field) -> str:
 def field_sensitivity(f: Field, catalog: Catalog) -> str:
     parts = []
     if f.sensitive:
-        parts.append(SENSITIVE_LABELS.get(f.sensitive, f.sensitive))
+        parts.append(SENSITIVITY_LABELS.get(f.sensitive, f.sensitive))
     if f.security_level:
         levels = catalog.codelists.get("security-level")
         parts.append("密级 " + (levels.label(f.security_level) if levels else f.security_level))

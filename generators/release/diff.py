@@ -611,6 +611,9 @@ def _codelist_changes(old: Schema, new: Schema, catalog: Catalog) -> list[Change
             entry.get("$comment"),
         ):
             add("description-changed", f"{label} 说明修改")
+        if was.get("x-aliases", []) != entry.get("x-aliases", []):
+            # legacy names only feed the audit's value-mapping proposals: data stays valid
+            add("description-changed", f"{label} 旧称（x-aliases）修改")
         for change in _deprecation(new, None, label, was, entry):
             out.append(change)
     for code, entry in before.items():
@@ -636,6 +639,7 @@ def _users_of(catalog: Catalog, codelist: str) -> list[str]:
 
 CODE_ENTRY_KEYWORDS_COMPARED = frozenset(
     {"const", "title", "description", "$comment", "deprecated", "x-deprecated-in", "x-parent"}
+    | {"x-aliases"}
 )
 
 RECORD_KEYWORDS_COMPARED = frozenset(

@@ -45,6 +45,13 @@ FULL_WIDTH_RE = re.compile(r"[\uff01-\uff5e\u3000]")
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
+# Code-rule segments: ASCII only ("１" or "a" in a code is a typing error, not a digit/letter).
+SEGMENT_CHARS = {
+    "digits": frozenset("0123456789"),
+    "letters": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+}
+
+
 def make_issue(
     field: Field,
     rule: str,
@@ -369,8 +376,7 @@ def code_rule_problem(
         elif seg.kind in ("digits", "letters"):
             size = int(seg.value)
             part = rest[:size]
-            check = str.isdigit if seg.kind == "digits" else str.isupper
-            ok = len(part) == size and part.isascii() and check(part) and part.isalnum()
+            ok = len(part) == size and set(part) <= SEGMENT_CHARS[seg.kind]
             if len(part) < size:
                 return render("code-rule:length", lang, part=part, limit=size, **params)
         else:

@@ -1,0 +1,207 @@
+"""What the generated validators check, as plain data, from the one catalog.
+
+Both templates (Python and JavaScript) render the same plan, so a rule is
+decided once here and only *spelled* twice. Everything in a plan is JSON-able
+and ordered as in the standard, so generated files are deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..model import Catalog, CodeList, CodeRule, Field, Schema
+from ..rules import error_field, parse_duration
+
+# The keywords a field's compiled check tests, in the reference validator's order:
+# one error per cell, the first keyword that fails (generators/validate/cells.py).
+GENERAL_KEYWORDS = ("const", "enum")
+STRING_KEYWORDS = ("pattern", "format", "minLength", "maxLength")  # after the code rule
+NUMBER_KEYWORDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf")
+FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
+
+
+@dataclass
+class SegmentPlan:
+    kind: str
+    value: str | int
+    level: int | None
+    regex: str  # matches the segment alone (no anchors)
+    description: str
+
+
+@dataclass
+class FieldPlan:
+    key: str
+    title: str
+    required: bool
+    type: str  # as the model reads it: string|integer|number|boolean|date|date-time
+    declared: str | None  # the JSON "type" written in the schema, if any
+    keywords: list[tuple[str, Any]]  # const/enum, then string keywords, in check order
+    number_keywords: list[tuple[str, Any]]
+    typed: bool  # text must be ASCII-exact (full-width characters are reported)
+    is_code: bool
+    fast: str | None  # which fast path a clean cell takes (see the templates)
+    codelist: str | None = None
+    code_rule: str | None = None  # full anchored regex
+    code_rule_fast: bool = False  # the regex decides exactly like the segment walk
+    code_rule_description: str = ""
+    code_rule_segments: list[SegmentPlan] = field(default_factory=list)
+    sensitive: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def string_checks(self) -> bool:
+        return self.code_rule is not None or any(k in STRING_KEYWORDS for k, _ in self.keywords)
+
+    @property
+    def number_checks(self) -> bool:
+        return bool(self.number_keywords)
+
+    @property
+    def has_checks(self) -> bool:
+        return bool(self.keywords or self.number_keywords or self.code_rule)
+
+
+@dataclass
+class RulePlan:
+    id: str
+    type: str
+    message: str
+    field: str  # the field an error is reported on
+    params: dict[str, Any]
+    max_seconds: int | None = None  # max-interval, pre-parsed
+
+
+@dataclass
+class RecordPlan:
+    key: str
+    ident: str  # a safe identifier for function names
+    title: str
+    sha256: str
+    fields: list[FieldPlan]
+    closed: bool  # additionalProperties: false
+    unique: list[list[str]]
+    foreign_keys: list[dict[str, str]]
+    rules: list[RulePlan]
+
+    @property
+    def field_index(self) -> dict[str, int]:
+        return {f.key: i for i, f in enumerate(self.fields)}
+
+
+@dataclass
+class CodeListPlan:
+    title: str
+    entries: list[tuple[str, str, int]]  # (code, title, tree level)
+
+
+@dataclass
+class Plan:
+    version: str
+    records: list[RecordPlan]
+    codelists: dict[str, CodeListPlan]
+    messages: dict[str, dict[str, str]]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+
+def _typed(f: Field) -> bool:
+    """As the reference: codes, numbers, dates, booleans and enums must be ASCII-exact."""
+    return f.is_code or f.type != "string" or bool(f.enum and f.type == "string")
+
+
+def _fast_path(f: Field, catalog: Catalog) -> str | None:
+    if f.codelist:
+        codes = catalog.codelists[f.codelist].codes
+        clean = all(c == c.strip() and not FULL_WIDTH.search(c) for c in codes)
+        return "code" if clean else None
+    if f.type == "string":
+        return "typed-string" if _typed(f) else "string"
+    return f.type if f.type in ("integer", "number", "date") else None
+
+
+def _segments_are_prefix_free(rule: CodeRule, catalog: Catalog) -> bool:
+    """A regex backtracks where the reference's left-to-right walk does not; they agree
+    when no code of a code-list segment is a prefix of another."""
+    for s in rule.segments:
+        if s.kind == "codelist":
+            codes = catalog.codelists[str(s.value)].codes_at(s.level)
+            if any(a != b and b.startswith(a) for a in codes for b in codes):
+                return False
+    return True
+
+
+def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
+    raw = f.raw
+    general = [(k, raw[k]) for k in GENERAL_KEYWORDS if k in raw]
+    strings = [(k, raw[k]) for k in STRING_KEYWORDS if k in raw]
+    if f.type != "string":
+        strings = [(k, v) for k, v in strings if k != "format"]
+    plan = FieldPlan(
+        key=f.key,
+        title=f.title,
+        required=f.required,
+        type=f.type,
+        declared=raw.get("type"),
+        keywords=general + strings,
+        number_keywords=[(k, raw[k]) for k in NUMBER_KEYWORDS if k in raw],
+        typed=_typed(f),
+        is_code=f.is_code,
+        fast=_fast_path(f, catalog),
+        codelist=f.codelist,
+        sensitive=f.sensitive,
+        aliases=list(f.aliases),
+    )
+    if f.code_rule is not None:
+        plan.code_rule = f.code_rule.regex(catalog.codelists)
+        plan.code_rule_fast = _segments_are_prefix_free(f.code_rule, catalog)
+        plan.code_rule_description = f.code_rule.describe()
+        plan.code_rule_segments = [
+            SegmentPlan(s.kind, s.value, s.level, s.regex(catalog.codelists), s.describe())
+            for s in f.code_rule.segments
+        ]
+    return plan
+
+
+def rule_plan(rule: Any) -> RulePlan:
+    plan = RulePlan(rule.id, rule.type, rule.message, error_field(rule), dict(rule.params))
+    if rule.type == "max-interval":
+        limit = parse_duration(rule.params["max"])
+        plan.max_seconds = int(limit.total_seconds()) if limit is not None else None
+    return plan
+
+
+def record_plan(schema: Schema, catalog: Catalog, index: int) -> RecordPlan:
+    return RecordPlan(
+        key=schema.key,
+        ident=f"r{index}_" + "".join(c if c.isalnum() else "_" for c in schema.key),
+        title=schema.title,
+        sha256=catalog.checksum(schema.key),
+        fields=[field_plan(f, catalog) for f in schema.fields],
+        closed=schema.raw.get("additionalProperties") is False,
+        unique=[list(g) for g in schema.unique],
+        foreign_keys=[
+            {"field": fk.field, "record": fk.record, "ref": fk.ref} for fk in schema.foreign_keys
+        ],
+        rules=[rule_plan(r) for r in schema.rules],
+    )
+
+
+def codelist_plan(codelist: CodeList) -> CodeListPlan:
+    entries = [(e.code, e.title, codelist.level_of(e.code)) for e in codelist.entries]
+    return CodeListPlan(codelist.title, entries)
+
+
+def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str]]) -> Plan:
+    records = [record_plan(s, catalog, i) for i, s in enumerate(catalog.records.values())]
+    used = {f.codelist for r in records for f in r.fields if f.codelist}
+    used |= {
+        str(s.value) for r in records for f in r.fields for s in f.code_rule_segments
+        if s.kind == "codelist"
+    }  # fmt: skip
+    codelists = {key: codelist_plan(catalog.codelists[key]) for key in sorted(used)}
+    return Plan(version=version, records=records, codelists=codelists, messages=messages)
