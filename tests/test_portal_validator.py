@@ -211,3 +211,85 @@ def test_page_says_the_file_stays_in_the_browser(page) -> None:
     assert "文件不会离开您的浏览器" in text and "不会上传" in text
     nav = page.locator("nav.md-nav").first.inner_text()
     assert "在线校验" in nav
+
+
+def tricky_workbook(path: Path, epoch_1904: bool = False) -> Path:
+    """Cells that exercise every branch of the browser's xlsx reader."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    if epoch_1904:
+        book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.title = "数据"
+    cells = [
+        (dt.date(2024, 1, 2), "yyyy-mm-dd"),
+        (dt.datetime(2024, 1, 2, 13, 45, 10), "yyyy-mm-dd hh:mm:ss"),
+        (dt.time(12, 30), "h:mm"),
+        (0.5, "yyyy-mm-dd"),  # a time of day in a date column
+        (59, "yyyy-mm-dd"),  # before Excel's phantom 29 Feb 1900
+        (45000.75, "yyyy\\-mm\\-dd"),
+        (45000, "mm-dd-yy"),  # built-in format 14
+        (45000, "0.00%"),
+        (45000, '"d"0'),
+        (45000, "[Red]0"),
+        (45000, "[h]:mm:ss"),  # a duration
+        (13800138000, "General"),
+        (1.25, "General"),
+        (True, "General"),
+        ("文本 ", "@"),
+        ("=1/0", "General"),  # a formula: no cached value
+        ("", "General"),
+    ]
+    for r, (value, fmt) in enumerate(cells, start=1):
+        cell = sheet.cell(r, 2, value)
+        cell.number_format = fmt
+    sheet.cell(3, 4, "远处的格")
+    sheet.cell(1, 1, "粗体").font = Font(bold=True)
+    book.create_sheet("第二页").cell(2, 1, "第二页")
+    book.save(path)
+    return path
+
+
+def as_json(value):
+    if isinstance(value, dt.datetime):
+        return {"date": value.date().isoformat(), "time": value.time().isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat(), "time": None}
+    if isinstance(value, dt.time):
+        return {"date": None, "time": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return None if value == "" else value
+
+
+READ_WORKBOOK = """async (bytes) => {
+  const { readWorkbook } = await import("../../assets/infostd/validator/xlsx.mjs");
+  const { CellDate } = await import("../../assets/infostd/validator/infostd-validators.mjs");
+  return readWorkbook(new Uint8Array(bytes), CellDate).map((s) => ({
+    name: s.name,
+    rows: s.rows.map((r) => r.map((c) => (c instanceof CellDate ? { date: c.date, time: c.time } : c === "" ? null : c))),
+  }));
+}"""
+
+
+@pytest.mark.parametrize("epoch_1904", [False, True], ids=["1900", "1904"])
+def test_xlsx_reader_reads_cells_as_calamine(page, tmp_path: Path, epoch_1904: bool) -> None:
+    from python_calamine import CalamineWorkbook
+
+    path = tricky_workbook(tmp_path / "cells.xlsx", epoch_1904)
+    book = CalamineWorkbook.from_path(str(path))
+    expected = [
+        {
+            "name": name,
+            "rows": [
+                [as_json(c) for c in row]
+                for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            ],
+        }
+        for name in book.sheet_names
+    ]
+    got = page.evaluate(READ_WORKBOOK, list(path.read_bytes()))
+    assert got == expected

@@ -109,6 +109,7 @@ function styleKinds(styles) {
 function sheetRows(doc, strings, kinds, date1904, CellDate) {
   const rows = [];
   let width = 0;
+  let height = 0;
   let rowNumber = 0;
   for (const row of children(doc, "row")) {
     rowNumber = Number(row.getAttribute("r")) || rowNumber + 1;
@@ -134,11 +135,15 @@ function sheetRows(doc, strings, kinds, date1904, CellDate) {
       if (value === null) continue;
       while (rows.length < number) rows.push([]);
       rows[number - 1][col] = value;
-      width = Math.max(width, col + 1);
+      if (value !== "") {
+        width = Math.max(width, col + 1);
+        height = Math.max(height, number);
+      }
     }
   }
-  // A rectangle from A1, blanks as null, as calamine's to_python(skip_empty_area=False).
-  return rows.map((cells) => Array.from({ length: width }, (_, i) => cells[i] ?? null));
+  // A rectangle from A1 to the last non-empty cell, blanks as null, as calamine's
+  // to_python(skip_empty_area=False).
+  return rows.slice(0, height).map((cells) => Array.from({ length: width }, (_, i) => cells[i] ?? null));
 }
 
 // Every sheet of a workbook, in order: [{name, rows}]; rows are arrays of cells from A1.
