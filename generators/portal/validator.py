@@ -88,7 +88,7 @@ def validator_page(ctx: PortalContext) -> str:
 """
 
 
-register_page(GeneratedPage(VALIDATOR_PAGE, "在线校验", validator_page))
+register_page(GeneratedPage(VALIDATOR_PAGE, "在线校验", validator_page, section="工具"))
 for _name in VENDORED:
     register_static(StaticFile(f"{SCRIPTS}/{_name}", ASSETS / "validator" / _name))
 register_static(StaticFile(f"{SCRIPTS}/{MODULE}", content=validator_module))
