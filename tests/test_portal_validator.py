@@ -157,6 +157,8 @@ def test_page_shows_the_reference_errors(
     rules = {e[3] for e in errors}
     assert {"format:cn-uscc", "format:cn-mobile", "required", "codelist", "unique"} <= rules
     assert [w[3] for w in warnings] == ["whitespace"]
+    # The dropdown labels ("11 北京市", …) are accepted: only region 99 is wrong.
+    assert [e[5] for e in errors if e[2] == "region"] == ["99"]
 
     upload(page, path)
     assert page.locator("#infostd-problem").is_hidden()
