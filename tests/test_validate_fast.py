@@ -12,6 +12,7 @@ import pytest
 
 from generators.validate import read_table, validate_paths, validate_rows
 from generators.validate.fast import WHITESPACE
+from generators.validate.reports import to_json
 from generators.validate.sample import customer_rows, write_csv, write_xlsx
 
 REPO = Path(__file__).parent.parent
@@ -63,3 +64,87 @@ def test_benchmark_smoke():
         "xlsx_validate_peak_rss_mb", *generated,
     }  # fmt: skip
     assert all(v > 0 for v in figures.values())
+
+
+def test_json_report_is_json_with_one_line_per_issue(shipped_catalog, tmp_path):
+    rows = list(customer_rows(shipped_catalog, 200, seed=5, defect_rate=0.3))
+    path = tmp_path / "customers.csv"
+    write_csv(shipped_catalog, "customer", rows, path)
+    report = validate_paths(shipped_catalog, [path])
+    text = to_json(report)
+    assert json.loads(text) == report.to_dict()
+    issue_lines = [line for line in text.splitlines() if '"rule": ' in line]
+    assert len(issue_lines) == len(report.files[0].issues) > 20
+    assert all(json.loads(line.strip().rstrip(","))["row"] for line in issue_lines)
+
+
+QUIRKS = {  # field → values people really type, each one placed in its own row
+    "name": ['甲"乙"公司', '"引号开头', "  ", "\u3000示例公司", "a\nb"],
+    "customer_code": [" 110001", "１１０００１", "11000", "AB0001", ""],
+    "uscc": ["91110000600037341l", "9111000060003734", "91110000600037341L ", "统一社会信用代码"],
+    "region": ["11  北京市", "北京市", "11 北京市", "１１"],
+    "mobile": ["13800138000", "+8613800138000", "138 0013 8000"],
+    "credit_limit": ["1,234.5", "1e3", " 12", "-0", "０"],
+    "registered_on": ["2025/1/2", "2025-01-02 00:00:00", "2025年1月2日"],
+    "industry": ["1", "01", "A"],
+}
+
+
+def _quirky_rows(catalog):
+    rows = list(customer_rows(catalog, 120, seed=11, defect_rate=0.2))
+    i = 3
+    for field, values in QUIRKS.items():
+        for value in values:
+            rows[i][field] = value
+            i += 2
+    rows[60] = dict.fromkeys(rows[60], "")  # a blank row (skipped, numbering goes on)
+    rows[61] = dict.fromkeys(rows[61], " ")  # spaces only: blank too
+    return rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_fast_equals_reference_on_csv_quirks_across_blocks(
+    shipped_catalog, tmp_path, monkeypatch, encoding
+):
+    from generators.validate import fast
+
+    path = tmp_path / "customers.csv"
+    write_csv(shipped_catalog, "customer", _quirky_rows(shipped_catalog), path, encoding)
+    with path.open("a", encoding=encoding, newline="") as handle:
+        handle.write("\r\n\r\n110002,尾部公司\n")  # empty records, a short last line
+    reference = validate_paths(shipped_catalog, [path], engine="python")
+    for block in (100_000, 700, 64):  # one block, several, one per record or so
+        monkeypatch.setattr(fast, "BLOCK_BYTES", block)
+        assert validate_paths(shipped_catalog, [path]).to_dict() == reference.to_dict()
+    assert reference.files[0].rows == 119
+    assert {"full-width", "whitespace", "leading-zero"} <= {
+        i.rule for i in reference.files[0].issues
+    }
+
+
+def test_records_end_is_quote_aware():
+    from generators.validate.fast import _records_end
+
+    assert _records_end(b"a,b\nc,d\ne", b",") == 8
+    assert _records_end(b'a,"x\ny"\nc,"open\n', b",") == 8
+    assert _records_end(b'a,"x""\n""y"\nb', b",") == 12
+    assert _records_end(b'a,b"c\nd', b",") == 6  # a quote inside a cell opens nothing
+    assert _records_end(b'"only one record, open\n', b",") == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["abc\n中文\n".encode(), b"abc\n\xff\n", b"a\x00b", b"\xed\xa0\x80", b"\xc0\xaf",
+     "中文".encode("gb18030"), "中".encode()[:2], "\ufeffa,b\n".encode()],
+)  # fmt: skip
+def test_utf8_check_agrees_with_the_codec(tmp_path, monkeypatch, data):
+    from generators.validate import readers
+
+    path = tmp_path / "x.csv"
+    path.write_bytes(data * 3)
+    try:
+        expected = "\x00" not in (data * 3).decode("utf-8")
+    except UnicodeDecodeError:
+        expected = False
+    monkeypatch.setattr(readers, "UTF8_BLOCK", 4)  # blocks cut inside the data, too
+    assert readers._is_utf8_text(path) is expected

@@ -7,7 +7,7 @@ warnings alongside the errors.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -25,9 +25,16 @@ class Issue:
     severity: Severity = "error"
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        del out["severity"]
-        return out
+        # spelled out: dataclasses.asdict deep-copies every value (≈ 10× slower per issue)
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "rule": self.rule,
+            "message": self.message,
+            "value": self.value,
+        }
 
 
 @dataclass

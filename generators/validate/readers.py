@@ -33,6 +33,7 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SAMPLE = 1 << 20
+UTF8_BLOCK = 16 << 20
 csv.field_size_limit(1 << 24)
 
 
@@ -88,6 +89,14 @@ class Table:
 def _blank(value: Any) -> bool:
     """An empty cell: nothing, or only spaces (a row of them is not a data row)."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _has_content(cells: list[Any]) -> bool:
+    """Not a blank row (``_blank`` inlined: it runs once per sheet row)."""
+    for c in cells:  # noqa: SIM110 - a loop: any(generator) is slower here
+        if c is not None and (type(c) is not str or c.strip()):
+            return True
+    return False
 
 
 def column_letter(index: int) -> str:
@@ -223,7 +232,7 @@ def _read_xlsx(catalog: Catalog, path: Path, record: str | None) -> Table:
     chosen = None
     errors: list[InputError] = []
     for name in candidates:
-        rows = [list(r) for r in sheets[name]]
+        rows = [r if type(r) is list else list(r) for r in sheets[name]]
         try:
             chosen = (name, rows, *choose_record(catalog, path, rows, record))
             break
@@ -237,11 +246,7 @@ def _read_xlsx(catalog: Catalog, path: Path, record: str | None) -> Table:
     data_start = header_index + 1
     if data_start < len(rows) and _is_key_row(catalog.records[key], rows[data_start]):
         data_start += 1
-    data = [
-        (i + 1, cells)
-        for i, cells in enumerate(rows[data_start:], start=data_start)
-        if not all(_blank(c) for c in cells)
-    ]
+    data = [(i + 1, rows[i]) for i in range(data_start, len(rows)) if _has_content(rows[i])]
     table = Table(
         path=path,
         kind="xlsx",
@@ -314,6 +319,8 @@ def detect_encoding(path: Path) -> str:
 
 
 def _decodes(path: Path, encoding: str) -> bool:
+    if encoding in ("utf-8", "utf-8-sig"):
+        return _is_utf8_text(path)
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with path.open("rb") as handle:
@@ -325,6 +332,31 @@ def _decodes(path: Path, encoding: str) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _is_utf8_text(path: Path) -> bool:
+    """Strict UTF-8 without NUL, as the codec decides, but checked by polars (≈ 3× faster
+    than decoding in Python) on blocks cut after a line break (never inside a character)."""
+    import polars as pl
+
+    def valid(block: bytes) -> bool:
+        if b"\x00" in block:
+            return False
+        try:
+            pl.Series([block], dtype=pl.Binary).cast(pl.String)
+        except pl.exceptions.ComputeError:
+            return False
+        return True
+
+    rest = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(UTF8_BLOCK):
+            data = rest + chunk
+            cut = data.rfind(b"\n") + 1
+            if cut and not valid(data[:cut]):
+                return False
+            rest = data[cut:]
+    return valid(rest)
 
 
 def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:

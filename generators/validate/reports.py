@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from ..fsutil import atomic_write_text
 from .issues import Report
@@ -20,7 +21,24 @@ def neutralise(text: str | None) -> str | None:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    """The report indented like ``json.dumps(indent=2)``, except that a flat object (an
+    issue) stays on one line: readable, diff-friendly, and written by the C encoder
+    (``indent`` forces the pure-Python one, ≈ 25 µs per issue)."""
+    return _pretty(report.to_dict(), "") + "\n"
+
+
+def _pretty(value: Any, indent: str) -> str:
+    inner = indent + "  "
+    if isinstance(value, dict) and any(isinstance(v, dict | list) for v in value.values()):
+        items = (f"{inner}{_compact(k)}: {_pretty(v, inner)}" for k, v in value.items())
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list) and value:
+        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + indent + "]"
+    return _compact(value)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 RULE_LABELS = {"zh": ("规则", "次数"), "en": ("rule", "count")}

@@ -41,10 +41,12 @@ def customer_rows(
 ) -> Iterator[dict[str, str]]:
     """``n`` customer rows for the shipped ``customer`` record.
 
-    Customer codes are region (34 codes) + 4-digit sequence: 340,000 distinct codes.
-    Rows beyond that necessarily repeat a code (and are reported as duplicates)."""
+    Customer codes are region + sequence, the sequence as wide as the code rule says
+    (shipped: 4 digits, so 34 × 10,000 = 340,000 distinct codes; rows beyond that
+    necessarily repeat a code and are reported as duplicates)."""
     rng = random.Random(seed)
     lists = catalog.codelists
+    width = sequence_digits(catalog)
     regions = lists["region"].codes
     types = lists["customer-type"].codes
     industries = [c for c in lists["industry"].codes if c.isdigit()]
@@ -52,7 +54,7 @@ def customer_rows(
     for i in range(n):
         region = regions[i % len(regions)]
         row = {
-            "customer_code": f"{region}{(i // len(regions)) % 10000:04d}",
+            "customer_code": f"{region}{(i // len(regions)) % 10**width:0{width}d}",
             "name": f"示例客户{i:07d}有限公司",
             "uscc": make_uscc(rng, region + "01"),
             "customer_type": rng.choice(types),
@@ -70,11 +72,18 @@ def customer_rows(
             "remark": "",
         }
         if rng.random() < defect_rate:
-            _defect(row, DEFECTS[rng.randrange(len(DEFECTS))], i)
+            _defect(row, DEFECTS[rng.randrange(len(DEFECTS))], f"{regions[0]}{0:0{width}d}")
         yield row
 
 
-def _defect(row: dict[str, str], kind: str, i: int) -> None:
+def sequence_digits(catalog: Catalog) -> int:
+    """Width of the customer code's sequence segment (the digits segment of its code rule)."""
+    rule = catalog.records["customer"].field_by_key["customer_code"].code_rule
+    digits = [int(s.value) for s in (rule.segments if rule else []) if s.kind == "digits"]
+    return digits[0] if digits else 4
+
+
+def _defect(row: dict[str, str], kind: str, first_code: str) -> None:
     if kind == "uscc-check":
         last = row["uscc"][-1]
         row["uscc"] = row["uscc"][:-1] + ("1" if last != "1" else "2")
@@ -83,7 +92,7 @@ def _defect(row: dict[str, str], kind: str, i: int) -> None:
     elif kind == "missing-name":
         row["name"] = ""
     elif kind == "duplicate-code":
-        row["customer_code"] = "110000"
+        row["customer_code"] = first_code  # the code of row 1
     elif kind == "leading-zero":
         row["industry"] = "1"
     elif kind == "region":
