@@ -88,8 +88,9 @@ FETCHING = {
 FETCHING_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
 # Quoted absolute URLs inside JS that this portal never requests, with the reason.
 JS_NOT_FETCHED = (
-    # XML namespace identifiers (mermaid, SVG): names, never requested.
+    # XML namespace identifiers (mermaid, SVG, the validator's xlsx reader): names, never requested.
     "http://www.w3.org/",
+    "http://schemas.openxmlformats.org/",
     # mkdocs-material fetches mermaid only when window.mermaid is undefined; every page
     # loads the vendored copy first (the browser test proves no request leaves the host).
     "https://unpkg.com/mermaid@11/dist/mermaid.min.js",
@@ -213,6 +214,9 @@ def test_plain_mkdocs_build_strict_of_shipped_standards(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "records/customer/index.html").is_file()
     assert not (tmp_path / "downloads").exists()  # plain mkdocs: no build downloads
+    # The in-browser validator works without downloads: its module is generated into assets.
+    assert "文件不会离开您的浏览器" in (tmp_path / "tools/validator/index.html").read_text("utf-8")
+    assert (tmp_path / "assets/infostd/validator/infostd-validators.mjs").stat().st_size > 10_000
 
 
 def test_link_to_missing_standard_fails_naming_the_file(tmp_path: Path) -> None:
@@ -250,9 +254,9 @@ def test_registered_page_and_static_file_are_published(
     monkeypatch.setattr(pages, "STATIC_FILES", list(pages.STATIC_FILES))
     pages.register_page(
         pages.GeneratedPage(
-            "tools/validator.md",
-            "在线校验",
-            lambda ctx: f"# 在线校验\n\n共 {len(ctx.catalog.records)} 个记录。\n",
+            "tools/example.md",
+            "示例工具",
+            lambda ctx: f"# 示例工具\n\n共 {len(ctx.catalog.records)} 个记录。\n",
             section="工具",
         )
     )
@@ -260,6 +264,6 @@ def test_registered_page_and_static_file_are_published(
     root = make_project(tmp_path)
     site = root / "site"
     CliRunner().invoke(cli, ["--root", str(root), "build"], catch_exceptions=False)
-    assert "共 2 个记录。" in read(site, "tools/validator")
+    assert "共 2 个记录。" in read(site, "tools/example")
     assert 'src="../../assets/tools/checker.js"' in read(site, "records/customer")
     assert ">工具<" in read(site, "") or "工具" in read(site, "")

@@ -39,6 +39,7 @@ from ..loader import CatalogError, load_catalog
 from ..model import Catalog, Standard
 from ..version import project_version
 from . import pages as registry
+from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .downloads import DOWNLOADS, schema_downloads, validator_downloads
 from .gitdates import last_changes
 from .render import header_card, schema_anchor, standard_markdown
@@ -110,7 +111,11 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
                 raise PluginError(f"{page.path}: 与生成的页面“{page.title}”重名，请改名")
             files.append(File.generated(config, page.path, content=page.render(self.context)))
         for static in registry.STATIC_FILES:
-            files.append(File.generated(config, static.path, abs_src_path=str(static.source)))
+            if static.content is not None:
+                content = static.content(self.context)
+                files.append(File.generated(config, static.path, content=content))
+            else:
+                files.append(File.generated(config, static.path, abs_src_path=str(static.source)))
         if self.config.extra_files:
             extra = Path(self.config.extra_files)
             for path in sorted(p for p in extra.rglob("*") if p.is_file()):

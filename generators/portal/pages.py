@@ -70,8 +70,10 @@ class GeneratedPage:
 @dataclass(frozen=True)
 class StaticFile:
     path: str  # in the site, e.g. "assets/infostd/portal.css"
-    source: Path
+    source: Path | None = None
     link: Literal["css", "js", None] = None  # linked from every page
+    # Generated from the catalog instead of copied from ``source`` (e.g. the validator module).
+    content: Callable[[PortalContext], str] | None = None
 
 
 PAGES: list[GeneratedPage] = []
@@ -107,6 +109,7 @@ CLASSIFICATION = "catalog/classification.md"
 RESPONSIBILITY = "catalog/responsibility.md"
 DOWNLOADS_PAGE = "catalog/downloads.md"
 CHANGELOG = "catalog/changelog.md"
+VALIDATOR_PAGE = "tools/validator.md"  # registered by generators/portal/validator.py
 
 
 def home_page(ctx: PortalContext) -> str:
@@ -123,7 +126,9 @@ def home_page(ctx: PortalContext) -> str:
         "- 批量录入时，在数据标准页面点击“下载模板”，按模板说明填写。",
         "- 填好的文件用校验工具检查：`infostd validate 文件.xlsx`，或下载"
         + md_link(HOME, DOWNLOADS_PAGE, "下载")
-        + "页面中的校验代码。",
+        + "页面中的校验代码，或在"
+        + md_link(HOME, VALIDATOR_PAGE, "在线校验")
+        + "页面直接检查（文件不会离开浏览器）。",
     ]
     return "\n".join(lines) + "\n"
 
@@ -259,6 +264,10 @@ def downloads_page(ctx: PortalContext) -> str:
         lines += [
             f"- {md_link(DOWNLOADS_PAGE, 'downloads/' + p, label)}" for label, p in validators
         ]
+        lines.append(
+            f"- 不想安装任何程序：在{md_link(DOWNLOADS_PAGE, VALIDATOR_PAGE, '在线校验')}"
+            "页面直接检查填好的文件（文件不会离开浏览器）。"
+        )
     return "\n".join(lines) + "\n"
 
 

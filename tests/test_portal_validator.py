@@ -1,0 +1,297 @@
+"""The in-browser validator page (在线校验) in headless Chromium: a seeded filled template and
+seeded CSV files (UTF-8 with BOM, GB18030) show exactly the errors of the reference validator,
+the CSV download holds them, and no request carries the file."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from openpyxl import load_workbook
+
+from generators.model import Catalog
+from generators.validate.api import validate_paths
+from generators.validate.sample import customer_rows
+
+from .test_portal_browser import ARGS, ARTIFACTS, CHROMIUM, serve
+
+playwright = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None, reason="Chromium 未安装（scripts/test.sh 以 root 安装）"
+)
+PAGE = "tools/validator/"
+
+
+def seeded_rows(catalog: Catalog) -> list[dict]:
+    """Ten clean customer rows (regions as dropdown labels, e.g. "11 北京市"), then one defect each."""
+    rows: list[dict] = list(customer_rows(catalog, 10, seed=3, defect_rate=0))
+    assert rows[0]["region"] == "11 北京市"
+    rows[1]["uscc"] = rows[1]["uscc"][:-1] + ("1" if rows[1]["uscc"][-1] != "1" else "2")
+    rows[2]["mobile"] = rows[2]["mobile"][:-1]
+    rows[3]["name"] = ""
+    rows[4]["region"] = "99"
+    rows[5]["customer_code"] = rows[0]["customer_code"]
+    rows[6]["email"] = "user at example"
+    rows[7]["name"] = f" {rows[7]['name']} "  # a warning, not an error
+    rows[8]["credit_limit"] = "-1"
+    return rows
+
+
+def fill_template(template: Path, rows: list[dict], out: Path) -> Path:
+    """The downloaded template filled as a person does in Excel: typed cells under row 2's keys."""
+    book = load_workbook(template)
+    sheet = book.worksheets[0]
+    keys = [c.value for c in sheet[2]]
+    for r, row in enumerate(rows, start=3):
+        for c, key in enumerate(keys, start=1):
+            value = row.get(key)
+            if value not in (None, ""):
+                sheet.cell(r, c, value)
+    # Excel turns typed dates into date serials in the date-formatted column; one has a time.
+    registered = keys.index("registered_on") + 1
+    sheet.cell(3, registered, dt.datetime(2025, 3, 4))
+    sheet.cell(4, registered, dt.datetime(2025, 3, 5, 14, 30))
+    mobile = keys.index("mobile") + 1
+    sheet.cell(5, mobile, int(rows[2]["mobile"]))  # a number where text belongs
+    book.save(out)
+    return out
+
+
+def write_csv(catalog: Catalog, rows: list[dict], path: Path, encoding: str) -> Path:
+    fields = catalog.records["customer"].fields
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([f.title + (" *" if f.required else "") for f in fields])
+        writer.writerows([row.get(f.key, "") for f in fields] for row in rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def seeded_files(
+    shipped_site: Path, shipped_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("validator")
+    rows = seeded_rows(shipped_catalog)
+    template = shipped_site / "downloads/templates/customer.xlsx"
+    return {
+        "xlsx": fill_template(template, rows, folder / "客户清单.xlsx"),
+        "utf-8-sig": write_csv(shipped_catalog, rows, folder / "客户-utf8.csv", "utf-8-sig"),
+        "gb18030": write_csv(shipped_catalog, rows, folder / "客户-gb18030.csv", "gb18030"),
+    }
+
+
+@pytest.fixture(scope="module")
+def site_url(shipped_site: Path) -> Iterator[str]:
+    yield from serve(shipped_site)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site_url: str):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.requests = []  # (method, url, has body) of every request the page makes
+    page.on("request", lambda r: page.requests.append((r.method, r.url, r.post_data_buffer)))
+    page.goto(site_url + PAGE, wait_until="networkidle")
+    page.wait_for_selector("body[data-infostd-validator=ready]", timeout=15000)
+    yield page
+    context.close()
+
+
+def expected(catalog: Catalog, path: Path, lang: str = "zh") -> tuple[list, list]:
+    file = validate_paths(catalog, [path], lang=lang).to_dict()["files"][0]
+    key = ("row", "column", "field", "rule", "message", "value")
+
+    def rows(items: list[dict]) -> list[tuple]:
+        return [tuple("" if e[k] is None else str(e[k]) for k in key) for e in items]
+
+    return rows(file["errors"]), rows(file["warnings"])
+
+
+def shown(page, section: str) -> list[tuple]:
+    """(row, column, field key, rule, message, value) of each table row on the page."""
+    return [
+        tuple(r)
+        for r in page.locator(f"#{section} tbody tr").evaluate_all(
+            """rows => rows.map(tr => {
+                const cells = [...tr.cells].map(td => td.textContent);
+                return [tr.dataset.row, cells[1], tr.dataset.field, tr.dataset.rule, cells[4], cells[5]];
+            })"""
+        )
+    ]
+
+
+def upload(page, path: Path) -> None:
+    done = int(page.evaluate("document.body.dataset.infostdFinished || '0'"))
+    page.locator("#infostd-file").set_input_files(str(path))
+    page.wait_for_function(f"Number(document.body.dataset.infostdFinished || 0) > {done}")
+
+
+def assert_file_stayed_local(page, site_url: str) -> None:
+    origin = urlsplit(site_url)
+    for method, url, body in page.requests:
+        parts = urlsplit(url.removeprefix("blob:"))
+        assert method == "GET" and body is None, (method, url)
+        assert (parts.scheme, parts.hostname, parts.port) == ("http", "127.0.0.1", origin.port), url
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "utf-8-sig", "gb18030"])
+def test_page_shows_the_reference_errors(
+    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog, kind: str
+) -> None:
+    path = seeded_files[kind]
+    errors, warnings = expected(shipped_catalog, path)
+    rules = {e[3] for e in errors}
+    assert {"format:cn-uscc", "format:cn-mobile", "required", "codelist", "unique"} <= rules
+    assert [w[3] for w in warnings] == ["whitespace"]
+    # The dropdown labels ("11 北京市", …) are accepted: only region 99 is wrong.
+    assert [e[5] for e in errors if e[2] == "region"] == ["99"]
+
+    upload(page, path)
+    assert page.locator("#infostd-problem").is_hidden()
+    assert shown(page, "infostd-errors") == errors
+    assert shown(page, "infostd-warnings") == warnings
+    summary = page.locator("#infostd-summary").inner_text()
+    assert f"{len(errors)} 个错误" in summary and "客户信息" in summary
+
+    with page.expect_download() as info:
+        page.locator("#infostd-download").click()
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert table[0][:4] == ["文件", "工作表", "级别", "行"]
+    downloaded = [(r[3], r[4], r[5], r[6], r[7], r[8]) for r in table[1:] if r[2] == "错误"]
+    # Text a spreadsheet would run as a formula (= + - @) is kept text with a leading '.
+    assert downloaded == [tuple("'" + t if t[:1] in "=+-@" and t else t for t in e) for e in errors]
+    assert ("L", "credit_limit", "minimum") in [d[1:4] for d in downloaded]
+    assert "'-1" in [d[5] for d in downloaded]
+    if kind == "xlsx":
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "portal-validator.png"), full_page=True)
+    assert_file_stayed_local(page, site_url)
+
+
+def test_english_messages_match_the_reference(
+    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog
+) -> None:
+    upload(page, seeded_files["xlsx"])
+    page.locator("#infostd-lang").select_option("en")
+    errors, _ = expected(shipped_catalog, seeded_files["xlsx"], lang="en")
+    assert shown(page, "infostd-errors") == errors
+    assert "errors" in page.locator("#infostd-summary").inner_text()
+    assert_file_stayed_local(page, site_url)
+
+
+def test_unusable_file_gets_a_clear_message(page, site_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    upload(page, bad)
+    problem = page.locator("#infostd-problem").inner_text()
+    assert "无法校验此文件" in problem and "坏文件.xlsx" in problem
+    other = tmp_path / "其他.csv"
+    other.write_text("甲,乙\n1,2\n", encoding="utf-8")
+    upload(page, other)
+    assert "找不到表头行" in page.locator("#infostd-problem").inner_text()
+    assert_file_stayed_local(page, site_url)
+
+
+def test_page_says_the_file_stays_in_the_browser(page) -> None:
+    text = page.locator("article").inner_text()
+    assert "文件不会离开您的浏览器" in text and "不会上传" in text
+    nav = page.locator("nav.md-nav").first.inner_text()
+    assert "在线校验" in nav
+
+
+def tricky_workbook(path: Path, epoch_1904: bool = False) -> Path:
+    """Cells that exercise every branch of the browser's xlsx reader."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    if epoch_1904:
+        book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.title = "数据"
+    cells = [
+        (dt.date(2024, 1, 2), "yyyy-mm-dd"),
+        (dt.datetime(2024, 1, 2, 13, 45, 10), "yyyy-mm-dd hh:mm:ss"),
+        (dt.time(12, 30), "h:mm"),
+        (0.5, "yyyy-mm-dd"),  # a time of day in a date column
+        (59, "yyyy-mm-dd"),  # before Excel's phantom 29 Feb 1900
+        (45000.75, "yyyy\\-mm\\-dd"),
+        (45000, "mm-dd-yy"),  # built-in format 14
+        (45000, "0.00%"),
+        (45000, '"d"0'),
+        (45000, "[Red]0"),
+        (45000, "[h]:mm:ss"),  # a duration
+        (13800138000, "General"),
+        (1.25, "General"),
+        (True, "General"),
+        ("文本 ", "@"),
+        ("=1/0", "General"),  # a formula: no cached value
+        ("", "General"),
+    ]
+    for r, (value, fmt) in enumerate(cells, start=1):
+        cell = sheet.cell(r, 2, value)
+        cell.number_format = fmt
+    sheet.cell(3, 4, "远处的格")
+    sheet.cell(1, 1, "粗体").font = Font(bold=True)
+    book.create_sheet("第二页").cell(2, 1, "第二页")
+    book.save(path)
+    return path
+
+
+def as_json(value):
+    if isinstance(value, dt.datetime):
+        return {"date": value.date().isoformat(), "time": value.time().isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat(), "time": None}
+    if isinstance(value, dt.time):
+        return {"date": None, "time": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return None if value == "" else value
+
+
+READ_WORKBOOK = """async (bytes) => {
+  const { readWorkbook } = await import("../../assets/infostd/validator/xlsx.mjs");
+  const { CellDate } = await import("../../assets/infostd/validator/infostd-validators.mjs");
+  return readWorkbook(new Uint8Array(bytes), CellDate).map((s) => ({
+    name: s.name,
+    rows: s.rows.map((r) => r.map((c) => (c instanceof CellDate ? { date: c.date, time: c.time } : c === "" ? null : c))),
+  }));
+}"""
+
+
+@pytest.mark.parametrize("epoch_1904", [False, True], ids=["1900", "1904"])
+def test_xlsx_reader_reads_cells_as_calamine(page, tmp_path: Path, epoch_1904: bool) -> None:
+    from python_calamine import CalamineWorkbook
+
+    path = tricky_workbook(tmp_path / "cells.xlsx", epoch_1904)
+    book = CalamineWorkbook.from_path(str(path))
+    expected = [
+        {
+            "name": name,
+            "rows": [
+                [as_json(c) for c in row]
+                for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            ],
+        }
+        for name in book.sheet_names
+    ]
+    got = page.evaluate(READ_WORKBOOK, list(path.read_bytes()))
+    assert got == expected
