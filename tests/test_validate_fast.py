@@ -57,7 +57,7 @@ def test_benchmark_smoke():
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     generated = {"generated_python_rps", "generated_python_vs_jsonschema"}
     if shutil.which("node"):
-        generated.add("generated_js_rps")
+        generated |= {"generated_js_rps", "generated_js_cli_rps"}
     assert set(figures) == {
         "csv_parse_rps", "csv_validate_rps", "xlsx_read_rps", "xlsx_validate_rps",
         "frictionless_rps", "jsonschema_rps", "csv_validate_peak_rss_mb",
