@@ -11,6 +11,8 @@ from generators.config import load_config
 from generators.loader import load_catalog
 from generators.model import Catalog
 
+from .browser import browser  # noqa: F401 - the session's Chromium, a fixture for every module
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 

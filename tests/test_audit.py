@@ -24,6 +24,7 @@ from generators.errors import InfostdError
 from generators.loader import load_catalog
 from generators.model import Catalog
 from tests import audit_ledgers as L
+from tests.browser import needs_chromium
 from tests.conftest import FIXTURES, make_project
 
 
@@ -320,37 +321,23 @@ def test_xlsx_report_read_back(catalog, tmp_path):
     assert render_xlsx(result) == render_xlsx(result)  # deterministic
 
 
-def test_html_report_renders_offline_in_chromium(catalog, tmp_path):
+@needs_chromium
+def test_html_report_renders_offline_in_chromium(catalog, tmp_path, browser):
     """The report opens in a real browser with nothing fetched from anywhere."""
-    from playwright.sync_api import sync_playwright
-
     result = audit(catalog, [L.sales_ledger(tmp_path), L.service_ledger(tmp_path)])
     page_path = tmp_path / "report.html"
     page_path.write_text(render_html(result), encoding="utf-8")
     requested: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requested.append(r.url))
-            page.goto(page_path.as_uri())
-            assert page.title() == "台账现状诊断报告"
-            bars = page.locator("svg rect title")
-            assert bars.count() >= 2
-            assert "综合得分" in page.locator("table").first.inner_text()
-            box = page.locator("svg").first.bounding_box()
-            assert box is not None and box["width"] > 300
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(page_path.as_uri())
+        assert page.title() == "台账现状诊断报告"
+        bars = page.locator("svg rect title")
+        assert bars.count() >= 2
+        assert "综合得分" in page.locator("table").first.inner_text()
+        box = page.locator("svg").first.bounding_box()
+        assert box is not None and box["width"] > 300
+    finally:
+        page.close()
     assert requested == [page_path.as_uri()]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,12 +18,11 @@ from generators.model import Catalog
 from generators.validate.api import validate_paths
 from generators.validate.sample import customer_rows
 
-from .test_portal_browser import ARGS, ARTIFACTS, CHROMIUM, serve
+from .browser import needs_chromium, serve
+from .test_portal_browser import ARTIFACTS
 
 playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason="Chromium 未安装（scripts/test.sh 以 root 安装）"
-)
+pytestmark = needs_chromium
 PAGE = "tools/validator/"
 
 
@@ -89,14 +87,6 @@ def seeded_files(
 @pytest.fixture(scope="module")
 def site_url(shipped_site: Path) -> Iterator[str]:
     yield from serve(shipped_site)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
