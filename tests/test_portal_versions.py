@@ -68,3 +68,34 @@ def test_mike_deploys_two_versions_and_the_latest_alias(tmp_path: Path) -> None:
     assert "latest/" in run(root, "git", "show", "gh-pages:index.html")  # redirect to the alias
     assert run(root, "git", "branch", "--show-current").strip() == "main"  # working tree untouched
     assert "1.0" in run(root, str(MIKE), "list")
+
+
+def test_the_real_portal_deploys_as_versions_with_a_selector(tmp_path: Path) -> None:
+    """The project's own mkdocs.yml and plugin under mike: two releases, and each page
+    carries mkdocs-material's version-selector configuration."""
+    import shutil
+
+    from .conftest import REPO
+
+    root = tmp_path / "standards-repo"
+    root.mkdir()
+    for name in ("standards", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("mkdocs.yml", "pyproject.toml", "CHANGELOG.md"):
+        shutil.copy(REPO / name, root / name)
+    run(root, "git", "init", "-q", "-b", "main")
+    run(root, "git", "add", "-A")
+    run(root, "git", "commit", "-qm", "v1")
+    run(root, str(MIKE), "deploy", "--update-aliases", "1.0.0", "latest")
+    customer = root / "standards" / "records" / "customer.md"
+    customer.write_text(customer.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    run(root, "git", "commit", "-qam", "v1.1")
+    run(root, str(MIKE), "deploy", "--update-aliases", "1.1.0", "latest")
+
+    versions = json.loads(run(root, "git", "show", "gh-pages:versions.json"))
+    assert [v["version"] for v in versions] == ["1.1.0", "1.0.0"]
+    assert versions[0]["aliases"] == ["latest"]
+    page = run(root, "git", "show", "gh-pages:1.1.0/records/customer/index.html")
+    assert "补充说明" in page
+    assert '"provider": "mike"' in page or '"provider":"mike"' in page
+    assert "补充说明" not in run(root, "git", "show", "gh-pages:1.0.0/records/customer/index.html")
