@@ -285,3 +285,28 @@ def test_xlsx_reader_reads_cells_as_calamine(page, tmp_path: Path, epoch_1904: b
     ]
     got = page.evaluate(READ_WORKBOOK, list(path.read_bytes()))
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("version", "checksum", "severity"),
+    [("9.0.0", None, "error"), ("0.9.0", None, "warning"), (None, "0" * 64, "warning")],
+)
+def test_template_version_is_checked_like_the_reference(
+    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog, tmp_path: Path,
+    version: str | None, checksum: str | None, severity: str,
+) -> None:  # fmt: skip
+    book = load_workbook(seeded_files["xlsx"])
+    meta = {row[0].value: row[1] for row in book["_meta"].iter_rows()}
+    if version:
+        meta["version"].value = version
+    if checksum:
+        meta["schema_sha256"].value = checksum
+    path = tmp_path / "旧模板.xlsx"
+    book.save(path)
+    errors, warnings = expected(shipped_catalog, path)
+    found = [e for e in (errors if severity == "error" else warnings) if e[3] == "template-version"]
+    assert len(found) == 1, (errors, warnings)
+    upload(page, path)
+    assert shown(page, "infostd-errors") == errors
+    assert shown(page, "infostd-warnings") == warnings
+    assert_file_stayed_local(page, site_url)

@@ -63,7 +63,7 @@ function xlsxTable(name, bytes) {
   const errors = [];
   for (const sheet of candidates) {
     try {
-      return infostd.tableFromCells(name, sheet.rows, { record, sheet: sheet.name, templateVersion: meta.version ?? null });
+      return infostd.tableFromCells(name, sheet.rows, { record, sheet: sheet.name, templateVersion: meta.version ?? null, meta });
     } catch (e) {
       if (!(e instanceof infostd.UnusableInput)) throw e;
       errors.push(e);
