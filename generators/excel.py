@@ -324,7 +324,7 @@ def field_rule(f: Field, schema: Schema, catalog: Catalog) -> str:
     elif f.type == "boolean":
         parts.append("从下拉列表选择 TRUE（是）或 FALSE（否）")
     if f.code_rule is not None:
-        parts.append("编码规则：" + f.code_rule.describe())
+        parts.append("编码规则：" + f.code_rule.describe(catalog.codelists))
     if f.format in FORMAT_RULES:
         parts.append(FORMAT_RULES[f.format])
     elif f.type in FORMAT_RULES:

@@ -133,8 +133,9 @@ class Segment:
             return f"[A-Z]{{{self.value}}}"
         return codelists[str(self.value)].regex(self.level)
 
-    def describe(self) -> str:
-        """Chinese description used in input messages, the portal and errors."""
+    def describe(self, codelists: dict[str, CodeList] | None = None) -> str:
+        """Chinese description used in input messages, the portal and errors; with
+        ``codelists`` a code-list segment is named by its title, not its key."""
         name = f"{self.title}：" if self.title else ""
         if self.kind == "text":
             return f"{name}固定文字“{self.value}”"
@@ -143,6 +144,8 @@ class Segment:
         if self.kind == "letters":
             return f"{name}{self.value}位大写字母"
         level = f"第 {self.level} 级" if self.level else ""
+        if codelists and str(self.value) in codelists:
+            return f"{name}代码表“{codelists[str(self.value)].title}”中的{level}代码"
         return f"{name}代码表 {self.value} 中的{level}代码"
 
 
@@ -153,8 +156,8 @@ class CodeRule:
     def regex(self, codelists: dict[str, CodeList]) -> str:
         return "^" + "".join(s.regex(codelists) for s in self.segments) + "$"
 
-    def describe(self) -> str:
-        return " + ".join(s.describe() for s in self.segments)
+    def describe(self, codelists: dict[str, CodeList] | None = None) -> str:
+        return " + ".join(s.describe(codelists) for s in self.segments)
 
     def fixed_length(self, codelists: dict[str, CodeList]) -> int | None:
         """Total length when every segment has one length, else None."""

@@ -113,9 +113,9 @@ def test_customer_validations(mini_catalog: Catalog, tmp_path: Path) -> None:
     assert code.type == "custom"
     assert "LEN(A3)=6" in code.formula1
     assert "'代码表'!$A$3:$A$5" in code.formula1  # region prefix checked against the list
-    assert mini_catalog.records["customer"].field_by_key["customer_code"].code_rule.describe() in (
-        code.prompt
-    )
+    rule = mini_catalog.records["customer"].field_by_key["customer_code"].code_rule
+    assert rule.describe(mini_catalog.codelists) in code.prompt
+    assert "代码表“地区代码”" in code.prompt and "region" not in code.prompt  # title, not key
     assert "LEN(C3)=18" in dvs["uscc"].formula1 and "校验码" in dvs["uscc"].prompt
     mobile = dvs["mobile"].formula1
     assert "LEN(D3)=11" in mobile and 'LEFT(D3,1)="1"' in mobile
@@ -144,7 +144,8 @@ def test_guide_sheet(mini_catalog: Catalog, tmp_path: Path) -> None:
     schema = mini_catalog.records["customer"]
     assert list(fields) == [f.key for f in schema.fields]
     assert fields["customer_code"][3] == "是" and fields["mobile"][3] == "否"
-    assert schema.field_by_key["customer_code"].code_rule.describe() in fields["customer_code"][5]
+    rule = schema.field_by_key["customer_code"].code_rule
+    assert rule.describe(mini_catalog.codelists) in fields["customer_code"][5]
     assert "不得重复" in fields["uscc"][5]
     assert fields["region"][6] == "地区代码（region）" and fields["region"][7] == "11 北京市"
     assert fields["mobile"][8] == "个人信息"

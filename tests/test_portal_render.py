@@ -162,3 +162,31 @@ def test_generated_pages(mini_catalog: Catalog, mini_project) -> None:
     nav = navigation(ctx, [])
     assert nav[0] == {"首页": "index.md"}
     assert {"数据标准": [{"客户信息数据标准": "records/customer.md"}]} in nav
+
+
+def test_standards_are_listed_by_id_not_file_name(mini_catalog: Catalog, mini_project) -> None:
+    # basics.md holds T-CL-002 and sorts before region.md (T-CL-001) by name.
+    ctx = PortalContext(mini_catalog, mini_project, "0.1.0")
+    codelists_nav = next(item["代码表"] for item in navigation(ctx, []) if "代码表" in item)
+    assert [next(iter(entry.values())) for entry in codelists_nav] == [
+        "codelists/region.md",
+        "codelists/basics.md",
+    ]
+    overview = codelists_page(ctx)
+    first = next(line for line in overview.splitlines() if line.startswith("## "))
+    assert first == "## 地区代码 {#region}"
+
+
+def test_empty_columns_left_out_and_code_lists_named_by_title(mini_catalog: Catalog) -> None:
+    schema = mini_catalog.schemas["customer"]
+    for f in schema.fields:
+        f.examples = []
+    table = render.field_table(schema, mini_catalog, no_link)
+    assert "<th>示例</th>" not in table and "<th>敏感级别</th>" in table
+    first_row = table.split("<tbody>")[1].split("</tr>")[0]
+    assert first_row.count("<td>") == 8
+    # the rule names the code list by its title, never by its key
+    assert "代码表“地区代码”中的代码" in table and "代码表 region" not in table
+    f = schema.field_by_key["customer_code"]
+    diagram = render.code_rule_diagram(f, f.code_rule, mini_catalog, no_link)
+    assert "地区代码</a> 代码" not in diagram  # not "地区代码 代码"

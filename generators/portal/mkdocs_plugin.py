@@ -134,6 +134,10 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             return markdown
         ctx = self.context
         catalog = ctx.catalog
+        # mkdocs-material marks every page with a status in the navigation; "released" is
+        # the normal case, so only draft, pilot and deprecated pages should carry the mark.
+        if page.meta.get("status") == "released":
+            del page.meta["status"]
         if standard.kind in SEARCH_BOOST:
             page.meta.setdefault("search", {}).setdefault("boost", SEARCH_BOOST[standard.kind])
 

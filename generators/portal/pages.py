@@ -11,7 +11,7 @@ Nothing here knows mkdocs.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -137,9 +137,10 @@ def codelists_page(ctx: PortalContext) -> str:
     from .render import codelist_table
 
     lines = ["# 代码表总览", ""]
-    for key, codelist in ctx.catalog.codelists.items():
-        schema = ctx.catalog.schemas[key]
-        standard = ctx.catalog.standard_of(schema)
+    catalog = ctx.catalog
+    for key in sorted(catalog.codelists, key=lambda k: catalog.standard_of(catalog.schemas[k]).id):
+        codelist = catalog.codelists[key]
+        standard = catalog.standard_of(catalog.schemas[key])
         lines += [
             f"## {md_text(codelist.title)} {{#{key}}}",
             "",
@@ -153,9 +154,14 @@ def codelists_page(ctx: PortalContext) -> str:
     return "\n".join(lines)
 
 
+def by_id(standards: Iterable[Standard]) -> list[Standard]:
+    """Reading order: by standard id (IMS-PL-001 before IMS-PL-004), not by file name."""
+    return sorted(standards, key=lambda s: s.id)
+
+
 def _standards_by_category(catalog: Catalog) -> dict[str, list[Standard]]:
     grouped: dict[str, list[Standard]] = {}
-    for standard in catalog.standards:
+    for standard in by_id(catalog.standards):
         if standard.category:
             grouped.setdefault(standard.category, []).append(standard)
     return grouped
@@ -194,7 +200,7 @@ def classification_page(ctx: PortalContext) -> str:
 
 def responsibility_page(ctx: PortalContext) -> str:
     catalog = ctx.catalog
-    standards = [s for s in catalog.standards if s.owner]
+    standards = by_id(s for s in catalog.standards if s.owner)
     codes: list[str] = []
     for s in standards:
         for code in [s.owner, *s.reviewers]:
@@ -209,6 +215,8 @@ def responsibility_page(ctx: PortalContext) -> str:
         "每份标准由**所有部门**负责制定、维护和数据质量；**评审部门**参与评审。"
         "标准的任何变更须经所有部门和全部评审部门批准后发布。",
         "",
+        '<div class="infostd-matrix" markdown>',
+        "",
         "| 标准 | 编号 | "
         + " | ".join(md_text(department_label(catalog, c)) for c in codes)
         + " |",
@@ -221,7 +229,7 @@ def responsibility_page(ctx: PortalContext) -> str:
         lines.append(
             f"| {_standard_link(RESPONSIBILITY, s)} | `{s.id}` | " + " | ".join(cells) + " |"
         )
-    lines += ["", "## 按部门", ""]
+    lines += ["", "</div>", "", "## 按部门", ""]
     for code in codes:
         owned = [s for s in standards if s.owner == code]
         reviewed = [s for s in standards if code in s.reviewers]
@@ -308,7 +316,9 @@ def navigation(ctx: PortalContext, pages: list[GeneratedPage]) -> list[NavItem |
     """A tree of ``{title: path}`` / ``{title: [children]}`` (the shape mkdocs' ``nav`` uses)."""
     nav: list[NavItem | str] = [{"首页": HOME}]
     for kind in KIND_ORDER:
-        members = [s for s in ctx.catalog.standards if s.kind == kind and s.path.as_posix() != HOME]
+        members = by_id(
+            s for s in ctx.catalog.standards if s.kind == kind and s.path.as_posix() != HOME
+        )
         if members:
             title = {
                 "record": "数据标准",

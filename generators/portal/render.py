@@ -119,7 +119,8 @@ def field_rules(f: Field, catalog: Catalog) -> list[str]:
     if f.code_rule is not None:
         length = f.code_rule.fixed_length(catalog.codelists)
         parts.append(
-            f"编码规则：{f.code_rule.describe()}" + (f"（共 {length} 位）" if length else "")
+            f"编码规则：{f.code_rule.describe(catalog.codelists)}"
+            + (f"（共 {length} 位）" if length else "")
         )
     if f.min_length is not None and f.max_length is not None:
         parts.append(
@@ -195,7 +196,12 @@ def field_table(schema: Schema, catalog: Catalog, link: Linker) -> str:
                 field_sensitivity(f, catalog),
             ]
         )
-    return _table(headers, rows, "infostd-fields")
+    # 示例 and 敏感级别 are often empty for a whole schema: an empty column only narrows the rest.
+    optional = {headers.index("示例"), headers.index("敏感级别")}
+    keep = [i for i in range(len(headers)) if i not in optional or any(r[i] for r in rows)]
+    return _table(
+        [headers[i] for i in keep], [[r[i] for i in keep] for r in rows], "infostd-fields"
+    )
 
 
 def code_rule_diagram(f: Field, rule: CodeRule, catalog: Catalog, link: Linker) -> str:
@@ -206,7 +212,9 @@ def code_rule_diagram(f: Field, rule: CodeRule, catalog: Catalog, link: Linker) 
             target = catalog.codelists.get(str(segment.value))
             name = target.title if target else str(segment.value)
             level = f"第 {segment.level} 级" if segment.level else ""
-            content = _link(link(str(segment.value)), esc(name)) + esc(f" {level}代码")
+            # "行政区划代码 代码" reads twice: the suffix only when the title lacks it.
+            suffix = "" if name.endswith("代码") and not level else f" {level}代码"
+            content = _link(link(str(segment.value)), esc(name)) + esc(suffix)
         elif segment.kind == "text":
             content = f"<code>{esc(segment.value)}</code>"
         else:
