@@ -10,7 +10,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -168,6 +168,61 @@ def test_external_url_detector_catches_cdn_and_fonts(tmp_path: Path) -> None:
         "https://cdn.jsdelivr.net/npm/x.min.js",
         "https://fonts.googleapis.com/css?family=Roboto",
         "https://fonts.gstatic.com/a.woff2",
+    ]
+
+
+# ── every internal link and anchor resolves ────────────────────────────────
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.ids |= {values[k] for k in ("id", "name") if values.get(k)}
+        self.links += [values[k] for k in ("href", "src") if values.get(k)]
+
+
+def broken_links(site: Path) -> list[str]:
+    """``page -> link`` for each link inside the site to a missing file or anchor."""
+    pages: dict[Path, _Links] = {}
+    for path in site.rglob("*.html"):
+        pages[path] = parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+    broken = []
+    for path, parser in pages.items():
+        here = "http://site/" + path.relative_to(site).as_posix()
+        for link in parser.links:
+            parts = urlsplit(urljoin(here, link))
+            if parts.scheme != "http" or parts.hostname != "site":
+                continue  # mailto:, data:, the feedback form on another host
+            target = site / unquote(parts.path).lstrip("/")
+            target = target / "index.html" if target.is_dir() else target
+            if not target.is_file():
+                broken.append(f"{path.relative_to(site)} -> {link}")
+            elif parts.fragment and target in pages and parts.fragment not in pages[target].ids:
+                broken.append(f"{path.relative_to(site)} -> {link}（锚点不存在）")
+    return sorted(broken)
+
+
+def test_no_broken_internal_link_or_anchor(shipped_site: Path) -> None:
+    assert len(list(shipped_site.rglob("*.html"))) >= 25
+    assert broken_links(shipped_site) == []
+
+
+def test_link_checker_finds_missing_page_and_anchor(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h2 id="x">x</h2>', encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<a href="a/">ok</a><a href="a/#x">ok</a><a href="a/#y">bad</a>'
+        '<a href="b/">bad</a><img src="c.png"><a href="https://example.com/">away</a>',
+        encoding="utf-8",
+    )
+    assert broken_links(tmp_path) == [
+        "index.html -> a/#y（锚点不存在）",
+        "index.html -> b/",
+        "index.html -> c.png",
     ]
 
 
