@@ -692,6 +692,20 @@ def _write_data_sheet(
     _protect(sheet)
 
 
+GUIDE_WIDTHS = [14, 18, 18, 6, 10, 60, 20, 24, 14, 40]
+LINE_HEIGHT = 16  # points per wrapped line (11 pt CJK text)
+
+
+def _fit_height(sheet: Worksheet, row: int, texts_and_widths: list[tuple[str, float]]) -> None:
+    """Give a row room for its wrapped text: LibreOffice and WPS keep the default height of
+    a row written without one, so long rules and the checksum would overlap the next row."""
+    lines = max(
+        math.ceil(display_width(text) / max(width - 1, 1)) for text, width in texts_and_widths
+    )
+    if lines > 1:
+        sheet.set_row(row, LINE_HEIGHT * lines)
+
+
 def _write_guide(
     sheet: Worksheet,
     schema: Schema,
@@ -719,6 +733,7 @@ def _write_guide(
     for name, value in facts:
         sheet.write_string(row, 0, name, styles.label)
         sheet.merge_range(row, 1, row, 4, value, styles.cell)
+        _fit_height(sheet, row, [(value, sum(GUIDE_WIDTHS[1:5]))])
         row += 1
     row += 1
     sheet.write_string(row, 0, "图例", styles.label)
@@ -738,6 +753,7 @@ def _write_guide(
     for number, text in enumerate(steps, start=1):
         sheet.write_string(row, 0, f"步骤 {number}", styles.label)
         sheet.merge_range(row, 1, row, 9, text, styles.cell)
+        _fit_height(sheet, row, [(text, sum(GUIDE_WIDTHS[1:10]))])
         row += 1
     row += 1
     headers = [
@@ -773,7 +789,8 @@ def _write_guide(
             sheet.write_string(
                 row, col, text, styles.cell_req if col == 1 and f.required else styles.cell
             )
-    for col, width in enumerate([10, 18, 18, 6, 10, 60, 20, 24, 14, 40]):
+        _fit_height(sheet, row, list(zip(cells, GUIDE_WIDTHS, strict=True)))
+    for col, width in enumerate(GUIDE_WIDTHS):
         sheet.set_column(col, col, width)
     _protect(sheet)
 

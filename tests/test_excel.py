@@ -283,3 +283,12 @@ def test_every_shipped_record(shipped_catalog: Catalog, tmp_path: Path) -> None:
                 assert all(codelist.normalise(label) for label in labels)
             if f.code_rule or f.format in ("cn-uscc", "cn-mobile", "cn-resident-id"):
                 assert dvs[f.key].type == "custom", (key, f.key)
+
+
+def test_guide_rows_are_tall_enough_for_wrapped_text(mini_catalog: Catalog, tmp_path: Path) -> None:
+    guide = written(mini_catalog, "customer", tmp_path)["填写说明"]
+    checksum = next(r for r in range(1, 20) if guide.cell(r, 1).value == "schema 校验和")
+    assert guide.row_dimensions[checksum].height >= 32  # 64 hex digits wrap to two lines
+    assert guide.column_dimensions["A"].width >= 13  # the label fits its column
+    rule_row = next(r for r in range(1, guide.max_row + 1) if guide.cell(r, 3).value == "uscc")
+    assert guide.row_dimensions[rule_row].height >= 32  # the uscc rule wraps in its column
