@@ -219,3 +219,13 @@ def test_done_when_scenario(shipped_project, shipped_catalog, tmp_path):
     }
     assert files["customer"]["errors"][1]["value"] == "138*****00"
     assert not files["customer"]["warnings"] and not files["contract"]["warnings"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_report_into_a_new_folder(mini_project, tmp_path, fmt):
+    """-o in a folder that does not exist yet: created, like every other output."""
+    path = write(tmp_path / "ok.csv", f"{HEADER}\n{GOOD}\n")
+    out = tmp_path / "reports" / "2026" / f"report.{fmt}"
+    result = run(mini_project, str(path), "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "校验通过" in out.read_text(encoding="utf-8") or json.loads(out.read_text())["valid"]
