@@ -229,3 +229,11 @@ def test_report_into_a_new_folder(mini_project, tmp_path, fmt):
     result = run(mini_project, str(path), "--format", fmt, "-o", str(out))
     assert result.exit_code == 0, result.output
     assert "校验通过" in out.read_text(encoding="utf-8") or json.loads(out.read_text())["valid"]
+
+
+@pytest.mark.parametrize("option", ["-o", "--emit"])
+def test_output_under_a_file_exits_2(mini_project, tmp_path, option):
+    path = write(tmp_path / "ok.csv", f"{HEADER}\n{GOOD}\n")
+    result = run(mini_project, str(path), option, str(path) + "/clean.csv")
+    assert result.exit_code == 2, result.output
+    assert "无法写入" in result.output
