@@ -27,3 +27,21 @@ def test_directory_as_output_is_a_located_error(tmp_path):
 def test_missing_folders_are_created(tmp_path):
     atomic_write_text(tmp_path / "a" / "b" / "c.txt", "好")
     assert (tmp_path / "a" / "b" / "c.txt").read_text(encoding="utf-8") == "好"
+
+
+def test_new_files_get_the_usual_permissions(tmp_path):
+    """Like any file the user creates (umask), not mkstemp's owner-only 0600: a built
+    site must be readable by the web server."""
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "new.txt", "x")
+        existing = tmp_path / "shared.txt"
+        existing.write_text("old", encoding="utf-8")
+        existing.chmod(0o664)
+        atomic_write_text(existing, "new")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
+    assert existing.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its mode
