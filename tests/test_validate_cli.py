@@ -237,3 +237,16 @@ def test_output_under_a_file_exits_2(mini_project, tmp_path, option):
     result = run(mini_project, str(path), option, str(path) + "/clean.csv")
     assert result.exit_code == 2, result.output
     assert "无法写入" in result.output
+
+
+def test_report_names_the_path_given_not_a_symlinks_target(mini_project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "2026-03 导出.csv", f"{HEADER}\n{GOOD}\n110001,北,,13800138000,11,,\n")
+    (tmp_path / "latest.csv").symlink_to("2026-03 导出.csv")
+    (tmp_path / "gone.csv").symlink_to("nowhere.csv")
+    result = run(mini_project, "latest.csv", "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output)["files"][0]["path"] == "latest.csv"
+    result = run(mini_project, "gone.csv")
+    assert result.exit_code == 2
+    assert "gone.csv" in result.output
