@@ -250,3 +250,19 @@ def test_report_names_the_path_given_not_a_symlinks_target(mini_project, tmp_pat
     result = run(mini_project, "gone.csv")
     assert result.exit_code == 2
     assert "gone.csv" in result.output
+
+
+def test_emit_csv_from_two_records_is_refused_before_validating(shipped_catalog, tmp_path):
+    """One CSV has one header: customers and contracts cannot share it (JSON Lines can)."""
+    paths = []
+    for key in ("customer", "contract"):
+        rows = [{k: str(v) for k, v in e.items()} for e in shipped_catalog.records[key].examples]
+        write_csv(shipped_catalog, key, rows, tmp_path / f"{key}.csv")
+        paths.append(str(tmp_path / f"{key}.csv"))
+    result = run(REPO, *paths, "--emit", str(tmp_path / "clean.csv"))
+    assert result.exit_code == 2, result.output
+    assert "--emit" in result.output and ".jsonl" in result.output
+    assert not (tmp_path / "clean.csv").exists()
+    result = run(REPO, *paths, "--emit", str(tmp_path / "clean.jsonl"))
+    assert result.exit_code in (0, 1), result.output
+    assert len((tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()) >= 3

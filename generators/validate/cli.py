@@ -35,6 +35,10 @@ def run_validate(
     if emit is not None and emit.suffix.lower() not in (".jsonl", ".csv"):
         raise InfostdError(f"{emit}：--emit 只支持 .jsonl 或 .csv")
     tables = [read_table(catalog, p, record) for p in files]
+    if emit is not None:
+        from .emit import check_target
+
+        check_target(tables, emit)
     report = validate_tables(catalog, tables, lang=lang, progress=_progress(fmt, out))
     if fmt == "json":
         if out is None:
