@@ -171,3 +171,10 @@ def test_broken_pyproject_is_a_located_error_not_silent_defaults(
     result = CliRunner().invoke(cli, [*where, "check"])
     assert result.exit_code == 2, result.output
     assert "pyproject.toml:4" in result.output and "TOML" in result.output
+
+
+def test_outside_a_project_the_message_says_how_to_find_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "标准目录不存在" in result.output and "--root" in result.output
