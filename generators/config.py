@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import InfostdError
+from .model import display_path
+
 DEFAULT_BASE_URL = "https://standards.example.com/schemas"
+
+
+class ConfigError(InfostdError):
+    """pyproject.toml cannot be read (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -31,13 +39,18 @@ def find_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` with a pyproject.toml that has [tool.infostd]."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if (
-            candidate.is_file()
-            and "tool" in (data := _read(candidate))
-            and "infostd" in data["tool"]
-        ):
+        if candidate.is_file() and _mentions_infostd(candidate):
             return folder
     return start
+
+
+def _mentions_infostd(path: Path) -> bool:
+    """[tool.infostd] is there; a file that does not parse counts when its text names the
+    table, so that ``load_config`` reports the mistake instead of skipping the project."""
+    try:
+        return "infostd" in _read(path).get("tool", {})
+    except ConfigError:
+        return "[tool.infostd" in path.read_text(encoding="utf-8", errors="replace")
 
 
 def load_config(root: Path | None = None) -> Config:
@@ -57,5 +70,9 @@ def load_config(root: Path | None = None) -> Config:
 def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{display_path(path)}: 无法读取（不是 UTF-8 文本或无权限）") from exc
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        line = found.group(1) if found else "1"
+        raise ConfigError(f"{display_path(path)}:{line}: TOML 格式错误（{exc}）") from exc

@@ -595,10 +595,7 @@ def write_template(catalog: Catalog, key: str, path: Path, version: str) -> Path
     if path.suffix.lower() != ".xlsx":
         raise TemplateError(f"{path}: 模板文件名须以 .xlsx 结尾")
     data = template_bytes(catalog, key, version)
-    try:
-        atomic_write_bytes(path, data)
-    except OSError as exc:
-        raise TemplateError(f"{path}: 无法写入（{exc.strerror or exc}）") from exc
+    atomic_write_bytes(path, data)
     return path
 
 

@@ -3,21 +3,59 @@ leaves one behind, and ``--check`` modes share the comparison."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
+from .errors import InfostdError
+from .model import display_path
+
+# Why a write failed, in the user's words (the OS text is English).
+WRITE_ERRORS = {
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "只读文件系统",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EISDIR: "是文件夹，请给出文件名",
+    errno.ENOTDIR: "上级路径中有一个是文件而不是文件夹",
+    errno.EEXIST: "上级路径中有一个是文件而不是文件夹",
+}
+
+
+class OutputError(InfostdError):
+    """An output path we cannot write (exit 2)."""
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    try:
+        _write(path, data)
+    except OSError as exc:
+        reason = WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
+        raise OutputError(f"{display_path(path)}：无法写入（{reason}）") from exc
+
+
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; a site must stay readable
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The mode the file keeps when replaced, or that a new file gets under the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def atomic_write_text(path: Path, text: str) -> None:

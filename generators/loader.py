@@ -79,7 +79,10 @@ def load_catalog(root: Path | None = None, config: Config | None = None) -> Cata
     config = config or load_config()
     root = Path(root) if root is not None else config.standards
     if not root.is_dir():
-        raise CatalogError([StandardError(Location(root, 0), "标准目录不存在")])
+        hint = ""
+        if not (config.root / "pyproject.toml").is_file():
+            hint = "（未找到含 [tool.infostd] 的 pyproject.toml：请在项目目录中运行，或用 --root 指定）"
+        raise CatalogError([StandardError(Location(root, 0), "标准目录不存在" + hint)])
     loader = _Loader(root, config.base_url)
     return loader.run()
 

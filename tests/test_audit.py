@@ -125,6 +125,14 @@ def test_header_proposals_have_confidence_and_reason(catalog, tmp_path):
     assert "编码规则" in by_column["客户编号"].reason
 
 
+def test_reason_for_a_key_header_reads_well(catalog, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("customer_code,name\n110001,北京示例科技有限公司\n", encoding="utf-8")
+    (table,), _ = read_ledger(path, known_headers(catalog))
+    reasons = {p.column: p.reason for p in propose(catalog, table, record="customer").proposals}
+    assert reasons["name"] == "表头“name”与字段键“name”一致"
+
+
 def test_values_alone_identify_a_uscc_column(catalog, tmp_path):
     path = tmp_path / "x.csv"
     rows = [

@@ -153,3 +153,28 @@ def test_code_rule_segment_level(mini_catalog: Catalog) -> None:
     assert tree.codes_at(1) == ["01"] and tree.codes_at(2) == ["01.01"]
     assert tree.level_of("01.01") == 2
     assert tree.regex(2) == r"(?:01\.01)"
+
+
+@pytest.mark.parametrize("where", [["--root", "."], []])
+def test_broken_pyproject_is_a_located_error_not_silent_defaults(
+    mini_project: Path, monkeypatch, where
+) -> None:
+    """A typo in pyproject.toml must not quietly drop [tool.infostd] (base_url, teams)."""
+    pyproject = mini_project / "pyproject.toml"
+    pyproject.write_text(
+        '[tool.infostd]\nbase_url = "https://example.test/schemas"\n[tool.infostd.teams]\nXS01 = @sales\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(mini_project / "standards")
+    if where:
+        where = ["--root", str(mini_project)]
+    result = CliRunner().invoke(cli, [*where, "check"])
+    assert result.exit_code == 2, result.output
+    assert "pyproject.toml:4" in result.output and "TOML" in result.output
+
+
+def test_outside_a_project_the_message_says_how_to_find_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "标准目录不存在" in result.output and "--root" in result.output

@@ -219,3 +219,50 @@ def test_done_when_scenario(shipped_project, shipped_catalog, tmp_path):
     }
     assert files["customer"]["errors"][1]["value"] == "138*****00"
     assert not files["customer"]["warnings"] and not files["contract"]["warnings"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_report_into_a_new_folder(mini_project, tmp_path, fmt):
+    """-o in a folder that does not exist yet: created, like every other output."""
+    path = write(tmp_path / "ok.csv", f"{HEADER}\n{GOOD}\n")
+    out = tmp_path / "reports" / "2026" / f"report.{fmt}"
+    result = run(mini_project, str(path), "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "校验通过" in out.read_text(encoding="utf-8") or json.loads(out.read_text())["valid"]
+
+
+@pytest.mark.parametrize("option", ["-o", "--emit"])
+def test_output_under_a_file_exits_2(mini_project, tmp_path, option):
+    path = write(tmp_path / "ok.csv", f"{HEADER}\n{GOOD}\n")
+    result = run(mini_project, str(path), option, str(path) + "/clean.csv")
+    assert result.exit_code == 2, result.output
+    assert "无法写入" in result.output
+
+
+def test_report_names_the_path_given_not_a_symlinks_target(mini_project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "2026-03 导出.csv", f"{HEADER}\n{GOOD}\n110001,北,,13800138000,11,,\n")
+    (tmp_path / "latest.csv").symlink_to("2026-03 导出.csv")
+    (tmp_path / "gone.csv").symlink_to("nowhere.csv")
+    result = run(mini_project, "latest.csv", "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output)["files"][0]["path"] == "latest.csv"
+    result = run(mini_project, "gone.csv")
+    assert result.exit_code == 2
+    assert "gone.csv" in result.output
+
+
+def test_emit_csv_from_two_records_is_refused_before_validating(shipped_catalog, tmp_path):
+    """One CSV has one header: customers and contracts cannot share it (JSON Lines can)."""
+    paths = []
+    for key in ("customer", "contract"):
+        rows = [{k: str(v) for k, v in e.items()} for e in shipped_catalog.records[key].examples]
+        write_csv(shipped_catalog, key, rows, tmp_path / f"{key}.csv")
+        paths.append(str(tmp_path / f"{key}.csv"))
+    result = run(REPO, *paths, "--emit", str(tmp_path / "clean.csv"))
+    assert result.exit_code == 2, result.output
+    assert "--emit" in result.output and ".jsonl" in result.output
+    assert not (tmp_path / "clean.csv").exists()
+    result = run(REPO, *paths, "--emit", str(tmp_path / "clean.jsonl"))
+    assert result.exit_code in (0, 1), result.output
+    assert len((tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()) >= 3

@@ -148,3 +148,28 @@ def test_utf8_check_agrees_with_the_codec(tmp_path, monkeypatch, data):
         expected = False
     monkeypatch.setattr(readers, "UTF8_BLOCK", 4)  # blocks cut inside the data, too
     assert readers._is_utf8_text(path) is expected
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_empty_foreign_key_cell_is_not_a_missing_reference(shipped_catalog, tmp_path, kind):
+    """An optional foreign-key cell left empty (a contract with a supplier, no customer)
+    cites nothing: no foreign-key error, in either engine."""
+    schemas = shipped_catalog.records
+    customers = [{k: str(v) for k, v in schemas["customer"].examples[0].items()}]
+    contracts = [
+        {k: ("true" if v is True else str(v)) for k, v in e.items()}
+        for e in schemas["contract"].examples
+    ]
+    assert any("customer_code" not in c for c in contracts)
+    paths = [tmp_path / f"contracts.{kind}", tmp_path / f"customers.{kind}"]
+    for key, rows, path in zip(
+        ["contract", "customer"], [contracts, customers], paths, strict=True
+    ):
+        if kind == "xlsx":
+            write_xlsx(shipped_catalog, key, rows, path)
+        else:
+            write_csv(shipped_catalog, key, rows, path)
+    fast = validate_paths(shipped_catalog, paths)
+    slow = validate_paths(shipped_catalog, paths, engine="python")
+    assert fast.to_dict() == slow.to_dict()
+    assert [i.value for i in fast.files[0].errors if i.rule == "foreign-key"] == ["310002"]

@@ -78,7 +78,7 @@ class LedgerMapping:
 
 def field_names(f: Field) -> list[tuple[str, str]]:
     """The names a column header may use for a field, with what kind of name it is."""
-    return [(f.title, "标题")] + [(a, "别名") for a in f.aliases] + [(f.key, "字段键")]
+    return [(f.title, "标题")] + [(a, "别名") for a in f.aliases] + [(f.key, "键")]
 
 
 def known_headers(catalog: Catalog) -> list[str]:
@@ -96,7 +96,7 @@ def _header_evidence(header: str, f: Field) -> tuple[float, str] | None:
         if not other:
             continue
         if norm == other:
-            score = {"标题": 1.0, "别名": 0.95, "字段键": 0.9}[kind]
+            score = {"标题": 1.0, "别名": 0.95, "键": 0.9}[kind]
             reason = f"表头“{header}”与字段{kind}“{name}”一致"
         elif len(other) >= 2 and (other in norm or norm in other) and len(norm) >= 2:
             score, reason = 0.7, f"表头“{header}”与字段{kind}“{name}”部分一致"

@@ -11,7 +11,7 @@ from ..errors import InfostdError
 from ..model import Catalog
 from .api import validate_tables
 from .readers import read_table
-from .reports import render_text, to_json, write_json
+from .reports import render_text, to_json, write_json, write_text
 
 LARGE = 50_000  # rows; above this the text report shows a progress bar
 
@@ -35,6 +35,10 @@ def run_validate(
     if emit is not None and emit.suffix.lower() not in (".jsonl", ".csv"):
         raise InfostdError(f"{emit}：--emit 只支持 .jsonl 或 .csv")
     tables = [read_table(catalog, p, record) for p in files]
+    if emit is not None:
+        from .emit import check_target
+
+        check_target(tables, emit)
     report = validate_tables(catalog, tables, lang=lang, progress=_progress(fmt, out))
     if fmt == "json":
         if out is None:
@@ -51,8 +55,7 @@ def run_validate(
         if out is None:
             render_text(report, Console(), lang)
         else:
-            with out.open("w", encoding="utf-8") as handle:
-                render_text(report, Console(file=handle, width=120, no_color=True), lang)
+            write_text(report, out, lang)
     if emit is not None:
         from .emit import write_clean
 

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+from ..errors import InfostdError
 from ..fsutil import atomic_write_text
 from ..model import Catalog
 from .cells import check_cell
@@ -23,8 +24,19 @@ def clean_rows(catalog: Catalog, table: Table, bad_rows: set[int]):
         yield {f.key: check_cell(f, row.get(f.key), catalog.codelists)[0] for f in schema.fields}
 
 
+def check_target(tables: list[Table], path: Path) -> None:
+    """A CSV has one header, so it takes the rows of one record only."""
+    records = sorted({t.record for t in tables})
+    if path.suffix.lower() == ".csv" and len(records) > 1:
+        raise InfostdError(
+            f"{path}：--emit 的 CSV 只能容纳一种记录（这里有 {'、'.join(records)}），"
+            "请改用 .jsonl 或分别校验"
+        )
+
+
 def write_clean(catalog: Catalog, tables: list[Table], report: Report, path: Path) -> int:
-    """Write the valid rows of all tables (same record expected for CSV); returns the count."""
+    """Write the valid rows of all tables (one record only for CSV); returns the count."""
+    check_target(tables, path)
     buffer = io.StringIO()
     count = 0
     writer = None

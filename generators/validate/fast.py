@@ -110,7 +110,7 @@ def normalised(f: Field, catalog: Catalog) -> pl.Expr:
         cl = catalog.codelists[f.codelist]
         mapping = {**{c: c for c in cl.codes}, **cl._by_label}
         return col.replace_strict(mapping, default=None, return_dtype=pl.String)
-    return col
+    return pl.when(col != "").then(col)  # an empty cell (xlsx reads "") has no value
 
 
 def clean_expr(f: Field, catalog: Catalog) -> pl.Expr:

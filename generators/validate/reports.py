@@ -100,3 +100,14 @@ def _escape(text: str) -> str:
 
 def write_json(report: Report, path: Path) -> None:
     atomic_write_text(path, to_json(report))
+
+
+def write_text(report: Report, path: Path, lang: str = "zh") -> None:
+    """The text report as a plain file (no colours), written atomically."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    render_text(report, Console(file=buffer, width=120, no_color=True), lang)
+    atomic_write_text(path, buffer.getvalue())
