@@ -266,3 +266,19 @@ def test_emit_csv_from_two_records_is_refused_before_validating(shipped_catalog,
     result = run(REPO, *paths, "--emit", str(tmp_path / "clean.jsonl"))
     assert result.exit_code in (0, 1), result.output
     assert len((tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()) >= 3
+
+
+def test_header_only_csv_is_unusable_like_an_empty_json_array(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from generators.cli import cli
+
+    from .conftest import REPO
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "空.csv").write_text("客户编码,客户名称,统一社会信用代码\n", encoding="utf-8")
+    (tmp_path / "空.json").write_text("[]", encoding="utf-8")
+    for name in ("空.csv", "空.json"):
+        result = CliRunner().invoke(cli, ["--root", str(REPO), "validate", name])
+        assert result.exit_code == 2, result.output
+        assert "0 行" in result.output and name in result.output

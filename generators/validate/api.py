@@ -10,7 +10,7 @@ from typing import Any
 from ..model import Catalog, display_path
 from .engine import RecordContext, foreign_key_issues, run_rows, target_columns
 from .issues import FileReport, Issue, Report
-from .readers import Table, read_table, table_issues
+from .readers import InputError, Table, read_table, table_issues
 
 Progress = Callable[[str, int, int | None], None]  # (path, rows done, rows total or None)
 
@@ -99,6 +99,9 @@ def validate_tables(
         validate_table(catalog, t, wanted.get(t.record, set()), lang, progress, engine)
         for t in tables
     ]
+    for table, result in zip(tables, results, strict=True):
+        if result.rows == 0:  # a header and nothing else: as unusable as an empty JSON array
+            raise InputError(table.path, "文件中没有数据（0 行，只有表头）")
     targets: dict[str, set] = {}
     for table, result in zip(tables, results, strict=True):
         for ref, values in result.own.items():
