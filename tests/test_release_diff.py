@@ -409,3 +409,17 @@ def test_code_entry_aliases_are_a_patch(tmp_path: Path) -> None:
     changes = changes_between(tmp_path, [], after)
     assert [(c.kind, c.bump) for c in changes] == [("description-changed", "patch")]
     assert "旧称" in changes[0].message
+
+
+def test_changes_of_one_level_are_listed_by_standard_id(mini_catalog) -> None:
+    """Within a bump level the changelog reads in standard order, not file order."""
+    import copy
+
+    from generators.release.diff import diff_catalogs
+
+    new = copy.deepcopy(mini_catalog)
+    for schema in new.schemas.values():
+        raw = schema.raw
+        raw["description"] = raw.get("description", "") + "（修订）"
+    ids = [c.standard for c in diff_catalogs(mini_catalog, new)]
+    assert ids == sorted(ids)

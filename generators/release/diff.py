@@ -166,8 +166,9 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
             kind = "record-removed" if schema.kind == "record" else "codelist-removed"
             noun = "记录" if schema.kind == "record" else "代码表"
             changes.append(_on(schema, None, kind, f"删除{noun} {_sch(schema)}"))
-    # Most severe first (stable: within a level, in catalog order).
-    return sorted(changes, key=lambda c: -BUMPS.index(c.bump))
+    # Most severe first; within a level by standard id (IMS-CL-004 before IMS-CL-007), and
+    # within a standard in schema order (the sort is stable).
+    return sorted(changes, key=lambda c: (-BUMPS.index(c.bump), c.standard))
 
 
 # ── naming ──────────────────────────────────────────────────────────────────
