@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -19,8 +21,44 @@ from .release import codeowners
 INTERNAL_ERROR = 70
 
 
-class _Group(click.Group):
+class _ChineseHelp(click.HelpFormatter):
+    """click's help headings in Chinese (its own texts are English)."""
+
+    SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：")
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        with super().section(self.SECTIONS.get(name, name)):
+            yield
+
+
+class _Context(click.Context):
+    formatter_class = _ChineseHelp
+
+
+class _ChineseHelpOption:
+    """Mixed into our command classes: the --help option described in Chinese."""
+
+    context_class = _Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class _Command(_ChineseHelpOption, click.Command):
+    pass
+
+
+class _Group(_ChineseHelpOption, click.Group):
     """Turns our errors into one line each and an exit code; a traceback is a bug."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context):
         try:
@@ -59,7 +97,7 @@ def catalog_of(ctx: click.Context) -> Catalog:
     type=click.Path(file_okay=False, path_type=Path),
     help="项目根目录（含 pyproject.toml）；默认从当前目录向上查找。",
 )
-@click.version_option(package_name="infostd")
+@click.version_option(package_name="infostd", help="显示版本并退出。")
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
     """infostd：企业信息管理标准工具。"""
@@ -132,7 +170,13 @@ def build(ctx: click.Context, out: Path | None) -> None:
     help="报告格式；xlsx 为带批注的副本（需 -o）。",
 )
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="报告文件。")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="报告语言：zh 中文，en 英文。",
+)
 @click.option(
     "--emit",
     type=click.Path(dir_okay=False, path_type=Path),

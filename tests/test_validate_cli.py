@@ -282,3 +282,14 @@ def test_header_only_csv_is_unusable_like_an_empty_json_array(tmp_path, monkeypa
         result = CliRunner().invoke(cli, ["--root", str(REPO), "validate", name])
         assert result.exit_code == 2, result.output
         assert "0 行" in result.output and name in result.output
+
+
+def test_help_reads_in_chinese() -> None:
+    from click.testing import CliRunner
+
+    from generators.cli import cli
+
+    for args in (["--help"], ["validate", "--help"], ["template", "-h"]):
+        text = CliRunner().invoke(cli, args, prog_name="infostd").output
+        assert text.startswith("用法：infostd") and "选项" in text and "显示本帮助并退出。" in text
+        assert "Show this message" not in text and "Options:" not in text
