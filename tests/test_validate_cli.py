@@ -293,3 +293,37 @@ def test_help_reads_in_chinese() -> None:
         text = CliRunner().invoke(cli, args, prog_name="infostd").output
         assert text.startswith("用法：infostd") and "选项" in text and "显示本帮助并退出。" in text
         assert "Show this message" not in text and "Options:" not in text
+
+
+def test_report_to_a_file_states_the_verdict_and_checks_the_suffix(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from generators.cli import cli
+
+    from .conftest import REPO
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.json").write_text('[{"customer_code": "1", "name": "甲"}]', encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["--root", str(REPO), "validate", "c.json", "--format", "xlsx", "-o", "r.csv"]
+    )
+    assert result.exit_code == 2 and "应以 .xlsx 结尾" in result.output
+    assert not (tmp_path / "r.csv").exists()
+    result = runner.invoke(
+        cli,
+        [
+            "--root",
+            str(REPO),
+            "validate",
+            "c.json",
+            "--record",
+            "customer",
+            "--format",
+            "json",
+            "-o",
+            "r.json",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "校验未通过" in result.output and "r.json" in result.output

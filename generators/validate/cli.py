@@ -32,6 +32,8 @@ def run_validate(
             raise InfostdError(f"{target}：报告不能写到输入文件上")
     if fmt == "xlsx" and out is None:
         raise InfostdError("--format xlsx 需要用 -o 指定报告文件（.xlsx）")
+    if fmt == "xlsx" and out is not None and out.suffix.lower() != ".xlsx":
+        raise InfostdError(f"{out}：--format xlsx 的报告文件应以 .xlsx 结尾")
     if emit is not None and emit.suffix.lower() not in (".jsonl", ".csv"):
         raise InfostdError(f"{emit}：--emit 只支持 .jsonl 或 .csv")
     tables = [read_table(catalog, p, record) for p in files]
@@ -60,6 +62,10 @@ def run_validate(
         from .emit import write_clean
 
         write_clean(catalog, tables, report, emit)
+    if out is not None:  # the report went to a file: still tell the person the verdict
+        errors = sum(len(f.errors) for f in report.files)
+        verdict = "校验通过" if report.valid else f"校验未通过：{errors} 个错误"
+        click.echo(f"{verdict}；报告已写入 {out}", err=True)
     return report.exit_code
 
 
