@@ -28,6 +28,15 @@ VENDORED = ["validator.mjs", "xlsx.mjs", "fflate.mjs", "fflate.LICENSE.txt"]
 MODULE = "infostd-validators.mjs"
 
 
+# One findings table (errors, and again for warnings); the page script fills the body.
+FINDINGS = """      <table>
+        <thead><tr><th>行</th><th>列</th><th>字段</th><th>规则</th><th>说明</th><th>值</th></tr></thead>
+        <tbody></tbody>
+      </table>
+      <p class="infostd-validator-more"></p>
+"""
+
+
 def validator_module(ctx: PortalContext) -> str:
     from ..codegen import JS_MODULE, plan_for, render
 
@@ -63,20 +72,10 @@ def validator_page(ctx: PortalContext) -> str:
   <div id="infostd-results" hidden>
     <p><button id="infostd-download" type="button" class="md-button md-button--primary">下载校验结果（CSV）</button></p>
     <section id="infostd-errors">
-      <table>
-        <thead><tr><th>行</th><th>列</th><th>字段</th><th>规则</th><th>说明</th><th>值</th></tr></thead>
-        <tbody></tbody>
-      </table>
-      <p class="infostd-validator-more"></p>
-    </section>
+{FINDINGS}    </section>
     <section id="infostd-warnings" hidden>
       <h2>提醒（不影响通过）</h2>
-      <table>
-        <thead><tr><th>行</th><th>列</th><th>字段</th><th>规则</th><th>说明</th><th>值</th></tr></thead>
-        <tbody></tbody>
-      </table>
-      <p class="infostd-validator-more"></p>
-    </section>
+{FINDINGS}    </section>
   </div>
   <noscript>在线校验需要启用 JavaScript；也可以使用命令 <code>infostd validate 文件.xlsx</code>。</noscript>
 </div>
