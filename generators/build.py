@@ -33,6 +33,12 @@ def _validators(catalog: Catalog, config: Config, site: Path) -> None:
     generate_validators(catalog, config, site / DOWNLOADS / "validators")
 
 
+def _sql(catalog: Catalog, config: Config, site: Path) -> None:
+    from .sql.cli import generate as generate_ddl
+
+    generate_ddl(catalog, config, site / DOWNLOADS / "sql")
+
+
 def _portal(catalog: Catalog, config: Config, site: Path) -> None:
     """The portal, last: it lists and links what the other steps put in downloads/."""
     from .portal.mkdocs_plugin import build_portal
@@ -47,6 +53,7 @@ STEPS: list[tuple[str, Step]] = [
     ("schemas", _schemas),
     ("templates", _templates),
     ("validators", _validators),
+    ("sql", _sql),
     ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]
 

@@ -12,6 +12,7 @@ from generators.loader import load_catalog
 from generators.model import Catalog
 
 from .browser import browser  # noqa: F401 - the session's Chromium, a fixture for every module
+from .sql_support import postgres_url, spark  # noqa: F401 - a PostgreSQL cluster, a Spark session
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
