@@ -20,7 +20,7 @@ SCHEMA_SUFFIX = ".schema.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 Kind = Literal["record", "codelist", "policy", "guide"]
-Status = Literal["draft", "pilot", "released", "deprecated"]
+Status = Literal["draft", "comment", "pilot", "released", "deprecated"]
 
 
 @dataclass(frozen=True)
