@@ -26,6 +26,7 @@ class Config:
     programme_dir: str = "programme"  # the programme's own records (issue 16)
     teams: dict[str, str] = field(default_factory=dict)  # department code → review team handle
     repo_url: str = ""
+    standard_prefix: str = ""  # enterprise-standard number prefix, e.g. "Q/XXX" (releases)
 
     @property
     def standards(self) -> Path:
@@ -70,6 +71,7 @@ def load_config(root: Path | None = None) -> Config:
         programme_dir=settings.get("programme_dir", "programme"),
         teams=dict(settings.get("teams", {})),
         repo_url=settings.get("repo_url", ""),
+        standard_prefix=str(settings.get("standard_prefix", "")),
     )
 
 
