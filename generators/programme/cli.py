@@ -10,13 +10,13 @@ from pathlib import Path
 import click
 
 from ..cli import _Group, catalog_of, config_of
-from ..config import Config
 from ..errors import InfostdError
 from ..model import Catalog, display_path
-from .data import PROGRAMME_METRICS, Programme, load_programme
+from .data import load_programme
 from .goals import Standing, goals, standing
-from .history import append, history, month_file
+from .history import append, month_file
 from .metrics import Figure, programme_figures, run_figures
+from .report import current_figures, scope_text, shown, source_of, sources
 
 
 def parse_day(text: str | None) -> dt.date:
@@ -35,53 +35,6 @@ def department_code(catalog: Catalog, text: str) -> str:
         known = "、".join(codes.label(c) for c in codes.codes)
         raise InfostdError(f"--department {text!r} 不是部门代码（可选：{known}）")
     return code
-
-
-def source_of(config: Config):
-    """A file as the history names it: relative to the repository when inside it."""
-
-    def name(path: Path) -> str:
-        try:
-            return path.resolve().relative_to(config.root).as_posix()
-        except ValueError:
-            return display_path(path)
-
-    return name
-
-
-def current_figures(
-    catalog: Catalog, config: Config, programme: Programme, day: dt.date
-) -> list[Figure]:
-    """The history plus the programme figures as of ``day`` (computed now, not read back)."""
-    sources = _sources(config, programme)
-    return [*history(programme), *programme_figures(programme, day, sources)]
-
-
-def _sources(config: Config, programme: Programme) -> dict[str, str]:
-    name = source_of(config)
-    found: dict[str, list[str]] = {}
-    for sheet in programme.sheets:
-        found.setdefault(sheet.record, []).append(name(sheet.path))
-    return {record: "、".join(paths) for record, paths in found.items()}
-
-
-def scope_text(catalog: Catalog, department: str | None, record: str | None) -> str:
-    where = catalog.codelists["department-code"].label(department) if department else "全公司"
-    if record:
-        where += f" · {catalog.records[record].title if record in catalog.records else record}"
-    return where
-
-
-def shown(metric: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = str(int(value)) if value == int(value) else f"{value:.1f}"
-    return text if metric not in PERCENT_METRICS else f"{text}%"
-
-
-PERCENT_METRICS = tuple(
-    m for m in ("完整性", "有效性", "唯一性", "及时性", *PROGRAMME_METRICS) if m != "未关闭问题数"
-)
 
 
 @click.group(name="metrics", cls=_Group, invoke_without_command=True)
@@ -172,7 +125,7 @@ def record_command(
         tables = [read_table(catalog, path, record) for path in files]
         report = validate_tables(catalog, tables)
         figures += run_figures(catalog, tables, report.files, code, day, source_of(config))
-    figures += programme_figures(programme, day, _sources(config, programme))
+    figures += programme_figures(programme, day, sources(config, programme))
     if not figures:
         raise InfostdError(
             "没有可记录的指标：未给出数据文件，programme/ 中也没有台账清单、问题或培训记录"
