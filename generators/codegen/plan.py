@@ -49,7 +49,7 @@ class FieldPlan:
     code_rule_fast: bool = False  # the regex decides exactly like the segment walk
     code_rule_description: str = ""
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
-    sensitive: str | None = None
+    sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
     aliases: list[str] = field(default_factory=list)
 
     @property
@@ -153,7 +153,7 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
         is_code=f.is_code,
         fast=_fast_path(f, catalog),
         codelist=f.codelist,
-        sensitive=f.sensitive,
+        sensitive=f.mask if f.sensitive else None,
         aliases=list(f.aliases),
     )
     if f.code_rule is not None:
