@@ -1,8 +1,15 @@
-"""What the generated validators check, as plain data, from the one catalog.
+"""The check plan: the one place where the catalog becomes checks, as plain data.
 
-Both templates (Python and JavaScript) render the same plan, so a rule is
-decided once here and only *spelled* twice. Everything in a plan is JSON-able
-and ordered as in the standard, so generated files are deterministic.
+Every engine renders this plan: the generated validators (``codegen/``: Python and
+JavaScript source) and SQL (``sql/``: DDL and validation in place on DuckDB,
+PostgreSQL and Spark). A check is decided once here and only *spelled* per engine.
+The reference validator (``validate/cells.py``, ``validate/engine.py``, ``rules.py``)
+is deliberately not rendered from it: it is the independent oracle every engine is
+tested against. Everything in a plan is JSON-able and ordered as in the standard,
+so generated files are deterministic.
+
+A new rule kind: a ``rules.REGISTRY`` entry, its parameters here (``rule_plan``), a
+renderer per engine, a message in ``validate/messages.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +19,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..model import Catalog, CodeList, CodeRule, Field, Schema
-from ..rules import error_field, parse_duration
+from .model import Catalog, CodeList, CodeRule, Field, Schema
+from .rules import error_field, parse_duration
 
 # The keywords a field's compiled check tests, in the reference validator's order:
 # one error per cell, the first keyword that fails (generators/validate/cells.py).
@@ -205,3 +212,17 @@ def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str
     }  # fmt: skip
     codelists = {key: codelist_plan(catalog.codelists[key]) for key in sorted(used)}
     return Plan(version=version, records=records, codelists=codelists, messages=messages)
+
+
+def load_messages() -> dict[str, dict[str, str]]:
+    """The reference validator's message catalog: one place for every message text."""
+    from .validate.messages import MESSAGES
+
+    return {rule: dict(texts) for rule, texts in sorted(MESSAGES.items())}
+
+
+def plan_for(
+    catalog: Catalog, version: str, messages: dict[str, dict[str, str]] | None = None
+) -> Plan:
+    """The plan with the validator's messages (or the given ones, for tests)."""
+    return build_plan(catalog, version, load_messages() if messages is None else messages)
