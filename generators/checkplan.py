@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Catalog, CodeList, CodeRule, Field, Schema
+from .model import Catalog, CodeList, Field, Schema
 from .rules import error_field, parse_duration
 
 # The keywords a field's compiled check tests, in the reference validator's order:
@@ -52,8 +52,7 @@ class FieldPlan:
     is_code: bool
     fast: str | None  # which fast path a clean cell takes (see the templates)
     codelist: str | None = None
-    code_rule: str | None = None  # full anchored regex
-    code_rule_fast: bool = False  # the regex decides exactly like the segment walk
+    code_rule: str | None = None  # full anchored regex: exactly the values CodeRule.split accepts
     code_rule_description: str = ""
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
     sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
@@ -131,17 +130,6 @@ def _fast_path(f: Field, catalog: Catalog) -> str | None:
     return f.type if f.type in ("integer", "number", "date") else None
 
 
-def _segments_are_prefix_free(rule: CodeRule, catalog: Catalog) -> bool:
-    """A regex backtracks where the reference's left-to-right walk does not; they agree
-    when no code of a code-list segment is a prefix of another."""
-    for s in rule.segments:
-        if s.kind == "codelist":
-            codes = catalog.codelists[str(s.value)].codes_at(s.level)
-            if any(a != b and b.startswith(a) for a in codes for b in codes):
-                return False
-    return True
-
-
 def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
     raw = f.raw
     general = [(k, raw[k]) for k in GENERAL_KEYWORDS if k in raw]
@@ -165,7 +153,6 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
     )
     if f.code_rule is not None:
         plan.code_rule = f.code_rule.regex(catalog.codelists)
-        plan.code_rule_fast = _segments_are_prefix_free(f.code_rule, catalog)
         plan.code_rule_description = f.code_rule.describe()
         plan.code_rule_segments = [
             SegmentPlan(s.kind, s.value, s.level, s.regex(catalog.codelists), s.describe())

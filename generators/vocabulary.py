@@ -14,7 +14,8 @@ from typing import Any
 from .masking import MASKS
 from .rules import RULE_TYPES
 
-STATUSES = ["draft", "pilot", "released", "deprecated"]
+# 草案 → 征求意见 → 试行 → 正式施行 → 废止 (the lifecycle of a standard)
+STATUSES = ["draft", "comment", "pilot", "released", "deprecated"]
 KINDS = ["record", "codelist", "policy", "guide"]
 FORMATS = ["date", "date-time", "email", "cn-uscc", "cn-resident-id", "cn-mobile"]
 SENSITIVITY = ["personal", "sensitive-personal"]
