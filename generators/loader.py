@@ -47,6 +47,7 @@ from .model import (
     Standard,
     StandardError,
 )
+from .requirements import check_register, item_line, read_requirements
 from .rules import RULE_TYPES, check_rule, rule_fields
 
 SCHEMA_FENCE = "json schema"
@@ -138,6 +139,7 @@ class _Loader:
             category=front.get("category"),
             owner=front.get("owner"),
             reviewers=list(front.get("reviewers", [])),
+            requirements=read_requirements(front, source, path),
         )
         if other := next((s for s in self.standards if s.id == standard.id), None):
             self.problem(
@@ -183,6 +185,8 @@ class _Loader:
         for error in errors:
             key = str(error.absolute_path[0]) if error.absolute_path else _missing_or_extra(error)
             location = self.front_location(path, source, key) if key else Location(path, 1)
+            if key == "requirements" and len(error.absolute_path) > 1:  # the entry's own line
+                location = Location(path, item_line(source, key, int(error.absolute_path[1])))
             self.problem(location, "前置信息 " + _describe(error))
         return (None if errors else front), end + 2
 
@@ -307,6 +311,7 @@ class _Loader:
                 self.check_record(block, catalog, codelists)
         for standard in self.standards:
             self.check_front_references(standard, codelists)
+        self.problems += check_register(catalog)
         if not self.problems:
             self.check_examples(catalog, blocks)
 

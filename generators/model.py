@@ -344,6 +344,20 @@ class Schema:
         return [f.key for f in self.fields if f.required]
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """One entry of a standard's requirement register (front matter ``requirements``)."""
+
+    id: str
+    text: str
+    by: str  # validator | template | check | people
+    target: str | None  # the rule, field or check that enforces it
+    who: str | None
+    when: str | None
+    evidence: str | None
+    location: Location
+
+
 @dataclass
 class Standard:
     id: str
@@ -358,6 +372,7 @@ class Standard:
     owner: str | None = None
     reviewers: list[str] = field(default_factory=list)
     schemas: list[Schema] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
 
     @property
     def body(self) -> str:
