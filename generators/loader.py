@@ -31,6 +31,7 @@ from .config import Config, load_config
 from .errors import ProblemsError
 from .formats import format_checker
 from .jsonpos import line_of, value_offsets
+from .masking import mask_kind, sensitivity
 from .model import (
     SCHEMA_SUFFIX,
     Catalog,
@@ -584,7 +585,8 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         const=prop.get("const"),
         codelist=ref.removesuffix(SCHEMA_SUFFIX) if isinstance(ref, str) else None,
         code_rule=CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None,
-        sensitive=prop.get("x-sensitive"),
+        sensitive=sensitivity(prop.get("x-sensitive")),
+        mask=mask_kind(prop.get("x-sensitive"), fmt),
         security_level=prop.get("x-security-level"),
         aliases=list(prop.get("x-aliases", [])),
         examples=list(prop.get("examples", [])),

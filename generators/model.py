@@ -27,7 +27,7 @@ SEGMENT_CHARS = {
     "digits": frozenset("0123456789"),
     "letters": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
 }
-Status = Literal["draft", "pilot", "released", "deprecated"]
+Status = Literal["draft", "comment", "pilot", "released", "deprecated"]
 
 
 def clean_header(text: Any) -> str:
@@ -273,6 +273,7 @@ class Field:
     codelist: str | None = None  # key of the referenced code list
     code_rule: CodeRule | None = None
     sensitive: str | None = None  # "personal" | "sensitive-personal"
+    mask: str | None = None  # mask kind of a sensitive field (masking.MASKS)
     security_level: str | None = None
     aliases: list[str] = field(default_factory=list)
     examples: list[Any] = field(default_factory=list)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .masking import MASKS
 from .rules import RULE_TYPES
 
-STATUSES = ["draft", "pilot", "released", "deprecated"]
+# 草案 → 征求意见 → 试行 → 正式施行 → 废止 (the lifecycle of a standard)
+STATUSES = ["draft", "comment", "pilot", "released", "deprecated"]
 KINDS = ["record", "codelist", "policy", "guide"]
 FORMATS = ["date", "date-time", "email", "cn-uscc", "cn-resident-id", "cn-mobile"]
 SENSITIVITY = ["personal", "sensitive-personal"]
+MASK_KINDS = list(MASKS)
 KEY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 FIELD_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -104,7 +107,19 @@ FIELD: dict[str, Any] = {
                 "description": _TEXT,
             },
         },
-        "x-sensitive": {"enum": SENSITIVITY},
+        # "personal" (mask from the format), or the level with the mask kind the
+        # storage policy prescribes: {"level": "personal", "mask": "name"}
+        "x-sensitive": {
+            "oneOf": [
+                {"enum": SENSITIVITY},
+                {
+                    "type": "object",
+                    "required": ["level", "mask"],
+                    "additionalProperties": False,
+                    "properties": {"level": {"enum": SENSITIVITY}, "mask": {"enum": MASK_KINDS}},
+                },
+            ]
+        },
         "x-security-level": _TEXT,
         "x-aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
     },

@@ -601,10 +601,11 @@ def _annotations(p: Pair) -> Iterator[tuple[str, str]]:
     old, new = p.old, p.new
     if old.raw.get("default") != new.raw.get("default"):
         yield "default-changed", f"默认值：{_show(old.default)} → {_show(new.default)}"
-    if old.sensitive != new.sensitive:
+    if (old.sensitive, old.mask) != (new.sensitive, new.mask):
         yield (
             "sensitivity-changed",
-            f"个人信息标记：{_show(old.sensitive)} → {_show(new.sensitive)}",
+            f"个人信息标记：{_show(old.sensitive)}（{_show(old.mask)}）"
+            f" → {_show(new.sensitive)}（{_show(new.mask)}）",
         )
     if old.security_level != new.security_level:
         yield (
