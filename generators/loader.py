@@ -46,6 +46,7 @@ from .model import (
     Segment,
     Standard,
     StandardError,
+    clean_header,
 )
 from .requirements import check_register, item_line, read_requirements
 from .rules import RULE_TYPES, check_rule, rule_fields
@@ -330,6 +331,22 @@ class _Loader:
                     block.at("oneOf", index, "x-parent"), f"上级代码 {entry.parent} 不在本代码表中"
                 )
 
+    def check_headers(self, block: _Block) -> None:
+        """Files are read by header: a title, alias or key that two fields share (after
+        ``clean_header``: case, spaces, "*") would feed one column to the wrong field."""
+        owner: dict[str, tuple[str, str, str]] = {}
+        for f in block.schema.fields:
+            at = ("properties", f.key)
+            places = [(*at, "x-aliases", i) for i in range(len(f.aliases))] + [(*at, "title"), at]
+            for (what, name), path in zip(f.header_names, places, strict=True):
+                first = owner.setdefault(clean_header(name), (f.key, what, name))
+                if first[0] != f.key:
+                    self.problem(
+                        block.at(*path),
+                        f"字段 {f.key} 的{what}“{name}”与字段 {first[0]} 的{first[1]}"
+                        f"“{first[2]}”相同：按表头读文件时该列会被读入错误的字段",
+                    )
+
     def check_record(self, block: _Block, catalog: Catalog, codelists: dict[str, CodeList]) -> None:
         schema = block.schema
         keys = set(schema.field_by_key)
@@ -338,6 +355,7 @@ class _Loader:
                 self.problem(
                     block.at("required"), f"required 中的字段 {name} 未在 properties 中定义"
                 )
+        self.check_headers(block)
         levels = codelists.get("security-level")
         for f in schema.fields:
             where = ("properties", f.key)

@@ -30,6 +30,15 @@ SEGMENT_CHARS = {
 Status = Literal["draft", "comment", "pilot", "released", "deprecated"]
 
 
+def clean_header(text: Any) -> str:
+    """Header text without the required mark and spaces: "客户编码 *" → "客户编码"."""
+    if text is None:
+        return ""
+    s = str(text).replace("\u3000", " ").strip()
+    s = re.sub(r"[\s]*[*＊]+$", "", s)
+    return re.sub(r"\s+", "", s).lower()
+
+
 @dataclass(frozen=True)
 class Location:
     """Where something was written: a file and a 1-based line."""
@@ -272,6 +281,12 @@ class Field:
     deprecated: bool = False
     deprecated_in: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def header_names(self) -> list[tuple[str, str]]:
+        """(what, name) for every column header this field is read from: its aliases,
+        title and key ("别名", "标题", "键"); matched after ``clean_header``."""
+        return [*(("别名", a) for a in self.aliases), ("标题", self.title), ("键", self.key)]
 
     @property
     def is_code(self) -> bool:
