@@ -40,6 +40,7 @@ from ..model import Catalog, Standard
 from ..programme import portal as _programme  # noqa: F401 - registers 质量看板, 常见问题
 from ..version import project_version
 from . import pages as registry
+from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .downloads import DOWNLOADS, schema_downloads, validator_downloads
 from .gitdates import last_changes
