@@ -205,6 +205,14 @@ def build(ctx: click.Context, out: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="把通过校验的行（已规范化）写入 .jsonl 或 .csv，供导入。",
 )
+@click.option(
+    "-r",
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -214,12 +222,14 @@ def validate(
     out: Path | None,
     lang: str,
     emit: Path | None,
+    references: tuple[Path, ...],
 ) -> None:
     """校验填写好的台账（xlsx、CSV、JSON、JSON Lines）：0 通过，1 数据有误，2 输入不可用。"""
     from .validate.cli import run_validate
 
     catalog = catalog_of(ctx)
-    ctx.exit(run_validate(catalog, list(files), record, fmt, out, lang, emit))
+    code = run_validate(catalog, list(files), record, fmt, out, lang, emit, list(references))
+    ctx.exit(code)
 
 
 @cli.command()

@@ -39,6 +39,7 @@ from ..loader import CatalogError, load_catalog
 from ..model import Catalog, Standard
 from ..version import project_version
 from . import pages as registry
+from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .downloads import DOWNLOADS, schema_downloads, standard_pdf, validator_downloads
 from .gitdates import last_changes
