@@ -29,8 +29,8 @@ ARTIFACTS = REPO / "test-artifacts" / "pdf"
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
 
 
-def text_of(pdf: Path, page: int | None = None) -> str:
-    args = ["pdftotext", "-layout"] + (["-f", str(page), "-l", str(page)] if page else [])
+def text_of(pdf: Path, page: int | None = None, mode: str = "-layout") -> str:
+    args = ["pdftotext", mode] + (["-f", str(page), "-l", str(page)] if page else [])
     done = subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True)
     return done.stdout
 
@@ -84,7 +84,8 @@ def test_edition_pdf_has_cover_contents_foreword_body_and_appendix(released_pdfs
     assert "本文件为首次发布" in foreword
     assert "专项小组（张三，2026-11-20，文〔2026〕1号）" in foreword
     assert "Q/TESTT-DS-001—2026（2026-12-01发布）" in foreword
-    appendix = squeeze("".join(p for p in every if "附录 A" in p or "规范性" in p))
+    raw = text_of(pdf, mode="-raw").split("\f")
+    appendix = squeeze("".join(p for p in raw[3:] if "（规范性）" in p and "见附录" not in p))
     # every field of the record, by title and key, and its rules
     for word in (
         "客户编码",
@@ -127,7 +128,7 @@ def _snapshot(pdf: Path, every: list[str]) -> None:
         "cover": 0,
         "contents": 1,
         "foreword": next(i for i, p in enumerate(every) if "GB/T" in p),
-        "body": next(i for i, p in enumerate(every) if "见附录 A" in p),
+        "body": next(i for i, p in enumerate(every) if "见附录A" in squeeze(p)),
         "appendix": next(i for i, p in enumerate(every) if "编码规则" in p),
     }
     for kind, index in kinds.items():
