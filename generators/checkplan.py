@@ -55,7 +55,7 @@ class FieldPlan:
     code_rule: str | None = None  # full anchored regex: exactly the values CodeRule.split accepts
     code_rule_description: str = ""
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
-    sensitive: str | None = None
+    sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
     aliases: list[str] = field(default_factory=list)
 
     @property
@@ -148,7 +148,7 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
         is_code=f.is_code,
         fast=_fast_path(f, catalog),
         codelist=f.codelist,
-        sensitive=f.sensitive,
+        sensitive=f.mask if f.sensitive else None,
         aliases=list(f.aliases),
     )
     if f.code_rule is not None:

@@ -130,13 +130,19 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
+    from .programme.data import load_programme
+
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
     release_records.check(catalog, config_of(ctx))
+    programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
         f"检查通过：{len(catalog.standards)} 个标准，{records} 个记录，{codelists} 个代码表。"
     )
+    if programme.sheets:
+        rows = sum(len(s.rows) for s in programme.sheets)
+        click.echo(f"实施记录：{len(programme.sheets)} 个文件，{rows} 行。")
 
 
 @cli.command()
@@ -205,6 +211,14 @@ def build(ctx: click.Context, out: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="把通过校验的行（已规范化）写入 .jsonl 或 .csv，供导入。",
 )
+@click.option(
+    "-r",
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -214,12 +228,14 @@ def validate(
     out: Path | None,
     lang: str,
     emit: Path | None,
+    references: tuple[Path, ...],
 ) -> None:
     """校验填写好的台账（xlsx、CSV、JSON、JSON Lines）：0 通过，1 数据有误，2 输入不可用。"""
     from .validate.cli import run_validate
 
     catalog = catalog_of(ctx)
-    ctx.exit(run_validate(catalog, list(files), record, fmt, out, lang, emit))
+    code = run_validate(catalog, list(files), record, fmt, out, lang, emit, list(references))
+    ctx.exit(code)
 
 
 @cli.command()
@@ -484,6 +500,12 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
     )
     if rows:
         ctx.exit(1)
+
+
+# Command groups in their own modules (imported last: they use the classes above).
+from .programme.cli import metrics  # noqa: E402
+
+cli.add_command(metrics)
 
 
 def main() -> None:

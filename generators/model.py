@@ -30,6 +30,15 @@ SEGMENT_CHARS = {
 Status = Literal["draft", "comment", "pilot", "released", "deprecated"]
 
 
+def clean_header(text: Any) -> str:
+    """Header text without the required mark and spaces: "客户编码 *" → "客户编码"."""
+    if text is None:
+        return ""
+    s = str(text).replace("\u3000", " ").strip()
+    s = re.sub(r"[\s]*[*＊]+$", "", s)
+    return re.sub(r"\s+", "", s).lower()
+
+
 @dataclass(frozen=True)
 class Location:
     """Where something was written: a file and a 1-based line."""
@@ -264,6 +273,7 @@ class Field:
     codelist: str | None = None  # key of the referenced code list
     code_rule: CodeRule | None = None
     sensitive: str | None = None  # "personal" | "sensitive-personal"
+    mask: str | None = None  # mask kind of a sensitive field (masking.MASKS)
     security_level: str | None = None
     aliases: list[str] = field(default_factory=list)
     examples: list[Any] = field(default_factory=list)
@@ -271,6 +281,12 @@ class Field:
     deprecated: bool = False
     deprecated_in: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def header_names(self) -> list[tuple[str, str]]:
+        """(what, name) for every column header this field is read from: its aliases,
+        title and key ("别名", "标题", "键"); matched after ``clean_header``."""
+        return [*(("别名", a) for a in self.aliases), ("标题", self.title), ("键", self.key)]
 
     @property
     def is_code(self) -> bool:
@@ -343,6 +359,20 @@ class Schema:
         return [f.key for f in self.fields if f.required]
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """One entry of a standard's requirement register (front matter ``requirements``)."""
+
+    id: str
+    text: str
+    by: str  # validator | template | check | people
+    target: str | None  # the rule, field or check that enforces it
+    who: str | None
+    when: str | None
+    evidence: str | None
+    location: Location
+
+
 @dataclass
 class Standard:
     id: str
@@ -357,6 +387,7 @@ class Standard:
     owner: str | None = None
     reviewers: list[str] = field(default_factory=list)
     schemas: list[Schema] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
 
     @property
     def body(self) -> str:

@@ -46,13 +46,15 @@ def column_of(sheet: Worksheet, key: str) -> str:
     return col
 
 
-def column_dimension(sheet: Worksheet, key: str):
-    """The column's dimension as saved: neighbours with one style share a <col min max>,
-    which openpyxl keys by its first letter only."""
-    index = next(c.column for c in sheet[2] if c.value == key)
-    saved = [d for d in list(sheet.column_dimensions.values()) if d.min and d.max]
-    found = next((d for d in saved if d.min <= index <= d.max), None)
-    return found if found is not None else sheet.column_dimensions[column_of(sheet, key)]
+def column_dimension(sheet: Worksheet, letter: str):
+    """The <col> entry covering a column: openpyxl keys a run of equal columns by its first."""
+    from openpyxl.utils import column_index_from_string
+
+    index = column_index_from_string(letter)
+    for dim in sheet.column_dimensions.values():
+        if dim.min is not None and dim.min <= index <= (dim.max or dim.min):
+            return dim
+    return sheet.column_dimensions[letter]
 
 
 def test_customer_layout_header_keys_and_meta(mini_catalog: Catalog, tmp_path: Path) -> None:
@@ -89,13 +91,13 @@ def test_code_columns_are_text_and_unlocked(mini_catalog: Catalog, tmp_path: Pat
     data = written(mini_catalog, "customer", tmp_path)["客户信息"]
     schema = mini_catalog.records["customer"]
     for f in schema.fields:
-        dim = column_dimension(data, f.key)
+        dim = data.column_dimensions[column_of(data, f.key)]
         assert dim.protection.locked is False, f.key
         assert dim.width >= 8
         if f.is_code:
             assert dim.number_format == "@", f.key
-    assert column_dimension(data, "registered_on").number_format == "yyyy-mm-dd"
-    assert column_dimension(data, "credit_limit").number_format != "@"
+    assert data.column_dimensions[column_of(data, "registered_on")].number_format == "yyyy-mm-dd"
+    assert data.column_dimensions[column_of(data, "credit_limit")].number_format != "@"
 
 
 def test_customer_validations(mini_catalog: Catalog, tmp_path: Path) -> None:
@@ -278,7 +280,7 @@ def test_every_shipped_record(shipped_catalog: Catalog, tmp_path: Path) -> None:
         dvs = validations(data)
         codes = book["代码表"]
         for f in schema.fields:
-            column = column_dimension(data, f.key)
+            column = column_dimension(data, column_of(data, f.key))
             if f.is_code:
                 assert column.number_format == "@", (key, f.key)
             if f.codelist:

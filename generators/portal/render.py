@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..labels import KIND_LABELS, SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
+from ..masking import MASK_LABELS
 from ..model import Catalog, CodeList, CodeRule, Field, Schema, Standard
 from ..rules import parse_duration
 
@@ -174,6 +175,7 @@ def field_sensitivity(f: Field, catalog: Catalog) -> str:
     parts = []
     if f.sensitive:
         parts.append(SENSITIVITY_LABELS.get(f.sensitive, f.sensitive))
+        parts.append("脱敏显示：" + MASK_LABELS.get(f.mask or "partial", ""))
     if f.security_level:
         levels = catalog.codelists.get("security-level")
         parts.append("密级 " + (levels.label(f.security_level) if levels else f.security_level))

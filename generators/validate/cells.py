@@ -25,6 +25,7 @@ from ..formats import (
     resident_id_check_char,
     uscc_check_char,
 )
+from ..masking import mask
 from ..model import CodeList, CodeRule, Field
 from .issues import Issue, Severity
 from .messages import render
@@ -55,20 +56,9 @@ def make_issue(
     **params: Any,
 ) -> Issue:
     """An issue without location (row 0); the engine adds sheet, row and column."""
-    shown = mask(value) if field.sensitive and value is not None else value
+    shown = mask(value, field.mask) if field.sensitive and value is not None else value
     message = render(message_id, lang, title=field.title, value=shown, **params)
     return Issue(None, 0, None, field.key, rule, message, shown, severity)
-
-
-def mask(text: str) -> str:
-    """``13800138000`` → ``1380****000``: enough to recognise, not enough to misuse."""
-    n = len(text)
-    if n <= 2:
-        return "*" * n
-    if n <= 6:
-        return text[0] + "*" * (n - 2) + text[-1]
-    head, tail = (n + 1) // 3, (n + 1) // 4
-    return text[:head] + "*" * (n - head - tail) + text[n - tail :]
 
 
 def display(raw: Any) -> str | None:
