@@ -130,13 +130,19 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
+    from .programme.data import load_programme
+
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
     release_records.check(catalog, config_of(ctx))
+    programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
         f"检查通过：{len(catalog.standards)} 个标准，{records} 个记录，{codelists} 个代码表。"
     )
+    if programme.sheets:
+        rows = sum(len(s.rows) for s in programme.sheets)
+        click.echo(f"实施记录：{len(programme.sheets)} 个文件，{rows} 行。")
 
 
 @cli.command()
@@ -494,6 +500,12 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
     )
     if rows:
         ctx.exit(1)
+
+
+# Command groups in their own modules (imported last: they use the classes above).
+from .programme.cli import metrics  # noqa: E402
+
+cli.add_command(metrics)
 
 
 def main() -> None:

@@ -46,6 +46,17 @@ def column_of(sheet: Worksheet, key: str) -> str:
     return col
 
 
+def column_dimension(sheet: Worksheet, letter: str):
+    """The <col> entry covering a column: openpyxl keys a run of equal columns by its first."""
+    from openpyxl.utils import column_index_from_string
+
+    index = column_index_from_string(letter)
+    for dim in sheet.column_dimensions.values():
+        if dim.min is not None and dim.min <= index <= (dim.max or dim.min):
+            return dim
+    return sheet.column_dimensions[letter]
+
+
 def test_customer_layout_header_keys_and_meta(mini_catalog: Catalog, tmp_path: Path) -> None:
     book = written(mini_catalog, "customer", tmp_path)
     assert book.sheetnames == ["客户信息", "填写说明", "代码表", "_meta"]
@@ -269,7 +280,7 @@ def test_every_shipped_record(shipped_catalog: Catalog, tmp_path: Path) -> None:
         dvs = validations(data)
         codes = book["代码表"]
         for f in schema.fields:
-            column = data.column_dimensions[column_of(data, f.key)]
+            column = column_dimension(data, column_of(data, f.key))
             if f.is_code:
                 assert column.number_format == "@", (key, f.key)
             if f.codelist:

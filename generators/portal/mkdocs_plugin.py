@@ -37,6 +37,7 @@ from ..config import Config, load_config
 from ..errors import InfostdError, ProblemsError
 from ..loader import CatalogError, load_catalog
 from ..model import Catalog, Standard
+from ..programme import portal as _programme  # noqa: F401 - registers 质量看板, 常见问题
 from ..version import project_version
 from . import pages as registry
 from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
