@@ -40,6 +40,13 @@ def _pdf(catalog: Catalog, config: Config, site: Path) -> None:
     generate(catalog, config, site / DOWNLOADS / FOLDER, project_version(config.root))
 
 
+def _training(catalog: Catalog, config: Config, site: Path) -> None:
+    from .programme.pdf import generate as generate_training
+    from .version import project_version
+
+    generate_training(catalog, config, site / DOWNLOADS, project_version(config.root))
+
+
 def _portal(catalog: Catalog, config: Config, site: Path) -> None:
     """The portal, last: it lists and links what the other steps put in downloads/."""
     from .portal.mkdocs_plugin import build_portal
@@ -55,6 +62,7 @@ STEPS: list[tuple[str, Step]] = [
     ("templates", _templates),
     ("validators", _validators),
     ("pdf", _pdf),
+    ("training", _training),
     ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]
 
