@@ -15,7 +15,7 @@ from generators import excel
 from generators.cli import cli
 from generators.config import load_config
 from generators.loader import load_catalog
-from generators.model import Catalog
+from generators.model import Catalog, field_codelist
 from tests.conftest import FIXTURES, make_project
 
 VERSION = "1.2.0+dev.3.gabc1234"
@@ -288,7 +288,7 @@ def test_every_shipped_record(shipped_catalog: Catalog, tmp_path: Path) -> None:
                 assert dv.type == "list" and dv.formula1.startswith("'代码表'!"), (key, f.key)
                 first, last = dv.formula1.split("!")[1].replace("$", "").split(":")
                 labels = [c.value for row in codes[first:last] for c in row]
-                codelist = shipped_catalog.codelists[f.codelist]
+                codelist = field_codelist(f, shipped_catalog.codelists)  # x-level: one level
                 active = [e.label for e in codelist.entries if not e.deprecated]
                 assert labels == active, (key, f.key)
                 assert all(codelist.normalise(label) for label in labels)
