@@ -48,6 +48,7 @@ from .model import (
     StandardError,
     clean_header,
 )
+from .requirements import check_register, item_line, read_requirements
 from .rules import RULE_TYPES, check_rule, rule_fields
 
 SCHEMA_FENCE = "json schema"
@@ -139,6 +140,7 @@ class _Loader:
             category=front.get("category"),
             owner=front.get("owner"),
             reviewers=list(front.get("reviewers", [])),
+            requirements=read_requirements(front, source, path),
         )
         if other := next((s for s in self.standards if s.id == standard.id), None):
             self.problem(
@@ -184,6 +186,8 @@ class _Loader:
         for error in errors:
             key = str(error.absolute_path[0]) if error.absolute_path else _missing_or_extra(error)
             location = self.front_location(path, source, key) if key else Location(path, 1)
+            if key == "requirements" and len(error.absolute_path) > 1:  # the entry's own line
+                location = Location(path, item_line(source, key, int(error.absolute_path[1])))
             self.problem(location, "前置信息 " + _describe(error))
         return (None if errors else front), end + 2
 
@@ -308,6 +312,7 @@ class _Loader:
                 self.check_record(block, catalog, codelists)
         for standard in self.standards:
             self.check_front_references(standard, codelists)
+        self.problems += check_register(catalog)
         if not self.problems:
             self.check_examples(catalog, blocks)
 
@@ -366,6 +371,11 @@ class _Loader:
                     self.problem(
                         block.at(*where, "$ref"),
                         f"$ref {f.raw['$ref']} 须指向代码表（记录须为扁平表）",
+                    )
+                elif f.codelist_level and not codelists[target.key].codes_at(f.codelist_level):
+                    self.problem(
+                        block.at(*where, "x-level"),
+                        f"代码表 {target.key} 没有第 {f.codelist_level} 级代码",
                     )
             if f.code_rule is not None:
                 if f.pattern is not None:
@@ -584,6 +594,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         enum=prop.get("enum"),
         const=prop.get("const"),
         codelist=ref.removesuffix(SCHEMA_SUFFIX) if isinstance(ref, str) else None,
+        codelist_level=prop.get("x-level"),
         code_rule=CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None,
         sensitive=sensitivity(prop.get("x-sensitive")),
         mask=mask_kind(prop.get("x-sensitive"), fmt),

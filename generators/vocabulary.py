@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .masking import MASKS
+from .requirements import REQUIREMENT_SCHEMA
 from .rules import RULE_TYPES
 
 # 草案 → 征求意见 → 试行 → 正式施行 → 废止 (the lifecycle of a standard)
@@ -36,6 +37,8 @@ FRONT_MATTER: dict[str, Any] = {
         "owner": {"type": "string"},
         "reviewers": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
         "status": {"enum": STATUSES},
+        # the requirement register (requirements.py): 每项规范性要求的编号与执行方式
+        "requirements": {"type": "array", "items": REQUIREMENT_SCHEMA},
     },
     "if": {"properties": {"kind": {"const": "guide"}}},
     "else": {"required": ["category", "owner"]},
@@ -122,7 +125,10 @@ FIELD: dict[str, Any] = {
         },
         "x-security-level": _TEXT,
         "x-aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # with "$ref" to a tree code list: only codes of this level (GB/T 4754 大类 = 2)
+        "x-level": {"type": "integer", "minimum": 1},
     },
+    "dependentRequired": {"x-level": ["$ref"]},
 }
 
 RECORD: dict[str, Any] = {
