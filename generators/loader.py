@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from . import vocabulary
 from .config import Config, load_config
 from .errors import ProblemsError
 from .formats import format_checker
-from .jsonpos import line_of, value_offsets
+from .jsonpos import line_of, syntax_message, value_offsets
 from .masking import mask_kind, sensitivity
 from .model import (
     SCHEMA_SUFFIX,
@@ -196,7 +197,9 @@ class _Loader:
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
-            self.problem(Location(path, first + exc.lineno), f"JSON 语法错误：{exc.msg}")
+            self.problem(
+                Location(path, first + exc.lineno), f"JSON 语法错误，{syntax_message(exc)}"
+            )
             return
         if not isinstance(raw, dict):
             self.problem(fence, "schema 块应为 JSON 对象")
@@ -288,7 +291,19 @@ class _Loader:
                 target = href.split("#", 1)[0]
                 if target.endswith(".md") and not (path.parent / target).resolve().is_file():
                     line = (token.map[0] + 1) if token.map else 1
-                    self.problem(Location(path, line), f"链接指向不存在的文件：{target}")
+                    self.problem(
+                        Location(path, line),
+                        f"链接指向不存在的文件：{target}{self.link_hint(path, target)}",
+                    )
+
+    def link_hint(self, path: Path, target: str) -> str:
+        """ "（是否应为 ../policies/collection.md？）": the closest existing page, written
+        relative to the linking file."""
+        pages = [
+            os.path.relpath(p, path.parent).replace(os.sep, "/") for p in self.root.rglob("*.md")
+        ]
+        guess = difflib.get_close_matches(target, pages, 1, 0.6)
+        return f"（是否应为 {guess[0]}？）" if guess else ""
 
     def check_kind(self, standard: Standard, path: Path, source: str) -> None:
         if any(p.location.path == path for p in self.problems):
@@ -653,5 +668,29 @@ def _describe(error: ValidationError) -> str:
             return f"{subject}的类型应为 {error.validator_value}，实际为 {value}"
         case "pattern" | "format":
             return f"{subject}的取值 {value} 不符合格式 {error.validator_value}"
+        case "oneOf" | "anyOf" if error.schema.get("title"):
+            return f"{subject}的取值 {value} 不在代码表“{error.schema['title']}”中"
+        case "oneOf" | "anyOf":
+            return f"{subject}的取值 {value} 不符合任何一种允许的写法"
         case _:
-            return f"{where}：{error.message}" if where else error.message
+            return subject + _SCHEMA_WORDS.get(error.validator, "不符合要求").format(
+                limit=json.dumps(error.validator_value, ensure_ascii=False), value=value
+            )
+
+
+# The remaining jsonschema keywords, in words (jsonschema's own messages are English).
+_SCHEMA_WORDS = {
+    "minLength": "的取值 {value} 太短：至少 {limit} 个字符",
+    "maxLength": "的取值 {value} 太长：至多 {limit} 个字符",
+    "minimum": "的取值 {value} 小于最小值 {limit}",
+    "maximum": "的取值 {value} 大于最大值 {limit}",
+    "exclusiveMinimum": "的取值 {value} 须大于 {limit}",
+    "exclusiveMaximum": "的取值 {value} 须小于 {limit}",
+    "multipleOf": "的取值 {value} 须为 {limit} 的整数倍",
+    "minItems": "至少要有 {limit} 项",
+    "maxItems": "至多只能有 {limit} 项",
+    "uniqueItems": "中有重复的项",
+    "minProperties": "不能为空对象",
+    "not": "的取值 {value} 不允许",
+    "dependentRequired": "缺少相关的必需项",
+}
