@@ -322,7 +322,7 @@ class _Loader:
         for block in self.blocks:
             schema = block.schema
             if schema.kind == "codelist":
-                self.check_codelist(block)
+                self.check_codelist(block, codelists)
             else:
                 self.check_record(block, catalog, codelists)
         for standard in self.standards:
@@ -331,10 +331,17 @@ class _Loader:
         if not self.problems:
             self.check_examples(catalog, blocks)
 
-    def check_codelist(self, block: _Block) -> None:
+    def check_codelist(self, block: _Block, codelists: dict[str, CodeList]) -> None:
         seen: dict[str, int] = {}
-        codes = set(block.schema.codelist.codes)
-        for index, entry in enumerate(block.schema.codelist.entries):
+        codelist = block.schema.codelist
+        codes = set(codelist.codes)
+        rule = self.usable_code_rule(block, codelists)
+        for index, entry in enumerate(codelist.entries):
+            if rule is not None and rule.split(entry.code, codelists) is None:
+                self.problem(
+                    block.at("oneOf", index, "const"),
+                    f"代码 {entry.code} 不符合本代码表的编码规则（{rule.describe(codelists)}）",
+                )
             if entry.code in seen:
                 self.problem(
                     block.at("oneOf", index, "const"),
@@ -361,6 +368,27 @@ class _Loader:
                         f"字段 {f.key} 的{what}“{name}”与字段 {first[0]} 的{first[1]}"
                         f"“{first[2]}”相同：按表头读文件时该列会被读入错误的字段",
                     )
+
+    def usable_code_rule(self, block: _Block, codelists: dict[str, CodeList]) -> CodeRule | None:
+        """The list's own code rule when its code-list segments name other, existing lists."""
+        rule = block.schema.codelist.code_rule
+        if rule is None:
+            return None
+        usable = True
+        for index, segment in enumerate(rule.segments):
+            if segment.kind != "codelist":
+                continue
+            at = block.at("x-code-rule", "segments", index)
+            if segment.value == block.schema.key:
+                self.problem(at, "代码表的编码规则不能引用代码表自身")
+                usable = False
+            elif segment.value not in codelists:
+                self.problem(at, f"编码规则引用的代码表 {segment.value} 不存在")
+                usable = False
+            elif not codelists[segment.value].codes_at(segment.level):
+                self.problem(at, f"代码表 {segment.value} 没有第 {segment.level} 级代码")
+                usable = False
+        return rule if usable else None
 
     def check_record(self, block: _Block, catalog: Catalog, codelists: dict[str, CodeList]) -> None:
         schema = block.schema
@@ -558,7 +586,9 @@ def _read_codelist(schema: Schema) -> CodeList:
         )
         for e in schema.raw["oneOf"]
     ]
-    return CodeList(key=schema.key, title=schema.title, entries=entries)
+    rule = schema.raw.get("x-code-rule")
+    code_rule = CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None
+    return CodeList(key=schema.key, title=schema.title, entries=entries, code_rule=code_rule)
 
 
 def _read_record(schema: Schema) -> None:

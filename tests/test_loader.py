@@ -219,3 +219,27 @@ def test_mistakes_are_told_in_chinese(mini_project: Path, old: str, new: str, me
     problems = [p.message for p in raised.value.problems]
     assert any(message in p for p in problems), problems
     assert not any(re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", p) for p in problems), problems
+
+
+def test_code_list_code_rule_checks_every_code(mini_project: Path) -> None:
+    path = mini_project / "standards" / "codelists" / "region.md"
+    text = path.read_text(encoding="utf-8").replace(
+        '  "oneOf": [',
+        '  "x-code-rule": {"segments": [{"digits": 2, "title": "省级码"}]},\n  "oneOf": [',
+    )
+    path.write_text(text, encoding="utf-8")
+    load_catalog(config=load_config(mini_project))  # the shipped codes fit the rule
+    bad = text.replace('{"const": "44", "title": "广东省"}', '{"const": "4４", "title": "广东省"}')
+    path.write_text(bad.replace('{"const": "31",', '{"const": "x31",'), encoding="utf-8")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(config=load_config(mini_project))
+    found = [str(p) for p in raised.value.problems]
+    assert any(
+        "region.md:20: 代码 x31 不符合本代码表的编码规则（省级码：2位数字）" in p for p in found
+    )
+    assert any("region.md:21: 代码 4４ 不符合" in p for p in found), found
+    self_ref = text.replace('{"digits": 2, "title": "省级码"}', '{"codelist": "region"}')
+    path.write_text(self_ref, encoding="utf-8")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(config=load_config(mini_project))
+    assert "代码表的编码规则不能引用代码表自身" in str(raised.value.problems[0])
