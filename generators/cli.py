@@ -513,6 +513,12 @@ from .programme.cli import metrics  # noqa: E402
 cli.add_command(metrics)
 
 
+from .edit_cli import COMMANDS as EDIT_COMMANDS  # noqa: E402 - after cli exists
+
+for _command in EDIT_COMMANDS:  # new, add-code, deprecate, prepare (edit_cli.py)
+    cli.add_command(_command)
+
+
 def main() -> None:
     cli(prog_name="infostd")
 
