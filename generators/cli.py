@@ -443,8 +443,7 @@ from .programme.cli import metrics  # noqa: E402
 
 cli.add_command(metrics)
 
-
-from .edit_cli import COMMANDS as EDIT_COMMANDS  # noqa: E402 - after cli exists
+from .edit_cli import COMMANDS as EDIT_COMMANDS  # noqa: E402
 
 for _command in EDIT_COMMANDS:  # new, add-code, deprecate, prepare (edit_cli.py)
     cli.add_command(_command)

@@ -10,22 +10,13 @@ from pathlib import Path
 import click
 
 from . import authoring
+from .clikit import _Command, catalog_of, config_of
 from .model import display_path
 
 BASES = ("origin/main", "main", "origin/master", "master")
 
 
-def _config(ctx: click.Context):
-    return ctx.find_root().obj
-
-
-def _catalog(ctx: click.Context):
-    from .loader import load_catalog
-
-    return load_catalog(config=_config(ctx))
-
-
-@click.command(name="new")
+@click.command(name="new", cls=_Command)
 @click.argument("kind", type=click.Choice(list(authoring.KIND_FOLDERS)))
 @click.argument("key")
 @click.option("--title", required=True, help="标准名称，如 项目信息数据标准。")
@@ -47,12 +38,12 @@ def new(
     """新建标准 KIND（record 数据标准、codelist 代码表、policy 管理制度），键为 KEY。
 
     生成前置信息、该类标准应有的章节和能通过 infostd check 的 schema 块（状态为草案）。"""
-    config = _config(ctx)
+    config = config_of(ctx)
     prefix = (rule_prefix or key.replace("-", "")[:2]).upper()
     missing: list[str] = []
     path = authoring.new_standard(
         config,
-        _catalog(ctx),
+        catalog_of(ctx),
         kind,
         key,
         title,
@@ -72,7 +63,7 @@ def new(
     click.echo("下一步：补全各章的“（待填写）”，然后运行 infostd prepare（更新 CODEOWNERS 等）。")
 
 
-@click.command(name="add-code")
+@click.command(name="add-code", cls=_Command)
 @click.argument("codelist")
 @click.option("--title", required=True, help="代码的名称，如 西南销售分部。")
 @click.option("--code", help="代码；不写则按编码规则提议下一个空闲代码。")
@@ -91,23 +82,23 @@ def add_code(
 ) -> None:
     """在代码表 CODELIST 末尾新增一个代码（检查编码规则；不给代码时提议下一个空闲代码）。"""
     added, path = authoring.add_code(
-        _config(ctx), _catalog(ctx), codelist, title, code, prefix, parent, description
+        config_of(ctx), catalog_of(ctx), codelist, title, code, prefix, parent, description
     )
     click.echo(f"已在 {display_path(path)} 新增代码 {added} {title}（检查通过）。")
 
 
-@click.command()
+@click.command(cls=_Command)
 @click.argument("codelist")
 @click.argument("code")
 @click.option("--note", default="", help="停用说明，写入该代码的说明，如“2026 年 3 月撤销”。")
 @click.pass_context
 def deprecate(ctx: click.Context, codelist: str, code: str, note: str) -> None:
     """停用代码表 CODELIST 中的代码 CODE：保留代码并标记停用，模板不再提供，不得再分配。"""
-    path = authoring.deprecate_code(_config(ctx), _catalog(ctx), codelist, code, note)
+    path = authoring.deprecate_code(config_of(ctx), catalog_of(ctx), codelist, code, note)
     click.echo(f"已停用 {codelist} 中的代码 {code}（{display_path(path)}，检查通过）。")
 
 
-@click.command()
+@click.command(cls=_Command)
 @click.option("--base", help="比较的目标分支（默认 origin/main 或 main）。")
 @click.option(
     "-o",
@@ -126,8 +117,8 @@ def prepare(ctx: click.Context, base: str | None, out: Path | None) -> None:
     from .release import codeowners, git
     from .release.mr import merge_request_text
 
-    config = _config(ctx)
-    catalog = _catalog(ctx)
+    config = config_of(ctx)
+    catalog = catalog_of(ctx)
     written = schema_export.generate(catalog, config.schemas)
     click.echo(f"1. 已重新生成 {len(written)} 个 schema（{display_path(config.schemas)}）。")
     if codeowners.enabled(config):
