@@ -16,7 +16,7 @@ from .config import Config, load_config
 from .errors import InfostdError, ProblemsError
 from .loader import load_catalog
 from .model import Catalog, display_path
-from .release import codeowners
+from .release import codeowners, gitlab
 from .release import records as release_records
 
 INTERNAL_ERROR = 70
@@ -370,17 +370,20 @@ def release(
 )
 @click.pass_context
 def codeowners_command(ctx: click.Context, check_only: bool) -> None:
-    """由各标准的 owner / reviewers 生成 .github/CODEOWNERS（部门→团队见 [tool.infostd.teams]）。"""
+    """由各标准的 owner / reviewers 生成 .github/CODEOWNERS 与 .gitlab/CODEOWNERS（部门→团队见 [tool.infostd.teams]）。"""
     config = config_of(ctx)
     if not codeowners.enabled(config):
         raise InfostdError("pyproject.toml 中没有 [tool.infostd.teams]（部门代码 → 评审团队）")
     catalog = catalog_of(ctx)
     if check_only:
         codeowners.check(catalog, config)
-        click.echo(f"{display_path(codeowners.target(config))} 与标准一致。")
+        click.echo(
+            f"{display_path(codeowners.target(config))} 与 {display_path(gitlab.target(config))}"
+            " 与标准一致。"
+        )
         return
     path = codeowners.write(catalog, config)
-    click.echo(f"已写入 {display_path(path)}。")
+    click.echo(f"已写入 {display_path(path)} 与 {display_path(gitlab.target(config))}。")
 
 
 def _progress_bar():

@@ -40,6 +40,7 @@ from ..model import Catalog, Standard
 from ..programme import portal as _programme  # noqa: F401 - registers 质量看板, 常见问题
 from ..version import project_version
 from . import pages as registry
+from . import releases as _releases  # registers 发布公告, 变更记录 and the Atom feed
 from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .downloads import DOWNLOADS, schema_downloads, standard_pdf, validator_downloads
@@ -103,7 +104,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
 
     def _pages(self) -> list[registry.GeneratedPage]:
         assert self.context is not None
-        return [p for p in registry.PAGES if p.when(self.context)]
+        return registry.all_pages(self.context)
 
     # ── files: generated pages, assets, downloads ──────────────────────────
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -173,7 +174,9 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             [(label, href) for label, href in buttons if href],
             ctx.feedback_url(standard),
         )
-        return standard_markdown(standard, catalog, link, card)
+        return standard_markdown(standard, catalog, link, card) + _releases.revisions_markdown(
+            ctx, standard
+        )
 
     # ── search: sub-words of long Chinese tokens ───────────────────────────
     @event_priority(-100)  # after mkdocs-material's search plugin wrote the index
