@@ -307,7 +307,7 @@ class Field:
             self.codelist
             or self.code_rule
             or self.pattern
-            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile"}
+            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile", "intl-phone"}
         )
 
 

@@ -18,7 +18,16 @@ from .rules import RULE_TYPES
 # 草案 → 征求意见 → 试行 → 正式施行 → 废止 (the lifecycle of a standard)
 STATUSES = ["draft", "comment", "pilot", "released", "deprecated"]
 KINDS = ["record", "codelist", "policy", "guide"]
-FORMATS = ["date", "date-time", "email", "cn-uscc", "cn-resident-id", "cn-mobile"]
+FORMATS = [
+    "date",
+    "date-time",
+    "email",
+    "url",
+    "cn-uscc",
+    "cn-resident-id",
+    "cn-mobile",
+    "intl-phone",
+]
 SENSITIVITY = ["personal", "sensitive-personal"]
 MASK_KINDS = list(MASKS)
 KEY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
