@@ -87,6 +87,7 @@ class CodeList:
     key: str
     title: str
     entries: list[CodeEntry]
+    code_rule: CodeRule | None = None  # ``x-code-rule`` of the list: the shape of every code
 
     @cached_property
     def by_code(self) -> dict[str, CodeEntry]:

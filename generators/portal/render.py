@@ -355,6 +355,9 @@ def schema_html(schema: Schema, catalog: Catalog, link: Linker) -> str:
     """Everything a reader needs about one embedded schema, as one HTML block."""
     parts = [f"<p>{esc(schema.description)}</p>"] if schema.description else []
     if schema.kind == "codelist" and schema.codelist is not None:
+        if schema.codelist.code_rule is not None:
+            words = schema.codelist.code_rule.describe(catalog.codelists)
+            parts.append(f"<p>编码规则：{esc(words)}</p>")
         parts.append(codelist_table(schema.codelist))
     else:
         if schema.security_level:
