@@ -66,7 +66,7 @@ def check(ctx: click.Context) -> None:
 
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
-    release_records.check(catalog, config_of(ctx))
+    releases = release_records.check(catalog, config_of(ctx))
     codesafety.check(catalog, config_of(ctx), warn=lambda text: click.echo(text, err=True))
     programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
@@ -76,6 +76,10 @@ def check(ctx: click.Context) -> None:
     if programme.sheets:
         rows = sum(len(s.rows) for s in programme.sheets)
         click.echo(f"实施记录：{len(programme.sheets)} 个文件，{rows} 行。")
+    if releases.enabled:
+        latest = releases.latest.version.tag if releases.latest else "尚无"
+        pending = "、".join(cr.id for cr in releases.open_requests) or "无"
+        click.echo(f"发布记录：最新发布 {latest}；待发布的变更申请：{pending}。")
 
 
 @cli.command()

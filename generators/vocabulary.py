@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .glossary import TERM_SCHEMA
 from .masking import MASKS
 from .requirements import REQUIREMENT_SCHEMA
 from .rules import RULE_TYPES
@@ -48,6 +49,8 @@ FRONT_MATTER: dict[str, Any] = {
         "status": {"enum": STATUSES},
         # the requirement register (requirements.py): 每项规范性要求的编号与执行方式
         "requirements": {"type": "array", "items": REQUIREMENT_SCHEMA},
+        # the glossary (glossary.py): 术语、定义与已废止的同义词
+        "terms": {"type": "array", "items": TERM_SCHEMA},
     },
     "if": {"properties": {"kind": {"const": "guide"}}},
     "else": {"required": ["category", "owner"]},
@@ -135,6 +138,8 @@ FIELD: dict[str, Any] = {
         },
         "x-security-level": _TEXT,
         "x-aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # recorded by the system (录入时间): not a template column, never required
+        "readOnly": {"type": "boolean"},
         # with "$ref" to a tree code list: only codes of this level (GB/T 4754 大类 = 2)
         "x-level": {"type": "integer", "minimum": 1},
     },
