@@ -39,6 +39,27 @@ def _sql(catalog: Catalog, config: Config, site: Path) -> None:
     generate_ddl(catalog, config, site / DOWNLOADS / "sql")
 
 
+def _pdf(catalog: Catalog, config: Config, site: Path) -> None:
+    from .pdf.build import FOLDER, generate
+    from .version import project_version
+
+    generate(catalog, config, site / DOWNLOADS / FOLDER, project_version(config.root))
+
+
+def _training(catalog: Catalog, config: Config, site: Path) -> None:
+    from .programme.pdf import generate as generate_training
+    from .version import project_version
+
+    generate_training(catalog, config, site / DOWNLOADS, project_version(config.root))
+
+
+def _notices(catalog: Catalog, config: Config, site: Path) -> None:
+    from .release.notice import write_notices
+    from .release.records import load_releases
+
+    write_notices(load_releases(config), site / DOWNLOADS / "notices")
+
+
 def _portal(catalog: Catalog, config: Config, site: Path) -> None:
     """The portal, last: it lists and links what the other steps put in downloads/."""
     from .portal.mkdocs_plugin import build_portal
@@ -54,6 +75,9 @@ STEPS: list[tuple[str, Step]] = [
     ("templates", _templates),
     ("validators", _validators),
     ("sql", _sql),
+    ("pdf", _pdf),
+    ("training", _training),
+    ("notices", _notices),
     ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]
 

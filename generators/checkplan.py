@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Catalog, CodeList, CodeRule, Field, Schema
+from .model import Catalog, CodeList, Field, Schema, field_codelist
 from .rules import error_field, parse_duration
 
 # The keywords a field's compiled check tests, in the reference validator's order:
@@ -52,11 +52,10 @@ class FieldPlan:
     is_code: bool
     fast: str | None  # which fast path a clean cell takes (see the templates)
     codelist: str | None = None
-    code_rule: str | None = None  # full anchored regex
-    code_rule_fast: bool = False  # the regex decides exactly like the segment walk
+    code_rule: str | None = None  # full anchored regex: exactly the values CodeRule.split accepts
     code_rule_description: str = ""
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
-    sensitive: str | None = None
+    sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
     aliases: list[str] = field(default_factory=list)
 
     @property
@@ -121,25 +120,28 @@ def _typed(f: Field) -> bool:
     return f.is_code or f.type != "string" or bool(f.enum and f.type == "string")
 
 
+def codelist_key(f: Field) -> str | None:
+    """The plan's name of the codes a field accepts: ``industry``, or ``industry@2`` for
+    one level (``x-level``) — a code list of its own in the plan, so every engine checks
+    a level exactly as it checks a whole list."""
+    if not f.codelist:
+        return None
+    return f.codelist if f.codelist_level is None else f"{f.codelist}@{f.codelist_level}"
+
+
+def _plan_codelist(catalog: Catalog, key: str) -> CodeList:
+    base, _, level = key.partition("@")
+    return catalog.codelists[base].at_level(int(level) if level else None)
+
+
 def _fast_path(f: Field, catalog: Catalog) -> str | None:
     if f.codelist:
-        codes = catalog.codelists[f.codelist].codes
+        codes = field_codelist(f, catalog.codelists).codes
         clean = all(c == c.strip() and not FULL_WIDTH.search(c) for c in codes)
         return "code" if clean else None
     if f.type == "string":
         return "typed-string" if _typed(f) else "string"
     return f.type if f.type in ("integer", "number", "date") else None
-
-
-def _segments_are_prefix_free(rule: CodeRule, catalog: Catalog) -> bool:
-    """A regex backtracks where the reference's left-to-right walk does not; they agree
-    when no code of a code-list segment is a prefix of another."""
-    for s in rule.segments:
-        if s.kind == "codelist":
-            codes = catalog.codelists[str(s.value)].codes_at(s.level)
-            if any(a != b and b.startswith(a) for a in codes for b in codes):
-                return False
-    return True
 
 
 def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
@@ -159,13 +161,12 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
         typed=_typed(f),
         is_code=f.is_code,
         fast=_fast_path(f, catalog),
-        codelist=f.codelist,
-        sensitive=f.sensitive,
+        codelist=codelist_key(f),
+        sensitive=f.mask if f.sensitive else None,
         aliases=list(f.aliases),
     )
     if f.code_rule is not None:
         plan.code_rule = f.code_rule.regex(catalog.codelists)
-        plan.code_rule_fast = _segments_are_prefix_free(f.code_rule, catalog)
         plan.code_rule_description = f.code_rule.describe()
         plan.code_rule_segments = [
             SegmentPlan(s.kind, s.value, s.level, s.regex(catalog.codelists), s.describe())
@@ -210,7 +211,7 @@ def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str
         str(s.value) for r in records for f in r.fields for s in f.code_rule_segments
         if s.kind == "codelist"
     }  # fmt: skip
-    codelists = {key: codelist_plan(catalog.codelists[key]) for key in sorted(used)}
+    codelists = {key: codelist_plan(_plan_codelist(catalog, key)) for key in sorted(used)}
     return Plan(version=version, records=records, codelists=codelists, messages=messages)
 
 

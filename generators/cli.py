@@ -3,101 +3,54 @@ maps errors to exit codes (DESIGN §4). No logic lives here."""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import schemas as schema_export
-from .config import Config, load_config
-from .errors import InfostdError, ProblemsError
-from .loader import load_catalog
-from .model import Catalog, display_path
-from .release import codeowners
-
-INTERNAL_ERROR = 70
-
-
-class _ChineseHelp(click.HelpFormatter):
-    """click's help headings in Chinese (its own texts are English)."""
-
-    SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
-
-    @contextmanager
-    def section(self, name: str) -> Iterator[None]:
-        with super().section(self.SECTIONS.get(name, name)):
-            yield
+from .clikit import (  # noqa: F401 - re-exported for command modules
+    INTERNAL_ERROR,
+    _Command,
+    _Group,
+    catalog_of,
+    config_of,
+)
+from .config import load_config
+from .errors import InfostdError
+from .model import display_path
+from .release import codeowners, gitlab
+from .release import records as release_records
 
 
-class _Context(click.Context):
-    formatter_class = _ChineseHelp
+def _show_version(ctx: click.Context) -> None:
+    """The standards' release version (from the committed release record) and the tool's."""
+    from importlib.metadata import version as package_version
 
+    from .config import find_root
+    from .version import project_version
 
-class _ChineseHelpOption:
-    """Mixed into our command classes: the --help option described in Chinese."""
-
-    context_class = _Context
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "显示本帮助并退出。"
-        return option
-
-
-class _Command(_ChineseHelpOption, click.Command):
-    pass
-
-
-class _Group(_ChineseHelpOption, click.Group):
-    """Turns our errors into one line each and an exit code; a traceback is a bug."""
-
-    command_class = _Command
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except ProblemsError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            click.echo(f"共 {len(exc.problems)} 个问题。", err=True)
-            ctx.exit(exc.exit_code)
-        except InfostdError as exc:
-            click.echo(f"错误：{exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            click.echo("已中断。", err=True)
-            ctx.exit(130)
-        except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
-            if os.environ.get("INFOSTD_DEBUG"):
-                raise
-            click.echo(f"内部错误（请报告）：{type(exc).__name__}: {exc}", err=True)
-            ctx.exit(INTERNAL_ERROR)
-
-
-def config_of(ctx: click.Context) -> Config:
-    return ctx.find_root().obj
-
-
-def catalog_of(ctx: click.Context) -> Catalog:
-    return load_catalog(config=config_of(ctx))
+    given = ctx.params.get("root")
+    root = Path(given).resolve() if given else find_root(Path.cwd())
+    click.echo(f"infostd {project_version(root)}（工具 {package_version('infostd')}）")
+    ctx.exit(0)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
+    is_eager=True,  # so that `--root DIR --version` shows that project's version
     type=click.Path(file_okay=False, path_type=Path),
     help="项目根目录（含 pyproject.toml）；默认从当前目录向上查找。",
 )
-@click.version_option(package_name="infostd", help="显示版本并退出。")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx) if value else None,
+    help="显示标准库的发布版本（与工具版本）并退出。",
+)
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
     """infostd：企业信息管理标准工具。"""
@@ -108,12 +61,25 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
+    from . import codesafety
+    from .programme.data import load_programme
+
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
+    releases = release_records.check(catalog, config_of(ctx))
+    codesafety.check(catalog, config_of(ctx), warn=lambda text: click.echo(text, err=True))
+    programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
         f"检查通过：{len(catalog.standards)} 个标准，{records} 个记录，{codelists} 个代码表。"
     )
+    if programme.sheets:
+        rows = sum(len(s.rows) for s in programme.sheets)
+        click.echo(f"实施记录：{len(programme.sheets)} 个文件，{rows} 行。")
+    if releases.enabled:
+        latest = releases.latest.version.tag if releases.latest else "尚无"
+        pending = "、".join(cr.id for cr in releases.open_requests) or "无"
+        click.echo(f"发布记录：最新发布 {latest}；待发布的变更申请：{pending}。")
 
 
 @cli.command()
@@ -196,6 +162,14 @@ def build(ctx: click.Context, out: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="把通过校验的行（已规范化）写入 .jsonl 或 .csv，供导入。",
 )
+@click.option(
+    "-r",
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -205,6 +179,7 @@ def validate(
     out: Path | None,
     lang: str,
     emit: Path | None,
+    references: tuple[Path, ...],
     db: str | None,
     table: str | None,
     engine: str,
@@ -224,7 +199,8 @@ def validate(
         )
     if not files:
         raise InfostdError("请给出要校验的文件，或用 --db 指定数据库")
-    ctx.exit(run_validate(catalog, list(files), record, fmt, out, lang, emit))
+    code = run_validate(catalog, list(files), record, fmt, out, lang, emit, list(references))
+    ctx.exit(code)
 
 
 @cli.command()
@@ -289,9 +265,27 @@ def diff(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="从文件读取发布说明（如合并请求的正文）。",
 )
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="发布日期（默认今天）。")
+@click.option(
+    "--effective",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="实施日期（默认：发布日期；主版本变更为发布日期加通知期）。",
+)
+@click.option("--document", default="", help="发布通知的文号，如 信管发〔2026〕1号。")
+@click.option("--title", default="", help="发布通知的标题（默认按版本号生成）。")
 @click.pass_context
-def release(ctx: click.Context, dry_run: bool, summary: str, summary_file: Path | None) -> None:
-    """发布：检查通过且工作区干净时，按数据兼容性确定版本号，写 CHANGELOG.md，提交并打附注标签。"""
+def release(
+    ctx: click.Context,
+    dry_run: bool,
+    summary: str,
+    summary_file: Path | None,
+    date,
+    effective,
+    document: str,
+    title: str,
+) -> None:
+    """发布：检查通过且工作区干净、所需批准齐全时，确定版本号与各标准版次，写发布记录与
+    CHANGELOG.md，提交并打附注标签。"""
     from . import release as release_lib
 
     config = config_of(ctx)
@@ -305,18 +299,34 @@ def release(ctx: click.Context, dry_run: bool, summary: str, summary_file: Path 
         click.echo("注意：工作区有未提交的修改，预览包含这些修改；正式发布会拒绝。", err=True)
     ctx.invoke(check)  # exactly `infostd check`: a failing check stops the release
     catalog = catalog_of(ctx)
-    plan = release_lib.plan_release(config, catalog, summary.strip())
+    plan = release_lib.plan_release(
+        config,
+        catalog,
+        summary.strip(),
+        date.date() if date else None,
+        effective.date() if effective else None,
+        document.strip(),
+        title.strip(),
+    )
     since = plan.previous.tag if plan.previous else "（尚无发布）"
     if not plan.needed:
         click.echo(f"标准自 {since} 以来没有变化，无需发布。")
         return
     click.echo(f"{since} → {plan.version.tag}（{plan.comparison.bump}）")
+    if plan.record is not None:
+        from .release.editions import describe_plan
+
+        click.echo(describe_plan(plan.record, plan.missing or []))
     if dry_run:
         click.echo("\n" + plan.section)
         click.echo("\n（预览：未写入、未提交、未打标签）")
+        if plan.missing:
+            ctx.exit(1)
         return
     release_lib.apply_release(config, plan)
-    click.echo(f"已发布 {plan.version.tag}：CHANGELOG.md 已提交，附注标签已创建（尚未推送）。")
+    click.echo(
+        f"已发布 {plan.version.tag}：发布记录与 CHANGELOG.md 已提交，附注标签已创建（尚未推送）。"
+    )
 
 
 @cli.command(name="codeowners")
@@ -325,17 +335,20 @@ def release(ctx: click.Context, dry_run: bool, summary: str, summary_file: Path 
 )
 @click.pass_context
 def codeowners_command(ctx: click.Context, check_only: bool) -> None:
-    """由各标准的 owner / reviewers 生成 .github/CODEOWNERS（部门→团队见 [tool.infostd.teams]）。"""
+    """由各标准的 owner / reviewers 生成 .github/CODEOWNERS 与 .gitlab/CODEOWNERS（部门→团队见 [tool.infostd.teams]）。"""
     config = config_of(ctx)
     if not codeowners.enabled(config):
         raise InfostdError("pyproject.toml 中没有 [tool.infostd.teams]（部门代码 → 评审团队）")
     catalog = catalog_of(ctx)
     if check_only:
         codeowners.check(catalog, config)
-        click.echo(f"{display_path(codeowners.target(config))} 与标准一致。")
+        click.echo(
+            f"{display_path(codeowners.target(config))} 与 {display_path(gitlab.target(config))}"
+            " 与标准一致。"
+        )
         return
     path = codeowners.write(catalog, config)
-    click.echo(f"已写入 {display_path(path)}。")
+    click.echo(f"已写入 {display_path(path)} 与 {display_path(gitlab.target(config))}。")
 
 
 def _progress_bar():
@@ -457,7 +470,17 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
         ctx.exit(1)
 
 
-from .sql.cli import sql_group  # noqa: E402 - command groups attach after cli is defined
+# Command groups in their own modules (imported last: they use the classes above).
+from .programme.cli import metrics  # noqa: E402
+
+cli.add_command(metrics)
+
+from .edit_cli import COMMANDS as EDIT_COMMANDS  # noqa: E402
+
+for _command in EDIT_COMMANDS:  # new, add-code, deprecate, prepare (edit_cli.py)
+    cli.add_command(_command)
+
+from .sql.cli import sql_group  # noqa: E402
 
 cli.add_command(sql_group)
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +21,22 @@ SCHEMA_SUFFIX = ".schema.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 Kind = Literal["record", "codelist", "policy", "guide"]
-Status = Literal["draft", "pilot", "released", "deprecated"]
+
+# Code-rule segments: ASCII only ("１" or "a" in a code is a typing error, not a digit/letter).
+SEGMENT_CHARS = {
+    "digits": frozenset("0123456789"),
+    "letters": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+}
+Status = Literal["draft", "comment", "pilot", "released", "deprecated"]
+
+
+def clean_header(text: Any) -> str:
+    """Header text without the required mark and spaces: "客户编码 *" → "客户编码"."""
+    if text is None:
+        return ""
+    s = str(text).replace("\u3000", " ").strip()
+    s = re.sub(r"[\s]*[*＊]+$", "", s)
+    return re.sub(r"\s+", "", s).lower()
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,7 @@ class CodeList:
     key: str
     title: str
     entries: list[CodeEntry]
+    code_rule: CodeRule | None = None  # ``x-code-rule`` of the list: the shape of every code
 
     @cached_property
     def by_code(self) -> dict[str, CodeEntry]:
@@ -109,6 +126,17 @@ class CodeList:
 
     def codes_at(self, level: int | None = None) -> list[str]:
         return [c for c in self.codes if level is None or self.level_of(c) == level]
+
+    def at_level(self, level: int | None) -> CodeList:
+        """The list restricted to one tree level (a field's ``x-level``): the same key,
+        the title saying which level, so every message and dropdown names it."""
+        if level is None:
+            return self
+        cache: dict[int, CodeList] = self.__dict__.setdefault("_levels", {})
+        if level not in cache:
+            entries = [e for e in self.entries if self.level_of(e.code) == level]
+            cache[level] = CodeList(self.key, f"{self.title}（第 {level} 级）", entries)
+        return cache[level]
 
     def regex(self, level: int | None = None) -> str:
         """Alternation of the codes (of one level), longest first so "01" never shadows "011"."""
@@ -149,6 +177,18 @@ class Segment:
             return f"{name}代码表“{codelists[str(self.value)].title}”中的{level}代码"
         return f"{name}代码表 {self.value} 中的{level}代码"
 
+    def sizes_at(self, value: str, pos: int, codelists: Mapping[str, CodeList]) -> list[int]:
+        """Lengths of the parts of ``value`` from ``pos`` this segment accepts, longest first."""
+        rest = value[pos:]
+        if self.kind == "text":
+            return [len(str(self.value))] if rest.startswith(str(self.value)) else []
+        if self.kind in SEGMENT_CHARS:
+            size = int(self.value)
+            part = rest[:size]
+            return [size] if len(part) == size and set(part) <= SEGMENT_CHARS[self.kind] else []
+        codes = codelists[str(self.value)].codes_at(self.level)
+        return sorted({len(c) for c in codes if rest.startswith(c)}, reverse=True)
+
 
 @dataclass
 class CodeRule:
@@ -159,6 +199,51 @@ class CodeRule:
 
     def describe(self, codelists: dict[str, CodeList] | None = None) -> str:
         return " + ".join(s.describe(codelists) for s in self.segments)
+
+    def split(self, value: str, codelists: Mapping[str, CodeList]) -> list[str] | None:
+        """``value`` cut into one part per segment, or None when no cut fits.
+
+        Backtracking: a code-list segment tries its codes longest first and falls back
+        to a shorter one when the rest does not fit, so adding code 4403 under 44 keeps
+        440301 (= 44 + 0301) valid. This is the language of ``regex()`` (the exported
+        ``pattern``); every engine ports this function (DESIGN.md "Stage 3")."""
+
+        def walk(index: int, pos: int) -> list[str] | None:
+            if index == len(self.segments):
+                return [] if pos == len(value) else None
+            for size in self.segments[index].sizes_at(value, pos, codelists):
+                rest = walk(index + 1, pos + size)
+                if rest is not None:
+                    return [value[pos : pos + size], *rest]
+            return None
+
+        return walk(0, 0)
+
+    def diagnose(self, value: str, codelists: Mapping[str, CodeList]) -> tuple[str, dict[str, Any]]:
+        """Why a value with no ``split`` is wrong: the left-to-right walk taking the longest
+        code, stopped at the first segment that does not fit. Returns the message id
+        (``code-rule:missing|length|segment|extra``) and its parameters; ``index`` is the
+        0-based segment (the message's ``position`` is 1-based)."""
+        pos = 0
+        for index, seg in enumerate(self.segments):
+            params: dict[str, Any] = {"index": index, "position": index + 1}
+            rest = value[pos:]
+            if not rest:
+                return "code-rule:missing", params
+            sizes = seg.sizes_at(value, pos, codelists)
+            if seg.kind == "text":
+                size = len(str(seg.value))
+            elif seg.kind in SEGMENT_CHARS:
+                size = int(seg.value)
+                if len(rest) < size:
+                    return "code-rule:length", {**params, "part": rest, "limit": size}
+            else:
+                codes = codelists[str(seg.value)].codes_at(seg.level)
+                size = sizes[0] if sizes else len(min(codes, key=len, default=""))
+            if not sizes:
+                return "code-rule:segment", {**params, "part": rest[: max(size, 1)]}
+            pos += size
+        return "code-rule:extra", {"part": value[pos:]}
 
     def fixed_length(self, codelists: dict[str, CodeList]) -> int | None:
         """Total length when every segment has one length, else None."""
@@ -198,15 +283,24 @@ class Field:
     enum: list[Any] | None = None
     const: Any = None
     codelist: str | None = None  # key of the referenced code list
+    codelist_level: int | None = None  # ``x-level``: only codes of this tree level (1 = top)
     code_rule: CodeRule | None = None
     sensitive: str | None = None  # "personal" | "sensitive-personal"
+    mask: str | None = None  # mask kind of a sensitive field (masking.MASKS)
     security_level: str | None = None
     aliases: list[str] = field(default_factory=list)
     examples: list[Any] = field(default_factory=list)
     default: Any = None
     deprecated: bool = False
     deprecated_in: str | None = None
+    read_only: bool = False  # ``readOnly``: recorded by the system, not asked in templates
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def header_names(self) -> list[tuple[str, str]]:
+        """(what, name) for every column header this field is read from: its aliases,
+        title and key ("别名", "标题", "键"); matched after ``clean_header``."""
+        return [*(("别名", a) for a in self.aliases), ("标题", self.title), ("键", self.key)]
 
     @property
     def is_code(self) -> bool:
@@ -215,8 +309,13 @@ class Field:
             self.codelist
             or self.code_rule
             or self.pattern
-            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile"}
+            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile", "intl-phone"}
         )
+
+
+def field_codelist(f: Field, codelists: dict[str, CodeList]) -> CodeList:
+    """The codes a field of a code list accepts: the whole list, or one level of it."""
+    return codelists[str(f.codelist)].at_level(f.codelist_level)
 
 
 @dataclass(frozen=True)
@@ -278,6 +377,25 @@ class Schema:
     def required(self) -> list[str]:
         return [f.key for f in self.fields if f.required]
 
+    @property
+    def template_fields(self) -> list[Field]:
+        """The columns a person fills: ``readOnly`` fields are the system's to record."""
+        return [f for f in self.fields if not f.read_only]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One entry of a standard's requirement register (front matter ``requirements``)."""
+
+    id: str
+    text: str
+    by: str  # validator | template | check | people
+    target: str | None  # the rule, field or check that enforces it
+    who: str | None
+    when: str | None
+    evidence: str | None
+    location: Location
+
 
 @dataclass
 class Standard:
@@ -293,6 +411,7 @@ class Standard:
     owner: str | None = None
     reviewers: list[str] = field(default_factory=list)
     schemas: list[Schema] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
 
     @property
     def body(self) -> str:
@@ -341,6 +460,9 @@ class Catalog:
         for f in schema.fields:
             if f.code_rule is not None:
                 out["properties"][f.key]["pattern"] = f.code_rule.regex(self.codelists)
+            if f.codelist_level is not None and f.codelist in self.codelists:
+                # next to the $ref (both must hold): the codes of that level only
+                out["properties"][f.key]["enum"] = field_codelist(f, self.codelists).codes
         return out
 
     def exported_bytes(self, key: str) -> bytes:

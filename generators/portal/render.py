@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..labels import KIND_LABELS, SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
+from ..masking import MASK_LABELS
 from ..model import Catalog, CodeList, CodeRule, Field, Schema, Standard
 from ..rules import parse_duration
 
@@ -30,12 +31,19 @@ STATUS_BANNERS = {
     ),
     "deprecated": ("danger", "已废止", "本标准已废止，仅供查阅历史数据，不得用于新的信息采集。"),
     "draft": ("note", "草案", "本标准正在起草或评审，不得用于生产。"),
+    "comment": (
+        "note",
+        "征求意见稿",
+        "本标准正在征求意见，请通过“反馈意见”提出修改建议；正式发布前不得用于生产。",
+    ),
 }
 FORMAT_LABELS = {
     "cn-uscc": "统一社会信用代码（GB 32100-2015，含校验位）",
     "cn-resident-id": "居民身份证号（GB 11643-1999，含校验位）",
     "cn-mobile": "中国大陆手机号（11 位）",
+    "intl-phone": "国际电话号码（+ 加国家或地区代码，如 +85291234567）",
     "email": "电子邮箱",
+    "url": "网址（http:// 或 https:// 开头）",
     "date": "日期 YYYY-MM-DD",
     "date-time": "日期时间 YYYY-MM-DD HH:MM",
 }
@@ -116,6 +124,8 @@ def field_rules(f: Field, catalog: Catalog) -> list[str]:
     parts = []
     if f.format:
         parts.append(FORMAT_LABELS.get(f.format, f.format))
+    if f.codelist and f.codelist_level is not None:
+        parts.append(f"只取代码表中的第 {f.codelist_level} 级代码")
     if f.code_rule is not None:
         length = f.code_rule.fixed_length(catalog.codelists)
         parts.append(
@@ -167,6 +177,7 @@ def field_sensitivity(f: Field, catalog: Catalog) -> str:
     parts = []
     if f.sensitive:
         parts.append(SENSITIVITY_LABELS.get(f.sensitive, f.sensitive))
+        parts.append("脱敏显示：" + MASK_LABELS.get(f.mask or "partial", ""))
     if f.security_level:
         levels = catalog.codelists.get("security-level")
         parts.append("密级 " + (levels.label(f.security_level) if levels else f.security_level))
@@ -344,6 +355,9 @@ def schema_html(schema: Schema, catalog: Catalog, link: Linker) -> str:
     """Everything a reader needs about one embedded schema, as one HTML block."""
     parts = [f"<p>{esc(schema.description)}</p>"] if schema.description else []
     if schema.kind == "codelist" and schema.codelist is not None:
+        if schema.codelist.code_rule is not None:
+            words = schema.codelist.code_rule.describe(catalog.codelists)
+            parts.append(f"<p>编码规则：{esc(words)}</p>")
         parts.append(codelist_table(schema.codelist))
     else:
         if schema.security_level:
@@ -412,7 +426,7 @@ def header_card(
             )
         )
     if standard.owner:
-        rows.append(("所有部门", esc(department_label(catalog, standard.owner))))
+        rows.append(("归口部门", esc(department_label(catalog, standard.owner))))
     if standard.reviewers:
         rows.append(
             ("评审部门", esc("、".join(department_label(catalog, r) for r in standard.reviewers)))

@@ -28,6 +28,7 @@ import polars as pl
 
 from ..formats import (
     EMAIL_RE,
+    INTL_PHONE_RE,
     MOBILE_RE,
     RESIDENT_ID_CHECK,
     RESIDENT_ID_WEIGHTS,
@@ -35,7 +36,7 @@ from ..formats import (
     USCC_RE,
     USCC_WEIGHTS,
 )
-from ..model import Catalog, Field, Schema
+from ..model import Catalog, Field, Schema, field_codelist
 from ..rules import parse_duration
 from .cells import FALSE_WORDS, TRUE_WORDS, _typed
 from .engine import check_row, key_issue
@@ -107,7 +108,7 @@ def normalised(f: Field, catalog: Catalog) -> pl.Expr:
     """The normalised value of a surely-clean cell (strings; codes for dropdown labels)."""
     col = pl.col(f.key)
     if f.codelist and f.type == "string":
-        cl = catalog.codelists[f.codelist]
+        cl = field_codelist(f, catalog.codelists)
         mapping = {**{c: c for c in cl.codes}, **cl._by_label}
         return col.replace_strict(mapping, default=None, return_dtype=pl.String)
     return pl.when(col != "").then(col)  # an empty cell (xlsx reads "") has no value
@@ -141,7 +142,7 @@ def clean_expr(f: Field, catalog: Catalog) -> pl.Expr:
     return pl.when(empty).then(pl.lit(not f.required)).otherwise(filled)
 
 
-ASCII_FORMATS = {"cn-mobile", "cn-uscc", "email", "cn-resident-id"}
+ASCII_FORMATS = {"cn-mobile", "intl-phone", "cn-uscc", "email", "cn-resident-id"}
 
 
 def _plain(texts) -> bool:
@@ -154,7 +155,7 @@ def _exact_text_only(f: Field, catalog: Catalog) -> bool:
     either end or a full-width character (a code list or enum of plain texts, a code rule
     or format of printable ASCII): the separate, costly text scans are then redundant."""
     if f.codelist:
-        cl = catalog.codelists[f.codelist]
+        cl = field_codelist(f, catalog.codelists)
         return _plain([*cl.codes, *cl._by_label])
     if f.enum is not None:
         return _plain([v for v in f.enum if isinstance(v, str)])
@@ -213,6 +214,8 @@ def _string_checks(f: Field, value: pl.Expr, catalog: Catalog) -> pl.Expr:
         ok = ok & value.str.contains(f.pattern) if _regex_ok(f.pattern) else pl.lit(False)
     if f.format == "cn-mobile":
         ok = ok & value.str.contains(MOBILE_RE.pattern)
+    elif f.format == "intl-phone":
+        ok = ok & value.str.contains(INTL_PHONE_RE.pattern)
     elif f.format == "email":
         ok = ok & value.str.contains(EMAIL_RE.pattern)
     elif f.format == "cn-uscc":
@@ -348,6 +351,7 @@ def _csv_frames(table: Table) -> Iterator[pl.LazyFrame]:
         frame = pl.scan_csv(
             block, has_header=False, schema=dict.fromkeys(names, pl.String),
             separator=table.delimiter, truncate_ragged_lines=True, row_index_name=ROW,
+            missing_columns="insert",  # a block may start with a short record
         )  # fmt: skip
         yield frame.select(ROW, *keep).with_columns(pl.lit(False).alias(SLOW))
 
