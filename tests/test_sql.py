@@ -471,3 +471,15 @@ def test_sql_ddl_command(tmp_path: Path) -> None:
     assert ("customer",) in con.execute("SHOW TABLES").fetchall()
     result = invoke("sql", "ddl", "nosuch")
     assert result.exit_code == 2 and "没有记录" in result.output
+
+
+def test_build_step_writes_ddl_for_every_dialect(tmp_path: Path, shipped_catalog: Catalog) -> None:
+    from generators.config import load_config
+    from generators.sql.cli import generate
+
+    written = generate(shipped_catalog, load_config(REPO), tmp_path / "sql")
+    assert sorted(p.name for p in written) == ["duckdb.sql", "mysql.sql", "postgres.sql"]
+    con = duckdb.connect()
+    con.execute((tmp_path / "sql" / "duckdb.sql").read_text(encoding="utf-8"))
+    tables = {t for (t,) in con.execute("SHOW TABLES").fetchall()}
+    assert set(shipped_catalog.records) <= tables

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..clikit import _Group
 from ..errors import InfostdError
 from ..fsutil import atomic_write_text
 from ..model import Catalog, display_path
@@ -13,7 +14,7 @@ from ..validate.issues import FileReport, Report
 from ..version import project_version
 
 
-@click.group(name="sql")
+@click.group(name="sql", cls=_Group)
 def sql_group() -> None:
     """SQL：按标准建表（DDL），以及在数据库中就地校验（见 validate --db）。"""
 
@@ -34,7 +35,7 @@ def ddl_command(ctx: click.Context, keys: tuple[str, ...], dialect: str, out: Pa
 
     KEY 为记录键（如 customer）；不给则生成全部记录。外键指向的记录会一并生成。"""
     from ..checkplan import plan_for
-    from ..cli import catalog_of, config_of
+    from ..clikit import catalog_of, config_of
     from .ddl import render_ddl
 
     catalog = catalog_of(ctx)

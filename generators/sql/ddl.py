@@ -38,7 +38,7 @@ def one_line(text: object) -> str:
 
 
 def codelist_table(key: str) -> str:
-    return CODELIST_PREFIX + key.replace("-", "_")
+    return CODELIST_PREFIX + key.replace("-", "_").replace("@", "_level")  # LIST@n: one level
 
 
 def _ident(name: str) -> exp.Identifier:
@@ -59,12 +59,11 @@ def column_type(f: FieldPlan, plan: Plan, dialect: str, keyed: bool) -> exp.Data
         return exp.DataType.build("BIGINT")
     if f.type == "number":
         step = dict(f.number_keywords).get("multipleOf")
-        places = None if step is None else expr._places(step)
-        if places is None:
+        if step is None:
             return exp.DataType.build("DOUBLE")
         # two more places than the step, so a CHECK sees (and refuses) 0.001 for 0.01
         # instead of the column rounding it away first
-        scale = places + 2
+        scale = expr.decimals(step) + 2
         top = max((abs(Decimal(str(v))) for k, v in f.number_keywords if "imum" in k), default=None)
         digits = 38 if top is None or top >= Decimal(10) ** (18 - scale) else 18
         return exp.DataType.build(f"DECIMAL({digits}, {scale})")

@@ -26,6 +26,7 @@ from sqlglot import exp
 from ..checkplan import FieldPlan, Plan, RulePlan
 from ..formats import (
     EMAIL_RE,
+    INTL_PHONE_RE,
     MOBILE_RE,
     RESIDENT_ID_CHECK,
     RESIDENT_ID_WEIGHTS,
@@ -235,12 +236,13 @@ def resident_id_ok(v: exp.Expression) -> exp.Expression:
 
 
 # ── keyword checks on a normalised value ─────────────────────────────────
-def _places(step: Any) -> int | None:
-    """0.01 → 2, 1 → 0, 5 → 0 (integer steps); None for steps like 0.25."""
-    d = Decimal(str(step)).normalize()
-    if d == d.to_integral_value():
-        return 0
-    return -d.as_tuple().exponent if d.as_tuple().digits == (1,) else None
+def decimals(step: Any) -> int:
+    """Decimal places of a ``multipleOf`` step: 0.01 → 2, 0.5 → 1, 5 → 0."""
+    return max(0, -Decimal(str(step)).normalize().as_tuple().exponent)
+
+
+def _power_of_ten(step: Any) -> bool:
+    return Decimal(str(step)).normalize().as_tuple().digits == (1,)
 
 
 def string_checks(
@@ -275,16 +277,14 @@ def string_checks(
             parts.append(exp.GTE(this=length(v), expression=lit(value)))
         elif key == "maxLength":
             parts.append(exp.LTE(this=length(v), expression=lit(value)))
-    if f.code_rule is not None:
-        if f.code_rule_fast or not exact:
-            parts.append(regex(v, f.code_rule))
-        else:
-            cannot("x-code-rule")
+    if f.code_rule is not None:  # the regex accepts exactly the values CodeRule.split does
+        parts.append(regex(v, f.code_rule))
     return all_of(parts), missing
 
 
 FORMAT_SQL = {
     "cn-mobile": lambda v: regex(v, MOBILE_RE.pattern),
+    "intl-phone": lambda v: regex(v, INTL_PHONE_RE.pattern),
     "email": lambda v: regex(v, EMAIL_RE.pattern),
     "cn-uscc": uscc_ok,
     "cn-resident-id": resident_id_ok,
@@ -307,16 +307,16 @@ def number_checks(
         if key in ops:
             parts.append(ops[key](this=v, expression=lit(value)))
         elif key == "multipleOf":
-            places = _places(value)
-            if places is None or (float_column and exact):
+            if float_column and exact:  # Python decides on str(float): not SQL's arithmetic
                 missing.append(f"multipleOf {value}")
-                if exact:
-                    parts.append(FALSE())
-            elif places == 0:
-                parts.append(exp.EQ(this=exp.Mod(this=v, expression=lit(value)), expression=lit(0)))
-            else:  # rounding a decimal to the step's places is exact in every engine
-                rounded = exp.Round(this=v.copy(), decimals=lit(places))
+                parts.append(FALSE())
+            elif decimals(value) and _power_of_ten(value):  # exact rounding in every engine
+                rounded = exp.Round(this=v.copy(), decimals=lit(decimals(value)))
                 parts.append(exp.EQ(this=rounded, expression=v.copy()))
+            else:  # decimal (or integer) remainder: exact, as the validator's Decimal
+                parts.append(
+                    exp.EQ(this=exp.Mod(this=v.copy(), expression=lit(value)), expression=lit(0))
+                )
     if exact and any(k in ("const", "enum") for k, _ in f.keywords):
         parts.append(FALSE())  # const/enum on numbers: rare; the reference decides
     return all_of(parts), missing
@@ -405,14 +405,12 @@ def _number_ok(f: FieldPlan, col: Column) -> exp.Expression:
     if kind != TEXT:
         return FALSE()
     step = dict(f.number_keywords).get("multipleOf")
-    places = None if step is None else _places(step)
-    if step is not None and places is None:
-        return FALSE()
+    places = None if step is None else decimals(step)
     if places is None:
-        decimals = r"(\.[0-9]+)?"
+        fraction = r"(\.[0-9]+)?"
     else:
-        decimals = "" if places == 0 else r"(\.[0-9]{1,%s})?".replace("%s", str(places))
-    shape = all_of([regex(v, rf"^-?(0|[1-9][0-9]*){decimals}$"),
+        fraction = "" if places == 0 else r"(\.[0-9]{1,%s})?".replace("%s", str(places))
+    shape = all_of([regex(v, rf"^-?(0|[1-9][0-9]*){fraction}$"),
                     exp.LTE(this=length(v), expression=lit(16))])  # fmt: skip
     value = exp.cast(v, exp.DataType.build("DECIMAL(38, 16)"))
     return when(shape, number_checks(f, value, exact=True)[0])
