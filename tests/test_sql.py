@@ -19,6 +19,8 @@ from sqlglot import exp
 from generators import rules
 from generators.checkplan import plan_for
 from generators.cli import cli
+from generators.errors import InfostdError
+from generators.formats import uscc_check_char
 from generators.model import Catalog
 from generators.sql import ddl as ddl_module
 from generators.sql import expr
@@ -238,9 +240,9 @@ def test_duckdb_engine_over_parquet_matches_the_reference(
 def test_validate_a_postgres_table_by_url(
     postgres_url: str, shipped_catalog: Catalog, tmp_path: Path
 ) -> None:
-    """The DDL's typed tables, filled with the examples, pass; a seeded defect the DDL
-    cannot see (a resident-ID-free record: a typo in a free-text field length is caught
-    by the DDL, so use a duplicate e-mail-free case: leading spaces) is reported."""
+    """A typed table built by the DDL: a duplicate USCC is refused at insert; the examples
+    and a padded name (which the DDL stores, the validator warns about) are validated in
+    place through the command line, rows numbered in key order."""
     eng = PostgresEngine(postgres_url)
     execute(eng, "DROP SCHEMA IF EXISTS typed CASCADE")
     execute(eng, "CREATE SCHEMA typed")
@@ -250,13 +252,13 @@ def test_validate_a_postgres_table_by_url(
     rows = [[e.get(k) for k in keys] for e in shipped_catalog.records["customer"].examples]
     rows.append([*rows[0][:1], " 北京示例 ", *rows[0][2:]])  # untrimmed name: a warning…
     rows[-1][0] = "110099"
-    rows[-1][2] = "91110108MA01ABCD2H"  # …and a duplicate USCC: unique is a DDL constraint
+    rows[-1][2] = rows[0][2]  # …and a duplicate USCC: unique is a DDL constraint
     cols = ", ".join(f'"{k}"' for k in keys)
     marks = ", ".join(["%s"] * len(keys))
     executemany(eng, f"INSERT INTO typed.customer ({cols}) VALUES ({marks})", rows[:-1])
     with pytest.raises(Exception, match="unique|duplicate"):
         executemany(eng, f"INSERT INTO typed.customer ({cols}) VALUES ({marks})", rows[-1:])
-    rows[-1][2] = "91110000600037341L"
+    rows[-1][2] = "91110000600037341" + uscc_check_char("91110000600037341")
     executemany(eng, f"INSERT INTO typed.customer ({cols}) VALUES ({marks})", rows[-1:])
     url = postgres_url
     result = invoke("validate", "--db", url, "--table", "typed.customer", "--format", "json")
@@ -413,7 +415,7 @@ def test_ddl_foreign_keys_and_comments(engine, shipped_catalog: Catalog) -> None
     _rollback(engine)
     with pytest.raises(Exception, match="(?i)foreign key"):
         insert(engine, "customer", {**shipped_catalog.records["customer"].examples[0],
-                                    "customer_code": "110999", "uscc": "91110000600037341L", "region": "99"})  # fmt: skip
+                                    "customer_code": "110999", "uscc": "91110000600037341" + uscc_check_char("91110000600037341"), "region": "99"})  # fmt: skip
     _rollback(engine)
     if isinstance(engine, PostgresEngine):
         comments = list(
@@ -483,3 +485,50 @@ def test_build_step_writes_ddl_for_every_dialect(tmp_path: Path, shipped_catalog
     con.execute((tmp_path / "sql" / "duckdb.sql").read_text(encoding="utf-8"))
     tables = {t for (t,) in con.execute("SHOW TABLES").fetchall()}
     assert set(shipped_catalog.records) <= tables
+
+
+# ── Spark (one local[2] session for the whole run: start-up costs seconds) ──
+def test_spark_engine_matches_the_reference(
+    spark, tmp_path: Path, shipped_catalog: Catalog
+) -> None:
+    """Parquet read by Spark, checks as Spark SQL expressions: the reference's findings."""
+    import polars as pl
+
+    from generators.sql.engines import SparkEngine
+    from generators.validate.sample import customer_rows
+
+    path = tmp_path / "customers.parquet"
+    pl.DataFrame(list(customer_rows(shipped_catalog, 1500, defect_rate=0.1))).write_parquet(path)
+    eng = SparkEngine(session=spark)
+    relation, number = eng.file_view(path, 0)
+    report = validate_source(shipped_catalog, Source(eng, relation, "x", number), "customer")
+    rows = pl.read_parquet(path).to_dicts()
+    expected = findings(validate_rows(shipped_catalog, "customer", rows, columns=KEYS))
+    assert findings(report.issues) == expected
+    assert report.rows == 1500 and len(expected) > 50
+    cases = {"department": ("department", [*shipped_catalog.records["department"].examples,
+                                           {**shipped_catalog.records["department"].examples[0],
+                                            "parent_code": "ZZ99", "dept_name": " 销售部 "}])}  # fmt: skip
+    by_record = {k: rows for k, rows in cases.values()}
+    for key, rows in by_record.items():
+        keys = [f.key for f in shipped_catalog.records[key].fields]
+        data = [tuple(text(r.get(k)) for k in keys) for r in rows]
+        frame = spark.createDataFrame(data, ", ".join(f"`{k}` string" for k in keys))
+        frame.createOrReplaceTempView(f"t_{key}")
+        stored = [dict(zip(keys, r, strict=True)) for r in data]
+        columns = {k: k for k in keys}
+        # a table has no row numbers: rows are numbered in key order, as the reference is given them
+        stored.sort(key=lambda r: tuple((v is None, v or "") for v in r.values()))
+        got = validate_source(shipped_catalog, Source(eng, exp.table_(f"t_{key}"), key), key)
+        assert findings(got.issues) == findings(
+            validate_rows(shipped_catalog, key, stored, columns=columns)
+        )
+
+
+def test_spark_failure_is_one_located_line(spark, tmp_path: Path) -> None:
+    from generators.sql.engines import SparkEngine
+
+    bad = tmp_path / "broken.parquet"
+    bad.write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(InfostdError, match="broken.parquet：Spark 无法读取"):
+        SparkEngine(session=spark).file_view(bad, 0)
