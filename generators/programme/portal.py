@@ -22,6 +22,7 @@ from ..portal.pages import (
     register_static,
 )
 from ..portal.render import department_label, esc, md_text
+from ..portal.requirements_page import REQUIREMENTS_PAGE
 from .charts import line_chart
 from .data import Programme, load_programme, programme_files
 from .goals import LATE, NO_DATA, REACHED, Standing, in_scope
@@ -259,7 +260,7 @@ def faq_page(ctx: PortalContext) -> str:
         "",
     ]
     for kind in dict.fromkeys(f["kind"] for f in resolved):
-        lines += [f"## {md_text(kind)}", ""]
+        lines += [f"## {md_text(kind)}类问题", ""]
         for f in (f for f in resolved if f["kind"] == kind):
             standard = by_id.get(f["standard_id"])
             concerned = f["standard_id"]
@@ -268,7 +269,10 @@ def faq_page(ctx: PortalContext) -> str:
                 concerned = f"[{md_text(standard.id + ' ' + standard.title)}]({href})"
             else:
                 concerned = md_text(concerned)
-            clause = f" · {md_text(f['requirement'])}" if f.get("requirement") else ""
+            clause = ""
+            if f.get("requirement"):
+                anchor = f"{REQUIREMENTS_PAGE}#{f['requirement'].lower()}"
+                clause = f" · 要求 {md_link(FAQ, anchor, f['requirement'])}"
             lines += [
                 f"### {md_text(f['problem'])}",
                 "",
@@ -328,7 +332,7 @@ def training_page(ctx: PortalContext, doc: Document) -> str:
     pdf = f"downloads/{pdf_path(doc)}"
     if ctx.downloads is not None and (ctx.downloads / pdf_path(doc)).is_file():
         intro += " " + md_link(path, pdf, "下载打印版（PDF）")
-    lines += [intro, ""]
+    lines += [intro, "{: .infostd-meta }", ""]
     for part in doc.parts:
         lines += [f"## {md_text(part.title)}", "", _scroll(part.title, part.html), ""]
     return "\n".join(lines)
