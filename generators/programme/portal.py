@@ -100,7 +100,7 @@ def _summary_table(ctx: PortalContext, standings: list[Standing]) -> str:
     )
     return _scroll(
         "目标一览",
-        '<table class="infostd-table"><caption>目标一览</caption><thead><tr>'
+        '<table class="infostd-table infostd-wide"><caption>目标一览</caption><thead><tr>'
         '<th scope="col">编号</th><th scope="col">目标</th><th scope="col">当前值</th>'
         f'<th scope="col">目标值与截止日期</th><th scope="col">状态</th></tr></thead><tbody>{rows}</tbody></table>',
     )
@@ -176,7 +176,7 @@ def _by_department(ctx: PortalContext, s: Standing, figures) -> str:
     caption = f"{g.id} {g.metric}：按部门"
     return _scroll(
         caption,
-        f'<table class="infostd-table"><caption>{esc(caption)}</caption><thead><tr>'
+        f'<table class="infostd-table infostd-wide"><caption>{esc(caption)}</caption><thead><tr>'
         f'<th scope="col">部门</th>{head}</tr></thead><tbody>{body}</tbody></table>',
     )
 
@@ -211,7 +211,7 @@ def _pilots(ctx: PortalContext, programme: Programme) -> list[str]:
         "",
         _scroll(
             "试点",
-            '<table class="infostd-table"><caption>试点及其状态</caption><thead><tr>'
+            '<table class="infostd-table infostd-wide"><caption>试点及其状态</caption><thead><tr>'
             '<th scope="col">编号</th><th scope="col">部门</th><th scope="col">试点标准</th>'
             '<th scope="col">期间</th><th scope="col">状态</th><th scope="col">问题</th>'
             '<th scope="col">退出标准</th><th scope="col">结论</th></tr></thead>'
@@ -238,7 +238,7 @@ def _open_problems(ctx: PortalContext, programme: Programme, day: dt.date) -> li
         *lines,
         _scroll(
             "未关闭的问题",
-            '<table class="infostd-table"><caption>未关闭的问题</caption><thead><tr>'
+            '<table class="infostd-table infostd-wide"><caption>未关闭的问题</caption><thead><tr>'
             '<th scope="col">编号</th><th scope="col">提出日期</th><th scope="col">提出部门</th>'
             '<th scope="col">类型</th><th scope="col">涉及标准</th><th scope="col">问题</th>'
             f'<th scope="col">状态</th></tr></thead><tbody>{rows}</tbody></table>',
