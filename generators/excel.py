@@ -67,7 +67,9 @@ FORMAT_RULES = {
     "cn-uscc": "18位统一社会信用代码（GB 32100-2015）：数字或大写字母（不含 I、O、Z、S、V），第3–8位为数字，末位为校验码",
     "cn-resident-id": "18位居民身份证号（GB 11643-1999）：前17位数字，末位为数字或 X，含出生日期与校验码",
     "cn-mobile": "11位手机号码，以 13–19 开头",
+    "intl-phone": "国际电话号码：+ 加国家（地区）代码和号码，共 7–15 位数字，不含空格，如 +85291234567",
     "email": "电子邮箱地址，如 name@example.com",
+    "url": "网址，以 http:// 或 https:// 开头，如 https://www.example.com",
     "date": "日期，格式 YYYY-MM-DD",
     "date-time": "日期时间，格式 YYYY-MM-DD HH:MM:SS（北京时间）",
 }
@@ -249,6 +251,22 @@ FORMAT_PARTS: dict[str, Callable[[str], list[str]]] = {
         f'LEFT({r},1)="1"',
         f'ISNUMBER(FIND(MID({r},2,1),"3456789"))',
         chars_in(r, 1, 11, DIGITS),
+    ],
+    "intl-phone": lambda r: [
+        f'LEFT({r},1)="+"',
+        f"LEN({r})>=8",
+        f"LEN({r})<=16",
+        f'MID({r},2,1)<>"0"',
+        # every character after "+" is a digit: count the digits (array constant, no MID
+        # past the end, which Excel and LibreOffice treat differently)
+        f"SUMPRODUCT(LEN({r})-LEN(SUBSTITUTE({r},"
+        + '{"0","1","2","3","4","5","6","7","8","9"}'
+        + f',"")))=LEN({r})-1',
+    ],
+    "url": lambda r: [
+        f'OR(EXACT(LEFT({r},7),"http://"),EXACT(LEFT({r},8),"https://"))',
+        f'ISERROR(FIND(" ",{r}))',
+        f'ISNUMBER(FIND(".",{r}))',
     ],
     "email": lambda r: [
         f'ISERROR(FIND(" ",{r}))',

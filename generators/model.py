@@ -87,6 +87,7 @@ class CodeList:
     key: str
     title: str
     entries: list[CodeEntry]
+    code_rule: CodeRule | None = None  # ``x-code-rule`` of the list: the shape of every code
 
     @cached_property
     def by_code(self) -> dict[str, CodeEntry]:
@@ -307,7 +308,7 @@ class Field:
             self.codelist
             or self.code_rule
             or self.pattern
-            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile"}
+            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile", "intl-phone"}
         )
 
 

@@ -18,7 +18,16 @@ from .rules import RULE_TYPES
 # 草案 → 征求意见 → 试行 → 正式施行 → 废止 (the lifecycle of a standard)
 STATUSES = ["draft", "comment", "pilot", "released", "deprecated"]
 KINDS = ["record", "codelist", "policy", "guide"]
-FORMATS = ["date", "date-time", "email", "cn-uscc", "cn-resident-id", "cn-mobile"]
+FORMATS = [
+    "date",
+    "date-time",
+    "email",
+    "url",
+    "cn-uscc",
+    "cn-resident-id",
+    "cn-mobile",
+    "intl-phone",
+]
 SENSITIVITY = ["personal", "sensitive-personal"]
 MASK_KINDS = list(MASKS)
 KEY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -78,6 +87,15 @@ _SEGMENT = {
     },
     "additionalProperties": False,
 }
+_CODE_RULE = {
+    "type": "object",
+    "required": ["segments"],
+    "additionalProperties": False,
+    "properties": {
+        "segments": {"type": "array", "minItems": 1, "items": _SEGMENT},
+        "description": _TEXT,
+    },
+}
 _LIFECYCLE_STAGE = {"type": "object", "additionalProperties": {"type": ["string", "array"]}}
 
 FIELD: dict[str, Any] = {
@@ -101,15 +119,7 @@ FIELD: dict[str, Any] = {
         "const": {},
         "default": {},
         "examples": {"type": "array"},
-        "x-code-rule": {
-            "type": "object",
-            "required": ["segments"],
-            "additionalProperties": False,
-            "properties": {
-                "segments": {"type": "array", "minItems": 1, "items": _SEGMENT},
-                "description": _TEXT,
-            },
-        },
+        "x-code-rule": _CODE_RULE,
         # "personal" (mask from the format), or the level with the mask kind the
         # storage policy prescribes: {"level": "personal", "mask": "name"}
         "x-sensitive": {
@@ -211,6 +221,8 @@ CODELIST: dict[str, Any] = {
         "$schema": {"const": "https://json-schema.org/draft/2020-12/schema"},
         "type": {"const": "string"},
         "oneOf": {"type": "array", "minItems": 1, "items": CODE_ENTRY},
+        # the shape every code of the list has (check validates each code against it)
+        "x-code-rule": _CODE_RULE,
     },
 }
 

@@ -21,7 +21,7 @@ from generators.config import load_config
 from generators.formats import FORMAT_CHECKERS
 from generators.loader import load_catalog
 from generators.model import Catalog, Field
-from tests.conftest import FIXTURES, REPO, make_project
+from tests.conftest import CATALOG, FIXTURES, make_project
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(
@@ -79,6 +79,25 @@ CASES: dict[tuple[str, str], list[tuple[object, bool]]] = {
         ("a@@b.cn", False),
         ("a@b.cn.", False),
         ("a@.cn", False),
+    ],
+    ("station", "website"): [
+        ("https://www.example.com", True),
+        ("http://云图.中国/a?b=1", True),
+        ("www.example.com", False),
+        ("ftp://example.com", False),
+        ("https://example .com", False),
+        ("https://localhost", False),
+        ("https://-bad.com", True),  # host syntax: left to the validator
+    ],
+    ("station", "hotline"): [
+        ("+85291234567", True),
+        ("+8613800138000", True),
+        ("85291234567", False),
+        ("+0852912345", False),
+        ("+852 9123 4567", False),
+        ("+852-91234567", False),
+        ("+123456", False),
+        ("+1234567890123456", False),
     ],
     ("station", "manager_id"): [
         ("11010519491231002X", True),
@@ -149,7 +168,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
     base = tmp_path_factory.mktemp("lo")
     catalogs = {
         "fixture": load_catalog(config=load_config(make_project(base, FIXTURES / "templates"))),
-        "shipped": load_catalog(config=load_config(REPO)),
+        "shipped": load_catalog(config=load_config(CATALOG)),
     }
     src, out = base / "src", base / "out"
     originals, evaluated = {}, {}

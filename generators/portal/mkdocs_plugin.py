@@ -104,7 +104,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
 
     def _pages(self) -> list[registry.GeneratedPage]:
         assert self.context is not None
-        return [p for p in registry.PAGES if p.when(self.context)]
+        return registry.all_pages(self.context)
 
     # ── files: generated pages, assets, downloads ──────────────────────────
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -78,12 +78,25 @@ class StaticFile:
 
 PAGES: list[GeneratedPage] = []
 STATIC_FILES: list[StaticFile] = []
+# Families of pages whose paths depend on the catalog (one 填写卡 per record).
+PAGE_SOURCES: list[Callable[[PortalContext], list[GeneratedPage]]] = []
 
 
 def register_page(page: GeneratedPage) -> None:
     if any(p.path == page.path for p in PAGES):
         raise ValueError(f"generated page {page.path} registered twice")
     PAGES.append(page)
+
+
+def register_pages(source: Callable[[PortalContext], list[GeneratedPage]]) -> None:
+    """A family of pages computed per build (their paths depend on the catalog)."""
+    PAGE_SOURCES.append(source)
+
+
+def all_pages(ctx: PortalContext) -> list[GeneratedPage]:
+    """The registered pages and the families' pages of this build, each only when wanted."""
+    pages = [*PAGES, *(p for source in PAGE_SOURCES for p in source(ctx))]
+    return [p for p in pages if p.when(ctx)]
 
 
 def register_static(static: StaticFile) -> None:
