@@ -16,6 +16,7 @@ from generators.loader import load_catalog
 from generators.model import Catalog
 from generators.release.diff import (
     CODE_ENTRY_KEYWORDS_COMPARED,
+    CODELIST_KEYWORDS_COMPARED,
     FIELD_KEYWORDS_COMPARED,
     KINDS,
     RECORD_KEYWORDS_COMPARED,
@@ -558,6 +559,7 @@ def test_every_vocabulary_keyword_is_compared() -> None:
     assert set(vocabulary.FIELD["properties"]) <= FIELD_KEYWORDS_COMPARED
     assert set(vocabulary.RECORD["properties"]) <= RECORD_KEYWORDS_COMPARED
     assert set(vocabulary.CODE_ENTRY["properties"]) <= CODE_ENTRY_KEYWORDS_COMPARED
+    assert set(vocabulary.CODELIST["properties"]) <= CODELIST_KEYWORDS_COMPARED
 
 
 def test_every_kind_has_a_known_bump_and_section() -> None:

@@ -772,6 +772,9 @@ def _codelist_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) 
             add("code-removed", f"{name} 删除代码 {code} {entry['title']}{impact}")
     if [c for c in before if c in after] != [c for c in after if c in before]:
         add("order-changed", f"{name} 代码顺序调整")
+    if old.raw.get("x-code-rule") != new.raw.get("x-code-rule"):
+        # it checks the list's own codes when the standard is written; data takes the codes listed
+        add("metadata-changed", f"{name} 代码的编码规则修改（约束代码表本身，数据接受的代码不变）")
     out += _rules_narrowed(new, was, catalog)
     out += _levels_narrowed(new, was, catalog, set(before) - set(after), renamed)
     return out
@@ -862,6 +865,11 @@ def _users_of(catalog: Catalog, codelist: str) -> list[str]:
                 users.append(f"{record.key}.{f.key}")
     return users
 
+
+CODELIST_KEYWORDS_COMPARED = frozenset(
+    {"title", "description", "$comment", "examples", "deprecated", "x-deprecated-in"}
+    | {"oneOf", "x-code-rule", "$id", "$schema", "type"}
+)
 
 CODE_ENTRY_KEYWORDS_COMPARED = frozenset(
     {"const", "title", "description", "$comment", "deprecated", "x-deprecated-in", "x-parent"}
