@@ -139,4 +139,3 @@ def base_branch(root: Path) -> str | None:
         return next((b for b in BASE_BRANCHES if resolve_or_none(root, b)), None)
     except GitError:
         return None
-
