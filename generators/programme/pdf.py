@@ -8,8 +8,8 @@ from pathlib import Path
 from ..config import Config
 from ..fsutil import atomic_write_bytes
 from ..model import Catalog
-from ..pdf import Cover, PdfDocument, Section, document_html, layout, require_fonts
-from ..pdf.build import _cached, _key, _store
+from ..pdf import Cover, PdfDocument, Section, document_html, require_fonts
+from ..pdf.build import pdf_bytes
 from .data import load_programme, programme_files
 from .report import standings_of
 from .training import Document, documents, pdf_path
@@ -44,13 +44,7 @@ def generate(catalog: Catalog, config: Config, downloads: Path, version: str) ->
     require_fonts()
     written = []
     for doc in catalog_documents(catalog, config):
-        html = document_html(pdf_document(doc, version))
-        key = _key(html)
-        data = _cached(key)
-        if data is None:
-            data = layout(html).write_pdf()
-            _store(key, data)
         path = downloads / pdf_path(doc)
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, pdf_bytes(document_html(pdf_document(doc, version))))
         written.append(path)
     return written
