@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from generators.cli import cli
+from generators.config import load_config
+from generators.loader import load_catalog
 
 from .conftest import REPO
 
@@ -140,23 +142,26 @@ def test_record_computes_from_a_validation_run(project: Path) -> None:
     result = run(project, *args)
     assert result.exit_code == 0, result.output
     month = project / "programme" / "metrics" / "2026-12.csv"
-    assert "XS01 销售部,customer,完整性,100,720,720" in month.read_text(encoding="utf-8")
-    # a ledger row loses its mobile and gets a duplicate: the next run shows it
+    required = len(load_catalog(config=load_config(project)).records["customer"].required)
+    cells = 80 * required
+    assert f"XS01 销售部,customer,完整性,100,{cells},{cells}" in month.read_text(encoding="utf-8")
+    # a ledger row loses its name and repeats another's code: the next run shows it
     lines = data.read_text(encoding="utf-8").splitlines()
-    cells = lines[3].split(",")
-    cells[0] = lines[2].split(",")[0]
-    cells[8] = ""  # 联系人手机
-    lines[3] = ",".join(cells)
+    row = lines[3].split(",")
+    row[0] = lines[2].split(",")[0]  # 客户编码 of the row above
+    row[1] = ""  # 客户名称
+    lines[3] = ",".join(row)
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run(project, *args)
     assert result.exit_code == 0, result.output
     text = month.read_text(encoding="utf-8")
-    assert "XS01 销售部,customer,完整性,99.9,719,720" in text
+    filled = round(100 * (cells - 1) / cells, 1)
+    assert f"XS01 销售部,customer,完整性,{filled},{cells - 1},{cells}" in text
     assert "XS01 销售部,customer,唯一性,98.8,79,80" in text
     assert text.count(",customer,完整性,") == 1  # the re-run replaced the figure
     assert run(project, "check").exit_code == 0
     g02 = goal(project, "G-02", "2026-12-31")
-    assert (g02["value"], g02["measured_on"]) == (99.9, "2026-12-15")
+    assert (g02["value"], g02["measured_on"]) == (filled, "2026-12-15")
 
 
 @pytest.mark.parametrize(
