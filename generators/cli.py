@@ -17,6 +17,7 @@ from .errors import InfostdError, ProblemsError
 from .loader import load_catalog
 from .model import Catalog, display_path
 from .release import codeowners
+from .textsafe import shown
 
 INTERNAL_ERROR = 70
 
@@ -65,11 +66,11 @@ class _Group(_ChineseHelpOption, click.Group):
             return super().invoke(ctx)
         except ProblemsError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                click.echo(shown(problem), err=True)
             click.echo(f"共 {len(exc.problems)} 个问题。", err=True)
             ctx.exit(exc.exit_code)
         except InfostdError as exc:
-            click.echo(f"错误：{exc}", err=True)
+            click.echo(f"错误：{shown(exc)}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -79,7 +80,7 @@ class _Group(_ChineseHelpOption, click.Group):
         except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
             if os.environ.get("INFOSTD_DEBUG"):
                 raise
-            click.echo(f"内部错误（请报告）：{type(exc).__name__}: {exc}", err=True)
+            click.echo(f"内部错误（请报告）：{type(exc).__name__}: {shown(exc)}", err=True)
             ctx.exit(INTERNAL_ERROR)
 
 
@@ -381,10 +382,11 @@ def audit(
     if mapping_path is not None and not reuse:
         atomic_write_text(mapping_path, dump_mappings(result.mappings))
         click.echo(
-            f"已写入映射文件 {display_path(mapping_path)}，请核对后用 --mapping 复用。", err=True
+            shown(f"已写入映射文件 {display_path(mapping_path)}，请核对后用 --mapping 复用。"),
+            err=True,
         )
     if out is not None:
-        click.echo(f"已写入报告 {display_path(out)}", err=True)
+        click.echo(shown(f"已写入报告 {display_path(out)}"), err=True)
 
 
 @cli.command()
@@ -415,14 +417,14 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
     version = project_version(config_of(ctx).root)
     result = run_migrate(catalog, ledger, load_mappings(catalog, mapping_path), out, version)
     for name, row, why in result.skipped:
-        click.echo(f"{name} 第 {row} 行：{why}，未迁移")
+        click.echo(shown(f"{name} 第 {row} 行：{why}，未迁移"))
     for note in result.notes:
-        click.echo(f"注意：{note}")
+        click.echo(shown(f"注意：{note}"))
     for p in result.problems:
-        click.echo(f"{p.ledger} 第 {p.ledger_row} 行（输出第 {p.out_row} 行）：{p.message}")
+        click.echo(shown(f"{p.ledger} 第 {p.ledger_row} 行（输出第 {p.out_row} 行）：{p.message}"))
     rows = len(result.problem_rows)
     click.echo(
-        f"已写入 {display_path(out)}：{result.record}，{result.written} 行"
+        shown(f"已写入 {display_path(out)}：{result.record}，{result.written} 行")
         + (f"，其中 {rows} 行需修改（见上）。" if rows else "，全部通过校验。")
     )
     if rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,8 @@ WRITE_ERRORS = {
     errno.EISDIR: "是文件夹，请给出文件名",
     errno.ENOTDIR: "上级路径中有一个是文件而不是文件夹",
     errno.EEXIST: "上级路径中有一个是文件而不是文件夹",
+    errno.EFBIG: "超过允许的文件大小（磁盘配额或 ulimit -f）",
+    errno.EDQUOT: "超出磁盘配额",
 }
 
 
@@ -36,6 +39,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
+    """Atomic replace for regular files (a symlink's target is replaced, the link kept);
+    a device, pipe or terminal (``-o /dev/stdout``) is written in place: renaming a
+    temp file over ``/dev/null`` would replace the device itself."""
+    real = Path(os.path.realpath(path))
+    if _special(real):
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    path = real if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -46,6 +58,17 @@ def _write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _special(real: Path) -> bool:
+    """Not a place for a regular file: an existing non-regular file, or anything under
+    /dev or /proc (``/dev/stdout`` → ``/proc/self/fd/1`` → a pipe or a terminal)."""
+    if real.parts[1:2] in (("dev",), ("proc",)):
+        return True
+    try:
+        return not stat.S_ISREG(real.stat().st_mode) and not real.is_dir()
+    except OSError:
+        return False  # does not exist yet: a new regular file
 
 
 def _mode_for(path: Path) -> int:

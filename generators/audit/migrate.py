@@ -112,7 +112,9 @@ def _workbook(catalog: Catalog, schema: Schema, rows: list[list[Any]], version: 
     for r, row in enumerate(rows, FIRST + 1):
         for c, value in enumerate(row, 1):
             if value is not None:
-                sheet.cell(r, c, value)
+                cell = sheet.cell(r, c, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # openpyxl reads "=…" as a formula: data stays text
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -129,6 +129,10 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        if isinstance(page.meta.get("title"), str):
+            # mkdocs' theme renders titles without autoescape (nav, <title>, header, footer):
+            # the title is text, so it goes in escaped, as Markup so that "| e" keeps it once.
+            page.meta["title"] = Markup(html.escape(page.meta["title"], quote=True))
         standard = self.standards_by_uri.get(page.file.src_uri)
         if standard is None or self.context is None:
             return markdown

@@ -24,7 +24,7 @@ from ..fsutil import atomic_write_bytes
 from ..model import Catalog
 from .cells import display, mask
 from .issues import FileReport, Issue, Report
-from .readers import Table
+from .readers import InputError, Table
 from .reports import neutralise
 
 RED = PatternFill("solid", fgColor="FFC7CE")
@@ -37,9 +37,11 @@ def write_annotated(
     catalog: Catalog, tables: list[Table], report: Report, out: Path, lang: str = "zh"
 ) -> None:
     if len(tables) == 1 and tables[0].kind == "xlsx":
-        book = load_workbook(tables[0].path)
+        book = _open(tables[0].path)
         sheets = [book[tables[0].sheet]]
         for ws in sheets:
+            for merged in list(ws.merged_cells.ranges):  # a merged cell takes no comment
+                ws.unmerge_cells(str(merged))
             _mask_sensitive(catalog, tables[0], ws, from_table=False)
     else:
         book = Workbook()
@@ -51,6 +53,15 @@ def write_annotated(
     buffer = io.BytesIO()
     book.save(buffer)
     atomic_write_bytes(out, buffer.getvalue())
+
+
+def _open(path: Path) -> Workbook:
+    """The input workbook for the annotated copy (the validator already read it with
+    calamine; openpyxl parses parts calamine skips, e.g. document properties)."""
+    try:
+        return load_workbook(path)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for odd files
+        raise InputError(path, f"无法生成带批注的副本：openpyxl 无法解析该工作簿（{exc}）") from exc
 
 
 def _rebuild(catalog: Catalog, book: Workbook, table: Table, index: int) -> Worksheet:
