@@ -16,12 +16,14 @@ staging folder, keeping what earlier steps wrote there (see DESIGN.md).
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import shutil
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import config_options as c
 from mkdocs.config import load_config as load_mkdocs_config
@@ -39,6 +41,7 @@ from ..loader import CatalogError, load_catalog
 from ..model import Catalog, Standard
 from ..version import project_version
 from . import pages as registry
+from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .downloads import DOWNLOADS, schema_downloads, validator_downloads
 from .gitdates import last_changes
