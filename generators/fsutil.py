@@ -34,8 +34,25 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         _write(path, data)
     except OSError as exc:
-        reason = WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
-        raise OutputError(f"{display_path(path)}：无法写入（{reason}）") from exc
+        raise output_error(path, exc) from exc
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    reason = WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
+    return OutputError(f"{display_path(path)}：无法写入（{reason}）")
+
+
+def workbook_bytes(book, path: Path) -> bytes:
+    """An openpyxl workbook as bytes for ``path``. openpyxl writes each sheet through a
+    temporary file first, so a full disk (or ``ulimit -f``) shows up here: the output's error."""
+    import io
+
+    buffer = io.BytesIO()
+    try:
+        book.save(buffer)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    return buffer.getvalue()
 
 
 def _write(path: Path, data: bytes) -> None:

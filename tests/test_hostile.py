@@ -228,6 +228,19 @@ def _lying_small(tmp_path: Path) -> Path:
     return path
 
 
+def _dtd(tmp_path: Path, part: str = "docProps/core.xml") -> Path:
+    """An internal entity that expands (a billion-laughs shape, kept tiny)."""
+    doctype = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+
+    def change(data: bytes) -> bytes:
+        if data.startswith(b"<?xml"):
+            end = data.index(b"?>") + 2
+            return data[:end] + doctype + data[end:]
+        return doctype + data
+
+    return _rewrite(_ledger(tmp_path), tmp_path / "dtd.xlsx", part, change)
+
+
 def _negative_date(tmp_path: Path) -> Path:
     rows = [[*HEADER.split(",")], GOOD.split(",")[:6]]
     return _workbook(tmp_path / "date.xlsx", rows, {"G2": -1e308})
@@ -240,6 +253,7 @@ def _negative_date(tmp_path: Path) -> Path:
         (_declared_huge, "xlsx 解压后的总大小（512 MiB）"),
         (_far_cell, "一个工作表的单元格数"),
         (_lying_small, "已损坏"),
+        (_dtd, "docProps/core.xml 含有 DTD"),
         (_negative_date, "G2 单元格：日期数值 -1e+308 超出 Excel 日期范围"),
     ],
 )
@@ -500,3 +514,138 @@ def test_check_rejects_active_content_in_a_standards_body(mini_project):
     numbers = [int(line.split("customer.md:")[1].split(":")[0]) for line in located]
     assert numbers == [body + 1, body + 3, body + 4, body + 5], result.output
     assert "<script>" in located[0] and "on…=" in located[1] and "javascript:" in located[2]
+
+
+# ── the generated validators (Python and the node command line) ─────────────
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> dict:
+    from generators import checkplan, codegen
+    from generators.config import load_config
+    from generators.loader import load_catalog
+    from tests.conftest import make_project
+
+    root = make_project(tmp_path_factory.mktemp("gen"))
+    catalog = load_catalog(config=load_config(root))
+    out = tmp_path_factory.mktemp("modules")
+    plan = checkplan.build_plan(catalog, "1.0.0", checkplan.load_messages())
+    for name, text in codegen.render(plan).items():
+        (out / name).write_text(text, encoding="utf-8")
+    return {"py": out / "infostd_validators.py", "js": out / "infostd-validators.mjs"}
+
+
+def _generated_cli(modules: dict, which: str, *args: str):
+    import shutil
+    import subprocess
+    import sys
+
+    if which == "js" and shutil.which("node") is None:
+        pytest.skip("node 未安装")
+    command = (
+        [sys.executable, str(modules["py"])] if which == "py" else ["node", str(modules["js"])]
+    )
+    done = subprocess.run([*command, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 70 and "Traceback" not in done.stderr, done.stderr
+    assert "RangeError" not in done.stderr and "内部错误" not in done.stderr, done.stderr
+    return done
+
+
+@pytest.mark.parametrize("which", ["py", "js"])
+def test_generated_validators_on_hostile_files(generated, tmp_path, which):
+    cr = tmp_path / "cr.csv"
+    lines = [HEADER] + [_row(i) for i in range(1, 31)]
+    cr.write_bytes("".join(t + ["\r\n", "\r", "\n"][i % 3] for i, t in enumerate(lines)).encode())
+    done = _generated_cli(generated, which, str(cr), "--format", "json")
+    assert json.loads(done.stdout)["files"][0]["rows"] == csv_module_rows(cr) == 30
+    cases = {
+        "open.csv": (f'{HEADER}\n{GOOD}\n110002,"乙\n110003,丙\n', "第 3 行：引号未闭合"),
+        "deep.json": ("[" * 100_000 + "]" * 100_000, "嵌套层数（100 层）"),
+        "big.json": ('[{"客户编码": "110001", "信用额度": ' + "9" * 5000 + "}]", "4300 位"),
+        "long.csv": (f"{HEADER}\n110001,{'名' * 40_000}\n", "32767 个字符"),
+    }
+    for name, (text, said) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        done = _generated_cli(generated, which, str(path))
+        assert done.returncode == 2 and said in done.stderr, (name, done.stderr)
+    digits = tmp_path / "digits.csv"
+    digits.write_text(f"{HEADER}\n{GOOD.replace(',100,', ',' + '9' * 5000 + ',')}\n", "utf-8")
+    done = _generated_cli(generated, which, str(digits), "--format", "json")
+    assert [e["rule"] for e in json.loads(done.stdout)["files"][0]["errors"]] == ["type"]
+
+
+# ── the 在线校验 page in Chromium ─────────────────────────────────────────────
+def test_validator_page_refuses_hostile_files(browser, shipped_site, tmp_path):
+    """The tab survives and says which limit: a 4 GB declared sheet, a far cell, a DTD,
+    JSON nested 100,000 deep, a quote left open; lone CRs lose no row."""
+    from tests.browser import serve
+    from tests.test_portal_validator import PAGE, upload
+
+    first17 = "91110108MA01A0001"
+    header = "客户编码,客户名称,统一社会信用代码,客户类型,所属行业,所在地区,归属部门,客户状态"
+    row = f"110001,北京示例科技有限公司,{first17}{uscc_check_char(first17)},1,C-3911,11,XS01,1"
+    cases = {
+        _declared_huge(tmp_path): "xlsx 解压后的总大小（512 MiB）",
+        _far_cell(tmp_path): "一个工作表的单元格数",
+        _dtd(tmp_path, "xl/workbook.xml"): "DTD",
+    }
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    cases[deep] = "超过上限"  # the page reads JSON as text (CSV): one 200,000-character cell
+    open_quote = tmp_path / "open.csv"
+    open_quote.write_text(f'{header}\n{row}\n110002,"乙\n', encoding="utf-8")
+    cases[open_quote] = "第 3 行：引号未闭合"
+    sites = serve(shipped_site)
+    base = next(sites)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(base + PAGE, wait_until="networkidle")
+        page.wait_for_selector("body[data-infostd-validator=ready]", timeout=15000)
+        for path, said in cases.items():
+            upload(page, path)
+            assert said in page.locator("#infostd-problem").inner_text(), path.name
+        cr = tmp_path / "cr.csv"
+        lines = [header] + [row.replace("110001", f"11{i:04d}", 1) for i in range(1, 21)]
+        cr.write_bytes(
+            "".join(t + ["\r\n", "\r", "\n"][i % 3] for i, t in enumerate(lines)).encode()
+        )
+        upload(page, cr)
+        summary = page.locator("body").inner_text()
+        assert "20 行数据" in summary, summary[:500]
+    finally:
+        context.close()
+        sites.close()
+
+
+# ── class 5: a full disk while writing ──────────────────────────────────────
+@pytest.mark.parametrize("command", ["migrate", "validate"])
+def test_full_disk_while_writing_keeps_the_old_file(audit_project, tmp_path, command):
+    """``ulimit -f``: the write fails with EFBIG (Python ignores SIGXFSZ); one Chinese line,
+    exit 2, the previous output intact, no temporary file left."""
+    import resource
+    import subprocess
+    import sys
+
+    ledger = _hostile_ledger(tmp_path)
+    mapping = tmp_path / "map.yaml"
+    run(audit_project, "audit", str(ledger), "--mapping", str(mapping), expect=0)
+    out = tmp_path / "out" / "result.xlsx"
+    out.parent.mkdir()
+    out.write_bytes(b"previous result")
+    args = {
+        "migrate": ["migrate", str(ledger), "--mapping", str(mapping), "-o", str(out)],
+        "validate": ["validate", str(ledger), "--record", "customer", "--format", "xlsx", "-o", str(out)],
+    }[command]  # fmt: skip
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "generators.cli", "--root", str(audit_project), *args],
+        capture_output=True, text=True, preexec_fn=small_files, timeout=120,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "无法写入（超过允许的文件大小" in done.stderr and "Traceback" not in done.stderr
+    assert out.read_bytes() == b"previous result"
+    assert [p.name for p in out.parent.iterdir()] == ["result.xlsx"]

@@ -61,6 +61,19 @@ class InfostdOptions(MkdocsOptions):
     extra_files = c.Optional(c.Type(str))
 
 
+def _escaped(nav: list) -> list:
+    """The navigation with every title as escaped text: a title given in ``nav`` wins over
+    the page's own and mkdocs' theme renders it without autoescape. ``Markup`` so that
+    a template's ``| e`` leaves it escaped once."""
+
+    def item(entry):
+        if isinstance(entry, dict):
+            return {Markup(html.escape(str(k))): item(v) for k, v in entry.items()}
+        return _escaped(entry) if isinstance(entry, list) else entry
+
+    return [item(entry) for entry in nav]
+
+
 class InfostdPlugin(BasePlugin[InfostdOptions]):
     supports_multiple_instances = False
 
@@ -98,7 +111,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             if static.link and static.path not in target:
                 target.append(static.path)
         if not config.nav:
-            config.nav = registry.navigation(self.context, self._pages())
+            config.nav = _escaped(registry.navigation(self.context, self._pages()))
         load_user_dictionary(user_dictionary(catalog))
         return config
 

@@ -9,7 +9,6 @@ run as a formula is neutralised.
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, workbook_bytes
 from ..masking import mask
 from ..model import Catalog
 from .cells import display
@@ -51,9 +50,7 @@ def write_annotated(
     for ws, table, file in zip(sheets, tables, report.files, strict=True):
         _annotate(ws, table, file)
     _summary(book, sheets, tables, report)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    atomic_write_bytes(out, buffer.getvalue())
+    atomic_write_bytes(out, workbook_bytes(book, out))
 
 
 def _open(path: Path) -> Workbook:

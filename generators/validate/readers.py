@@ -381,6 +381,8 @@ def _read_csv(catalog: Catalog, path: Path, record: str | None) -> Table:
                     )
                 ]
             except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise LimitExceeded(f"{display_path(path)}：", "cell_chars") from exc
                 raise InputError(path, f"CSV 格式错误：{exc}") from exc
         width = max((len(r) for r in head), default=0)
         if best is None or width > best[0]:
