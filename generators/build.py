@@ -33,6 +33,20 @@ def _validators(catalog: Catalog, config: Config, site: Path) -> None:
     generate_validators(catalog, config, site / DOWNLOADS / "validators")
 
 
+def _pdf(catalog: Catalog, config: Config, site: Path) -> None:
+    from .pdf.build import FOLDER, generate
+    from .version import project_version
+
+    generate(catalog, config, site / DOWNLOADS / FOLDER, project_version(config.root))
+
+
+def _notices(catalog: Catalog, config: Config, site: Path) -> None:
+    from .release.notice import write_notices
+    from .release.records import load_releases
+
+    write_notices(load_releases(config), site / DOWNLOADS / "notices")
+
+
 def _portal(catalog: Catalog, config: Config, site: Path) -> None:
     """The portal, last: it lists and links what the other steps put in downloads/."""
     from .portal.mkdocs_plugin import build_portal
@@ -47,6 +61,8 @@ STEPS: list[tuple[str, Step]] = [
     ("schemas", _schemas),
     ("templates", _templates),
     ("validators", _validators),
+    ("pdf", _pdf),
+    ("notices", _notices),
     ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]
 

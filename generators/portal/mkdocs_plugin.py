@@ -39,11 +39,13 @@ from ..config import Config, load_config
 from ..errors import InfostdError, ProblemsError
 from ..loader import CatalogError, load_catalog
 from ..model import Catalog, Standard
+from ..programme import portal as _programme  # noqa: F401 - registers 质量看板, 常见问题
 from ..version import project_version
 from . import pages as registry
+from . import releases as _releases  # registers 发布公告, 变更记录 and the Atom feed
 from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
-from .downloads import DOWNLOADS, schema_downloads, validator_downloads
+from .downloads import DOWNLOADS, schema_downloads, standard_pdf, validator_downloads
 from .gitdates import last_changes
 from .render import header_card, schema_anchor, standard_markdown
 from .search import keywords, load_user_dictionary, user_dictionary
@@ -173,7 +175,10 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
                 return None
             return url(catalog.standard_of(schema).path.as_posix(), schema_anchor(schema.key))
 
-        buttons = []
+        buttons = [
+            (label, url(f"{DOWNLOADS}/{path}"))
+            for label, path in standard_pdf(standard.id, ctx.downloads)
+        ]
         for schema in standard.schemas:
             for label, path in schema_downloads(schema, ctx.downloads):
                 buttons.append((label, url(f"{DOWNLOADS}/{path}")))
@@ -188,7 +193,9 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             [(label, href) for label, href in buttons if href],
             ctx.feedback_url(standard),
         )
-        return standard_markdown(standard, catalog, link, card)
+        return standard_markdown(standard, catalog, link, card) + _releases.revisions_markdown(
+            ctx, standard
+        )
 
     # ── search: sub-words of long Chinese tokens ───────────────────────────
     @event_priority(-100)  # after mkdocs-material's search plugin wrote the index
