@@ -286,7 +286,7 @@ def diff(
     from .release.report import FORMATS
 
     result = release_lib.compare(config_of(ctx), old_ref, new_ref)
-    click.echo(FORMATS[fmt](result))
+    click.echo(shown(FORMATS[fmt](result), lines=True))
     if fail_on and at_least(result.bump, fail_on):
         ctx.exit(1)
 
@@ -354,7 +354,7 @@ def release(
 
         click.echo(describe_plan(plan.record, plan.missing or []))
     if dry_run:
-        click.echo("\n" + plan.section)
+        click.echo("\n" + shown(plan.section, lines=True))
         click.echo("\n（预览：未写入、未提交、未打标签）")
         if plan.missing:
             ctx.exit(1)

@@ -44,15 +44,36 @@ def output_error(path: Path, exc: OSError) -> OutputError:
 
 def workbook_bytes(book, path: Path) -> bytes:
     """An openpyxl workbook as bytes for ``path``. openpyxl writes each sheet through a
-    temporary file first, so a full disk (or ``ulimit -f``) shows up here: the output's error."""
+    temporary file first, so a full disk (or ``ulimit -f``) shows up here: the output's
+    error. With lxml installed the failure is lxml's ``SerialisationError("IO_EFBIG")``."""
     import io
 
     buffer = io.BytesIO()
+    failure: OSError | None = None
     try:
         book.save(buffer)
     except OSError as exc:
-        raise output_error(path, exc) from exc
-    return buffer.getvalue()
+        failure = exc
+    except Exception as exc:  # noqa: BLE001 - lxml's error carries the errno name only
+        code = getattr(errno, str(exc).removeprefix("IO_"), None)
+        if not isinstance(code, int):
+            raise
+        failure = OSError(code, os.strerror(code))
+    if failure is None:
+        return buffer.getvalue()
+    _collect_quietly()  # openpyxl's abandoned sheet writers would print "Exception ignored"
+    raise output_error(path, failure)
+
+
+def _collect_quietly() -> None:
+    import gc
+    import sys
+
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _write(path: Path, data: bytes) -> None:

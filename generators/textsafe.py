@@ -5,7 +5,6 @@ recolour, rewrite or hide what the report says. Every terminal output uses ``sho
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # C0/C1 controls and DEL, plus the format characters that reorder or hide text
 # (bidi embeddings, overrides and isolates; zero-width space; BOM; line/paragraph separators).
@@ -30,8 +29,3 @@ def shown(text: object, *, lines: bool = False) -> str:
     whose data parts were already escaped); otherwise a line break is shown as ``\\n``."""
     s = str(text)
     return (_LINES if lines else _UNSAFE).sub(_escape, s)
-
-
-def is_control(c: str) -> bool:
-    """A character ``shown`` escapes (for tests and callers that must refuse instead)."""
-    return bool(_UNSAFE.fullmatch(c)) or unicodedata.category(c) == "Cc"

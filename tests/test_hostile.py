@@ -6,6 +6,7 @@ a zip bomb is a directory that lies, not gigabytes."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import stat
@@ -641,7 +642,7 @@ def test_full_disk_while_writing_keeps_the_old_file(audit_project, tmp_path, com
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
     done = subprocess.run(
-        [sys.executable, "-m", "generators.cli", "--root", str(audit_project), *args],
+        [sys.executable, "-c", "from generators.cli import main; main()", "--root", str(audit_project), *args],
         capture_output=True, text=True, preexec_fn=small_files, timeout=120,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )  # fmt: skip
@@ -649,3 +650,79 @@ def test_full_disk_while_writing_keeps_the_old_file(audit_project, tmp_path, com
     assert "无法写入（超过允许的文件大小" in done.stderr and "Traceback" not in done.stderr
     assert out.read_bytes() == b"previous result"
     assert [p.name for p in out.parent.iterdir()] == ["result.xlsx"]
+
+
+def test_annotated_copy_of_a_workbook_with_merged_cells(mini_project, tmp_path):
+    """Merged cells everywhere: the annotated copy unmerges them (a merged cell takes no
+    comment) instead of failing with exit 70."""
+    from openpyxl import load_workbook
+
+    rows = [HEADER.split(","), GOOD.split(","), ["110002", "乙", "bad", "", "99", "", ""]]
+    path = _workbook(tmp_path / "merged.xlsx", rows)
+    book = load_workbook(path)
+    for r in range(2, 4):
+        book.active.merge_cells(f"A{r}:C{r}")
+    book.save(path)
+    out = tmp_path / "annotated.xlsx"
+    result = run(mini_project, "validate", str(path), "--format", "xlsx", "-o", str(out), expect=1)
+    assert "报告已写入" in result.output
+    sheet = load_workbook(out)["客户信息"]
+    assert not sheet.merged_cells.ranges
+    assert any(c.comment for row in sheet.iter_rows() for c in row)
+
+
+def test_template_writes_standard_text_as_text(mini_project, tmp_path):
+    """Titles, descriptions and examples from a standard never become formulas in a template."""
+    page = mini_project / "standards" / "records" / "customer.md"
+    text = page.read_text(encoding="utf-8")
+    evil = '=HYPERLINK(\\"http://evil.example/\\",\\"点我\\")'
+    text = text.replace(
+        '"name": {"title": "客户名称"', f'"name": {{"title": "客户名称", "description": "{evil}"'
+    )
+    page.write_text(text, encoding="utf-8")
+    run(mini_project, "check", expect=0)
+    out = tmp_path / "t.xlsx"
+    run(mini_project, "template", "customer", "-o", str(out), expect=0)
+    cells = _cells(out)
+    assert any(str(c.value).startswith("=HYPERLINK") and c.data_type == "s" for c in cells)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["a", "甲", '"', '""', ",", "\r", "\n", "\r\n", " "]), max_size=12
+        ),
+        min_size=300,
+        max_size=300,
+    )
+)
+def test_generated_js_csv_reader_agrees_with_the_csv_module(generated, pieces):
+    """300 fuzzed texts in one node run, whole and cut into chunks of 1–3 characters: the
+    records the csv module reads, or a refusal exactly where it would lose rows."""
+    import itertools
+    import shutil
+
+    from tests.codegen_support import run_node
+
+    if shutil.which("node") is None:
+        pytest.skip("node 未安装")
+    texts = ["".join(p) for p in pieces]
+    body = """
+      const read = (source) => { try { return [...v.csvRecords(source)]; } catch (e) { return "E"; } };
+      return data.map((t, n) => {
+        const k = 1 + (n % 3);
+        const chunks = () => Array.from({ length: Math.ceil(t.length / k) }, (_, i) => t.slice(i * k, i * k + k))[Symbol.iterator]();
+        return [read(t), read(chunks)];
+      });
+    """
+    for text, (whole, pieces_read) in zip(
+        texts, run_node(generated["js"], body, texts), strict=True
+    ):
+        rows = list(csv.reader(itertools.chain(io.StringIO(text, newline=""), ["\x00"])))
+        clean = rows and rows[-1] == ["\x00"]
+        expected = rows[:-1] if clean else "E"
+        assert whole == pieces_read == expected, repr(text)
