@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from openpyxl import load_workbook
 
+from generators.config import load_config
+from generators.loader import load_catalog
 from generators.model import Catalog
 from generators.validate.api import validate_paths
 from generators.validate.sample import customer_rows
@@ -71,22 +73,28 @@ def write_csv(catalog: Catalog, rows: list[dict], path: Path, encoding: str) -> 
 
 
 @pytest.fixture(scope="module")
+def site_catalog(fixture_site: Path) -> Catalog:
+    """The catalog the site was built from (its project folder: same version stamp)."""
+    return load_catalog(config=load_config(fixture_site.parent))
+
+
+@pytest.fixture(scope="module")
 def seeded_files(
-    shipped_site: Path, shipped_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory
+    fixture_site: Path, site_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("validator")
-    rows = seeded_rows(shipped_catalog)
-    template = shipped_site / "downloads/templates/customer.xlsx"
+    rows = seeded_rows(site_catalog)
+    template = fixture_site / "downloads/templates/customer.xlsx"
     return {
         "xlsx": fill_template(template, rows, folder / "客户清单.xlsx"),
-        "utf-8-sig": write_csv(shipped_catalog, rows, folder / "客户-utf8.csv", "utf-8-sig"),
-        "gb18030": write_csv(shipped_catalog, rows, folder / "客户-gb18030.csv", "gb18030"),
+        "utf-8-sig": write_csv(site_catalog, rows, folder / "客户-utf8.csv", "utf-8-sig"),
+        "gb18030": write_csv(site_catalog, rows, folder / "客户-gb18030.csv", "gb18030"),
     }
 
 
 @pytest.fixture(scope="module")
-def site_url(shipped_site: Path) -> Iterator[str]:
-    yield from serve(shipped_site)
+def site_url(fixture_site: Path) -> Iterator[str]:
+    yield from serve(fixture_site)
 
 
 @pytest.fixture
@@ -140,10 +148,10 @@ def assert_file_stayed_local(page, site_url: str) -> None:
 
 @pytest.mark.parametrize("kind", ["xlsx", "utf-8-sig", "gb18030"])
 def test_page_shows_the_reference_errors(
-    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog, kind: str
+    page, site_url: str, seeded_files: dict[str, Path], site_catalog: Catalog, kind: str
 ) -> None:
     path = seeded_files[kind]
-    errors, warnings = expected(shipped_catalog, path)
+    errors, warnings = expected(site_catalog, path)
     rules = {e[3] for e in errors}
     assert {"format:cn-uscc", "format:cn-mobile", "required", "codelist", "unique"} <= rules
     assert [w[3] for w in warnings] == ["whitespace"]
@@ -175,11 +183,11 @@ def test_page_shows_the_reference_errors(
 
 
 def test_english_messages_match_the_reference(
-    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog
+    page, site_url: str, seeded_files: dict[str, Path], site_catalog: Catalog
 ) -> None:
     upload(page, seeded_files["xlsx"])
     page.locator("#infostd-lang").select_option("en")
-    errors, _ = expected(shipped_catalog, seeded_files["xlsx"], lang="en")
+    errors, _ = expected(site_catalog, seeded_files["xlsx"], lang="en")
     assert shown(page, "infostd-errors") == errors
     assert "errors" in page.locator("#infostd-summary").inner_text()
     assert_file_stayed_local(page, site_url)
@@ -292,7 +300,7 @@ def test_xlsx_reader_reads_cells_as_calamine(page, tmp_path: Path, epoch_1904: b
     [("9.0.0", None, "error"), ("0.9.0", None, "warning"), (None, "0" * 64, "warning")],
 )
 def test_template_version_is_checked_like_the_reference(
-    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog, tmp_path: Path,
+    page, site_url: str, seeded_files: dict[str, Path], site_catalog: Catalog, tmp_path: Path,
     version: str | None, checksum: str | None, severity: str,
 ) -> None:  # fmt: skip
     book = load_workbook(seeded_files["xlsx"])
@@ -303,7 +311,7 @@ def test_template_version_is_checked_like_the_reference(
         meta["schema_sha256"].value = checksum
     path = tmp_path / "旧模板.xlsx"
     book.save(path)
-    errors, warnings = expected(shipped_catalog, path)
+    errors, warnings = expected(site_catalog, path)
     found = [e for e in (errors if severity == "error" else warnings) if e[3] == "template-version"]
     assert len(found) == 1, (errors, warnings)
     upload(page, path)

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from generators.cli import cli
-from tests.conftest import REPO, make_project
+from tests.conftest import CATALOG, make_project
 
 TODAY = r"\d{4}-\d{2}-\d{2}"
 
@@ -47,11 +47,11 @@ def repo(tmp_path: Path) -> Path:
 def shipped_clone(tmp_path: Path) -> Path:
     """A repository holding the shipped standards and project settings (teams, CODEOWNERS)."""
     root = tmp_path / "shipped"
-    shutil.copytree(REPO / "standards", root / "standards")
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(CATALOG / "standards", root / "standards")
+    shutil.copy(CATALOG / "pyproject.toml", root / "pyproject.toml")
     for host in (".github", ".gitlab"):
         (root / host).mkdir()
-        shutil.copy(REPO / host / "CODEOWNERS", root / host / "CODEOWNERS")
+        shutil.copy(CATALOG / host / "CODEOWNERS", root / host / "CODEOWNERS")
     return init_repo(root)
 
 
