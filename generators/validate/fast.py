@@ -307,7 +307,7 @@ def _csv_blocks(table: Table) -> Iterator[bytes]:
             cut = _records_end(data, delimiter) if chunk else len(data)
             if not chunk and data and _records_end(data + b"\n", delimiter) <= len(data):
                 raise NotFast("a quote still open at the end of the file")
-            if b"\r" in data[:cut] and LONE_CR.search(data, 0, cut):
+            if data.find(b"\r", 0, cut) >= 0 and LONE_CR.search(data, 0, cut):
                 raise NotFast("a line ends with a lone CR, which polars does not split on")
             if cut:
                 block = data[:cut]
