@@ -266,6 +266,11 @@ KEYWORD_DOCS: dict[str, tuple[str, str, str]] = {
         '- {id: XM-01, text: "项目编码全公司唯一", by: validator, rule: "project.project_code:unique"}',
         "门户“要求清单”",
     ),
+    "terms": (
+        "术语表：术语、定义和已废止的同义词（正文中使用已废止的说法时 check 提示）",
+        '- {term: 顺序号, definition: "编码中按赋码先后依次分配的号码", deprecated: [流水号]}',
+        "门户“术语表”",
+    ),
     "$comment": ("给编写者看的备注，不显示给读者", '"$comment": "2026 年评审意见"', "不显示"),
     "description": (
         "说明",
@@ -382,6 +387,11 @@ KEYWORD_DOCS: dict[str, tuple[str, str, str]] = {
         "旧名称：各部门历史表格中的列名或代码名，导入与现状诊断时识别",
         '"x-aliases": ["客户代码", "客户号"]',
         "导入时自动对应",
+    ),
+    "readOnly": (
+        "由系统记录的字段（如录入时间）：不出现在模板中，不得设为必填",
+        '"readOnly": true',
+        "模板中没有这一列",
     ),
     "x-level": ("字段只接受代码表中第几级的代码", '"x-level": 2', "模板下拉只列该级代码"),
     "oneOf": (
