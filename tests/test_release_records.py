@@ -136,6 +136,9 @@ def test_a_later_rejection_withdraws_an_approval(project: Path) -> None:
 def test_first_release_writes_editions_commits_and_tags(project: Path) -> None:
     approve_all(project)
     infostd(project, "check")  # the open request covers the released statuses
+    unnumbered = infostd(project, "release", "--date", "2026-12-01", code=1)
+    assert "发布通知须有文号" in unnumbered.output and git(project, "tag", "--list") == ""
+    assert git(project, "status", "--porcelain") == ""  # nothing half-written
     infostd(
         project,
         "release",
