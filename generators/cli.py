@@ -202,10 +202,10 @@ def template(ctx: click.Context, key: str, out: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="输出格式；markdown 适合 CI 作业摘要。",
+    help="输出格式；markdown 适合 CI 作业摘要，html 为评审用的修改前后对照。",
 )
 @click.option(
     "--fail-on",
@@ -216,12 +216,15 @@ def template(ctx: click.Context, key: str, out: Path | None) -> None:
 def diff(
     ctx: click.Context, old_ref: str | None, new_ref: str | None, fmt: str, fail_on: str | None
 ) -> None:
-    """比较两个版本的标准并给出所需的版本级别（默认：上一个发布标签 → 工作区）。"""
+    """比较两个版本的标准并给出所需的版本级别（默认：上一个发布 → 工作区；尚无发布时
+    与目标分支 main 比较）。--format html 逐个标准给出修改前后的对照，供评审。"""
     from . import release as release_lib
     from .release.diff import at_least
     from .release.report import FORMATS
 
-    result = release_lib.compare(config_of(ctx), old_ref, new_ref)
+    config = config_of(ctx)
+    old_ref = old_ref or release_lib.review_base(config)
+    result = release_lib.compare(config, old_ref, new_ref)
     click.echo(FORMATS[fmt](result))
     if fail_on and at_least(result.bump, fail_on):
         ctx.exit(1)

@@ -13,8 +13,6 @@ from . import authoring
 from .clikit import _Command, catalog_of, config_of
 from .model import display_path
 
-BASES = ("origin/main", "main", "origin/master", "master")
-
 
 @click.command(name="new", cls=_Command)
 @click.argument("kind", type=click.Choice(list(authoring.KIND_FOLDERS)))
@@ -128,7 +126,7 @@ def prepare(ctx: click.Context, base: str | None, out: Path | None) -> None:
     click.echo("3. 检查：")
     ctx.invoke(check)
     if base is None:
-        base = next((b for b in BASES if git.resolve_or_none(config.root, b)), None)
+        base = git.base_branch(config.root)
     if base is None:
         raise authoring.AuthoringError("找不到目标分支（main）：请用 --base 指定")
     result = release.compare(config, base, new=catalog)

@@ -31,6 +31,7 @@ from . import vocabulary
 from .config import Config, load_config
 from .errors import ProblemsError
 from .formats import format_checker
+from .glossary import check_terms
 from .jsonpos import line_of, syntax_message, value_offsets
 from .masking import mask_kind, sensitivity
 from .model import (
@@ -187,7 +188,7 @@ class _Loader:
         for error in errors:
             key = str(error.absolute_path[0]) if error.absolute_path else _missing_or_extra(error)
             location = self.front_location(path, source, key) if key else Location(path, 1)
-            if key == "requirements" and len(error.absolute_path) > 1:  # the entry's own line
+            if key in ("requirements", "terms") and len(error.absolute_path) > 1:  # its own line
                 location = Location(path, item_line(source, key, int(error.absolute_path[1])))
             self.problem(location, "前置信息 " + _describe(error))
         return (None if errors else front), end + 2
@@ -328,6 +329,7 @@ class _Loader:
         for standard in self.standards:
             self.check_front_references(standard, codelists)
         self.problems += check_register(catalog)
+        self.problems += check_terms(catalog)
         if not self.problems:
             self.check_examples(catalog, blocks)
 
@@ -420,6 +422,11 @@ class _Loader:
                         block.at(*where, "x-level"),
                         f"代码表 {target.key} 没有第 {f.codelist_level} 级代码",
                     )
+            if f.read_only and f.required:
+                self.problem(
+                    block.at(*where, "readOnly"),
+                    f"字段 {f.key} 由系统记录（readOnly），不能列为必填：模板中没有这一列",
+                )
             if f.code_rule is not None:
                 if f.pattern is not None:
                     self.problem(
@@ -649,6 +656,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         default=prop.get("default"),
         deprecated=bool(prop.get("deprecated", False)),
         deprecated_in=prop.get("x-deprecated-in"),
+        read_only=bool(prop.get("readOnly", False)),
         raw=prop,
     )
 

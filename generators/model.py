@@ -293,6 +293,7 @@ class Field:
     default: Any = None
     deprecated: bool = False
     deprecated_in: str | None = None
+    read_only: bool = False  # ``readOnly``: recorded by the system, not asked in templates
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -375,6 +376,11 @@ class Schema:
     @property
     def required(self) -> list[str]:
         return [f.key for f in self.fields if f.required]
+
+    @property
+    def template_fields(self) -> list[Field]:
+        """The columns a person fills: ``readOnly`` fields are the system's to record."""
+        return [f for f in self.fields if not f.read_only]
 
 
 @dataclass(frozen=True)

@@ -273,13 +273,13 @@ def test_every_shipped_record(shipped_catalog: Catalog, tmp_path: Path) -> None:
         book = written(shipped_catalog, key, tmp_path)
         data = book.worksheets[0]
         assert data.title == excel.sheet_name(schema.title)
-        assert [c.value for c in data[2]] == [f.key for f in schema.fields]
+        assert [c.value for c in data[2]] == [f.key for f in schema.template_fields]
         assert dict(book["_meta"].iter_rows(values_only=True))["schema_sha256"] == (
             shipped_catalog.checksum(key)
         )
         dvs = validations(data)
         codes = book["代码表"]
-        for f in schema.fields:
+        for f in schema.template_fields:
             column = column_dimension(data, column_of(data, f.key))
             if f.is_code:
                 assert column.number_format == "@", (key, f.key)

@@ -114,6 +114,16 @@ CASES: dict[tuple[str, str], list[tuple[object, bool]]] = {
         ("1234567a", False),
         ("1" * 31, False),
     ],
+    ("station", "phone"): [
+        ("010-82345678", True),
+        ("0755-82345678-8001", True),
+        ("010-8234567", True),
+        ("10-82345678", False),  # the first character
+        ("010 82345678", False),  # a character outside the pattern
+        ("010-823", False),  # too short
+        ("010-82345678-12345678", False),  # too long
+        ("0-123456789", True),  # the shape is a necessary condition: left to the validator
+    ],
     ("station", "ratio"): [(0.5, True), (0, False), (1, False)],
     ("station", "fee"): [(10.25, True), (19.99, True), (10.255, False), (-1, False)],
 }

@@ -225,8 +225,8 @@ def responsibility_page(ctx: PortalContext) -> str:
     lines = [
         "# 职责矩阵",
         "",
-        "每份标准由**所有部门**负责制定、维护和数据质量；**评审部门**参与评审。"
-        "标准的任何变更须经所有部门和全部评审部门批准后发布。",
+        "每份标准由**归口部门**负责制定、维护和数据质量；**评审部门**参与评审。"
+        "标准的任何变更须经归口部门和全部评审部门批准后发布。",
         "",
         '<div class="infostd-matrix" markdown>',
         "",
@@ -237,7 +237,7 @@ def responsibility_page(ctx: PortalContext) -> str:
     ]
     for s in standards:
         cells = [
-            "所有·批准" if c == s.owner else "评审·批准" if c in s.reviewers else "" for c in codes
+            "归口·批准" if c == s.owner else "评审·批准" if c in s.reviewers else "" for c in codes
         ]
         lines.append(
             f"| {_standard_link(RESPONSIBILITY, s)} | `{s.id}` | " + " | ".join(cells) + " |"

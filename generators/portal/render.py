@@ -426,7 +426,7 @@ def header_card(
             )
         )
     if standard.owner:
-        rows.append(("所有部门", esc(department_label(catalog, standard.owner))))
+        rows.append(("归口部门", esc(department_label(catalog, standard.owner))))
     if standard.reviewers:
         rows.append(
             ("评审部门", esc("、".join(department_label(catalog, r) for r in standard.reviewers)))

@@ -94,6 +94,7 @@ KINDS: dict[str, KindInfo] = {
     "alias-added": KindInfo("minor", CHANGED),
     "default-changed": KindInfo("minor", CHANGED),
     "sensitivity-changed": KindInfo("minor", CHANGED),
+    "read-only-changed": KindInfo("minor", CHANGED),
     "security-level-changed": KindInfo("minor", CHANGED),
     # record-level constraints
     "unique-added": KindInfo("major", CHANGED),
@@ -613,6 +614,9 @@ def _annotations(p: Pair) -> Iterator[tuple[str, str]]:
             f"个人信息标记：{_show(old.sensitive)}（{_show(old.mask)}）"
             f" → {_show(new.sensitive)}（{_show(new.mask)}）",
         )
+    if old.read_only != new.read_only:  # only whether the template has the column
+        shown = f"{_show(old.read_only)} → {_show(new.read_only)}"
+        yield "read-only-changed", f"由系统记录（模板中无此列）：{shown}"
     if old.security_level != new.security_level:
         yield (
             "security-level-changed",
@@ -639,7 +643,7 @@ FIELD_KEYWORDS_COMPARED = frozenset(
     {"type", "format", "pattern", "multipleOf", "enum", "const", "$ref", "x-level", "x-code-rule"}
     | {keyword for keyword, _, _ in LENGTHS}
     | set(BOUNDS)
-    | {"x-aliases", "default", "x-sensitive", "x-security-level"}
+    | {"x-aliases", "default", "x-sensitive", "x-security-level", "readOnly"}
     | {"title", "description", "$comment", "examples", "deprecated", "x-deprecated-in"}
 )
 
