@@ -61,13 +61,14 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
-    from . import codesafety
+    from . import codesafety, tables
     from .programme.data import load_programme
 
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
     releases = release_records.check(catalog, config_of(ctx))
     codesafety.check(catalog, config_of(ctx), warn=lambda text: click.echo(text, err=True))
+    tables.check(catalog)  # tables of standards/code lists in prose pages are generated
     programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
