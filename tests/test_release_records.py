@@ -344,3 +344,9 @@ def test_shipped_approvals_are_complete_for_the_first_release(tmp_path: Path) ->
         1 for p in (root / "standards").rglob("*.md") if "\nstatus: released" in p.read_text()
     )
     assert result.output.count("  发布 Q/XXX ") >= released_count
+
+
+def test_a_date_that_is_not_a_date_is_a_chinese_error(project: Path) -> None:
+    approve_all(project)
+    result = infostd(project, "release", "--dry-run", "--effective", "2027-02-30", code=2)
+    assert "--effective：2027-02-30 不是有效日期（应为 YYYY-MM-DD）" in result.output
