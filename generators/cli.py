@@ -62,13 +62,14 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
-    from . import codesafety
+    from . import codesafety, tables
     from .programme.data import load_programme
 
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
     releases = release_records.check(catalog, config_of(ctx))
     codesafety.check(catalog, config_of(ctx), warn=lambda text: click.echo(text, err=True))
+    tables.check(catalog)  # tables of standards/code lists in prose pages are generated
     programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
@@ -231,6 +232,18 @@ def diff(
         ctx.exit(1)
 
 
+def _iso_date(_ctx: click.Context, param: click.Parameter, value: str | None):
+    """A date option in Chinese: ``--effective 2027-13-01`` is a clear error (exit 2)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InfostdError(f"--{param.name}：{value} 不是有效日期（应为 YYYY-MM-DD）") from None
+
+
 @cli.command()
 @click.option(
     "--dry-run", is_flag=True, help="只显示下一个版本号与变更日志，不写文件、不提交、不打标签。"
@@ -241,11 +254,11 @@ def diff(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="从文件读取发布说明（如合并请求的正文）。",
 )
-@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="发布日期（默认今天）。")
+@click.option("--date", "date", callback=_iso_date, help="发布日期 YYYY-MM-DD（默认今天）。")
 @click.option(
     "--effective",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="实施日期（默认：发布日期；主版本变更为发布日期加通知期）。",
+    callback=_iso_date,
+    help="实施日期 YYYY-MM-DD（默认：发布日期；主版本变更为发布日期加通知期）。",
 )
 @click.option("--document", default="", help="发布通知的文号，如 信管发〔2026〕1号。")
 @click.option("--title", default="", help="发布通知的标题（默认按版本号生成）。")
@@ -279,8 +292,8 @@ def release(
         config,
         catalog,
         summary.strip(),
-        date.date() if date else None,
-        effective.date() if effective else None,
+        date,
+        effective,
         document.strip(),
         title.strip(),
     )
