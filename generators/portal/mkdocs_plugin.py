@@ -39,6 +39,7 @@ from ..loader import CatalogError, load_catalog
 from ..model import Catalog, Standard
 from ..programme import portal as _programme  # noqa: F401 - registers 质量看板, 常见问题
 from ..version import project_version
+from . import guide as _guide  # noqa: F401 - registers 编写指南, 关键字参考
 from . import pages as registry
 from . import releases as _releases  # registers 发布公告, 变更记录 and the Atom feed
 from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
