@@ -135,23 +135,23 @@ def test_record_computes_from_a_validation_run(project: Path) -> None:
     result = run(project, *args)
     assert result.exit_code == 0, result.output
     month = project / "programme" / "metrics" / "2026-12.csv"
-    assert "XS01 销售部,customer,完整性,100,720,720" in month.read_text(encoding="utf-8")
-    # a ledger row loses its mobile and gets a duplicate: the next run shows it
+    assert "XS01 销售部,customer,完整性,100,640,640" in month.read_text(encoding="utf-8")
+    # a ledger row loses its contact and gets a duplicate: the next run shows it
     lines = data.read_text(encoding="utf-8").splitlines()
     cells = lines[3].split(",")
     cells[0] = lines[2].split(",")[0]
-    cells[8] = ""  # 联系人手机
+    cells[7] = ""  # 联系人 (required; 联系人手机 is not since phones may be 联系电话)
     lines[3] = ",".join(cells)
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run(project, *args)
     assert result.exit_code == 0, result.output
     text = month.read_text(encoding="utf-8")
-    assert "XS01 销售部,customer,完整性,99.9,719,720" in text
+    assert "XS01 销售部,customer,完整性,99.8,639,640" in text
     assert "XS01 销售部,customer,唯一性,98.8,79,80" in text
     assert text.count(",customer,完整性,") == 1  # the re-run replaced the figure
     assert run(project, "check").exit_code == 0
     g02 = goal(project, "G-02", "2026-12-31")
-    assert (g02["value"], g02["measured_on"]) == (99.9, "2026-12-15")
+    assert (g02["value"], g02["measured_on"]) == (99.8, "2026-12-15")
 
 
 @pytest.mark.parametrize(
