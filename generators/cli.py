@@ -21,6 +21,7 @@ from .errors import InfostdError
 from .model import display_path
 from .release import codeowners, gitlab
 from .release import records as release_records
+from .textsafe import shown
 
 
 def _show_version(ctx: click.Context) -> None:
@@ -61,13 +62,14 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
-    from . import codesafety
+    from . import codesafety, tables
     from .programme.data import load_programme
 
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
     releases = release_records.check(catalog, config_of(ctx))
     codesafety.check(catalog, config_of(ctx), warn=lambda text: click.echo(text, err=True))
+    tables.check(catalog)  # tables of standards/code lists in prose pages are generated
     programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
@@ -202,10 +204,10 @@ def template(ctx: click.Context, key: str, out: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="输出格式；markdown 适合 CI 作业摘要。",
+    help="输出格式；markdown 适合 CI 作业摘要，html 为评审用的修改前后对照。",
 )
 @click.option(
     "--fail-on",
@@ -216,15 +218,30 @@ def template(ctx: click.Context, key: str, out: Path | None) -> None:
 def diff(
     ctx: click.Context, old_ref: str | None, new_ref: str | None, fmt: str, fail_on: str | None
 ) -> None:
-    """比较两个版本的标准并给出所需的版本级别（默认：上一个发布标签 → 工作区）。"""
+    """比较两个版本的标准并给出所需的版本级别（默认：上一个发布 → 工作区；尚无发布时
+    与目标分支 main 比较）。--format html 逐个标准给出修改前后的对照，供评审。"""
     from . import release as release_lib
     from .release.diff import at_least
     from .release.report import FORMATS
 
-    result = release_lib.compare(config_of(ctx), old_ref, new_ref)
-    click.echo(FORMATS[fmt](result))
+    config = config_of(ctx)
+    old_ref = old_ref or release_lib.review_base(config)
+    result = release_lib.compare(config, old_ref, new_ref)
+    click.echo(shown(FORMATS[fmt](result), lines=True))
     if fail_on and at_least(result.bump, fail_on):
         ctx.exit(1)
+
+
+def _iso_date(_ctx: click.Context, param: click.Parameter, value: str | None):
+    """A date option in Chinese: ``--effective 2027-13-01`` is a clear error (exit 2)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InfostdError(f"--{param.name}：{value} 不是有效日期（应为 YYYY-MM-DD）") from None
 
 
 @cli.command()
@@ -237,11 +254,11 @@ def diff(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="从文件读取发布说明（如合并请求的正文）。",
 )
-@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="发布日期（默认今天）。")
+@click.option("--date", "date", callback=_iso_date, help="发布日期 YYYY-MM-DD（默认今天）。")
 @click.option(
     "--effective",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="实施日期（默认：发布日期；主版本变更为发布日期加通知期）。",
+    callback=_iso_date,
+    help="实施日期 YYYY-MM-DD（默认：发布日期；主版本变更为发布日期加通知期）。",
 )
 @click.option("--document", default="", help="发布通知的文号，如 信管发〔2026〕1号。")
 @click.option("--title", default="", help="发布通知的标题（默认按版本号生成）。")
@@ -275,8 +292,8 @@ def release(
         config,
         catalog,
         summary.strip(),
-        date.date() if date else None,
-        effective.date() if effective else None,
+        date,
+        effective,
         document.strip(),
         title.strip(),
     )
@@ -290,7 +307,7 @@ def release(
 
         click.echo(describe_plan(plan.record, plan.missing or []))
     if dry_run:
-        click.echo("\n" + plan.section)
+        click.echo("\n" + shown(plan.section, lines=True))
         click.echo("\n（预览：未写入、未提交、未打标签）")
         if plan.missing:
             ctx.exit(1)
@@ -394,10 +411,11 @@ def audit(
     if mapping_path is not None and not reuse:
         atomic_write_text(mapping_path, dump_mappings(result.mappings))
         click.echo(
-            f"已写入映射文件 {display_path(mapping_path)}，请核对后用 --mapping 复用。", err=True
+            shown(f"已写入映射文件 {display_path(mapping_path)}，请核对后用 --mapping 复用。"),
+            err=True,
         )
     if out is not None:
-        click.echo(f"已写入报告 {display_path(out)}", err=True)
+        click.echo(shown(f"已写入报告 {display_path(out)}"), err=True)
 
 
 @cli.command()
@@ -428,14 +446,14 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
     version = project_version(config_of(ctx).root)
     result = run_migrate(catalog, ledger, load_mappings(catalog, mapping_path), out, version)
     for name, row, why in result.skipped:
-        click.echo(f"{name} 第 {row} 行：{why}，未迁移")
+        click.echo(shown(f"{name} 第 {row} 行：{why}，未迁移"))
     for note in result.notes:
-        click.echo(f"注意：{note}")
+        click.echo(shown(f"注意：{note}"))
     for p in result.problems:
-        click.echo(f"{p.ledger} 第 {p.ledger_row} 行（输出第 {p.out_row} 行）：{p.message}")
+        click.echo(shown(f"{p.ledger} 第 {p.ledger_row} 行（输出第 {p.out_row} 行）：{p.message}"))
     rows = len(result.problem_rows)
     click.echo(
-        f"已写入 {display_path(out)}：{result.record}，{result.written} 行"
+        shown(f"已写入 {display_path(out)}：{result.record}，{result.written} 行")
         + (f"，其中 {rows} 行需修改（见上）。" if rows else "，全部通过校验。")
     )
     if rows:

@@ -29,16 +29,16 @@ class Baseline:
 
 def last_release(config: Config) -> Baseline | None:
     """The catalog of the last release tag; None outside git or before the first release."""
-    from .release import catalog_at, git
+    from .release import catalog_at, previous_release
 
     try:
-        version = git.last_release(config.root)
+        version, ref = previous_release(config)
     except InfostdError:
         return None  # not a git repository: nothing was released from here
-    if version is None:
+    if version is None or ref is None:
         return None
     try:
-        return Baseline(version.tag, catalog_at(config, version.tag))
+        return Baseline(version.tag, catalog_at(config, ref))
     except InfostdError as exc:  # e.g. written before a check that is stricter today
         raise BaselineUnreadable(f"未能与 {version.tag} 比较代码变更：{exc}") from None
 

@@ -13,8 +13,6 @@ from . import authoring
 from .clikit import _Command, catalog_of, config_of
 from .model import display_path
 
-BASES = ("origin/main", "main", "origin/master", "master")
-
 
 @click.command(name="new", cls=_Command)
 @click.argument("kind", type=click.Choice(list(authoring.KIND_FOLDERS)))
@@ -110,7 +108,7 @@ def deprecate(ctx: click.Context, codelist: str, code: str, note: str) -> None:
 def prepare(ctx: click.Context, base: str | None, out: Path | None) -> None:
     """提交前的准备：重新生成 schemas/ 和 CODEOWNERS，运行检查，给出相对目标分支的版本级别，
     并起草中文的合并请求说明。"""
-    from . import release
+    from . import release, tables
     from . import schemas as schema_export
     from .cli import check
     from .fsutil import atomic_write_text
@@ -119,6 +117,8 @@ def prepare(ctx: click.Context, base: str | None, out: Path | None) -> None:
 
     config = config_of(ctx)
     catalog = catalog_of(ctx)
+    for path in tables.write_all(catalog):
+        click.echo(f"0. 已更新 {display_path(path)} 中自动生成的表格。")
     written = schema_export.generate(catalog, config.schemas)
     click.echo(f"1. 已重新生成 {len(written)} 个 schema（{display_path(config.schemas)}）。")
     if codeowners.enabled(config):
@@ -128,7 +128,7 @@ def prepare(ctx: click.Context, base: str | None, out: Path | None) -> None:
     click.echo("3. 检查：")
     ctx.invoke(check)
     if base is None:
-        base = next((b for b in BASES if git.resolve_or_none(config.root, b)), None)
+        base = git.base_branch(config.root)
     if base is None:
         raise authoring.AuthoringError("找不到目标分支（main）：请用 --base 指定")
     result = release.compare(config, base, new=catalog)

@@ -42,6 +42,7 @@ from .formats import CHINA_TZ, USCC_CHARSET, parse_datetime
 from .fsutil import atomic_write_bytes
 from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
 from .model import Catalog, CodeList, Field, Schema, Segment, field_codelist
+from .patterns import describe as pattern_words
 from .rules import error_field
 from .version import project_version
 
@@ -434,7 +435,7 @@ def field_rule(f: Field, schema: Schema, catalog: Catalog) -> str:
     if text := range_text(f):
         parts.append(text)
     if f.pattern:
-        parts.append(f"须匹配正则 {f.pattern}")
+        parts.append(f"格式：{pattern_words(f.pattern)}")
     for group in schema.unique:
         if f.key in group:
             others = [schema.field_by_key[k].title for k in group if k != f.key]

@@ -145,6 +145,8 @@ def test_new_record_then_prepare_drafts_the_merge_request(repo: Path) -> None:
     draft = repo / "mr.md"
     out = ok(repo, "prepare", "-o", str(draft))
     assert "检查通过" in out and "需要 minor" in out
+    home = (repo / "standards/index.md").read_text(encoding="utf-8")
+    assert "| IMS-DS-013 | [项目信息数据标准](records/project.md) | 信息部 |" in home
     mr = draft.read_text(encoding="utf-8")
     assert mr.startswith("# 标准变更：项目信息数据标准")
     assert "新增记录 project（项目信息）" in mr
@@ -202,3 +204,32 @@ def test_new_standard_mistakes_and_a_missing_team(repo: Path) -> None:
     assert run(repo, *base, "--owner", "XX01").exit_code == 2  # the file exists now
     assert run(repo, "new", "codelist", "Bad_Key", "--title", "x", "--owner", "XX01",
                "--category", "03.03.01").exit_code == 2  # fmt: skip
+
+
+def test_generated_tables_are_checked_and_regenerated(repo: Path) -> None:
+    index = Path("standards/index.md")
+    edit(repo, index, "| IMS-DS-001 | [客户信息数据标准](records/customer.md) | 销售部 |\n", "")
+    result = run(repo, "check")
+    assert result.exit_code == 1
+    assert (
+        "index.md" in result.output
+        and "自动生成的表格与标准不一致，请运行 infostd prepare" in result.output
+    )
+    edit(
+        repo,
+        index,
+        "<!-- infostd:table records folder=records -->",
+        "<!-- infostd:table recrods -->",
+    )
+    assert "不认识的表格 'recrods'" in run(repo, "check").output
+    edit(
+        repo,
+        index,
+        "<!-- infostd:table recrods -->",
+        "<!-- infostd:table records folder=records -->",
+    )
+    out = ok(repo, "prepare")
+    assert "已更新 standards/index.md 中自动生成的表格" in out or "index.md" in out
+    ok(repo, "check")
+    coding = (repo / "standards/policies/classification-coding.md").read_text(encoding="utf-8")
+    assert "| [部门代码表](../codelists/department-code.md) | 信息部 | 人力资源部 |" in coding

@@ -199,7 +199,7 @@ def test_every_constraint_kind(wide_catalog: Catalog, tmp_path: Path) -> None:
     assert "LEN(H3)<=60" in dvs["email"].formula1
     assert "LEN(I3)=18" in dvs["manager_id"].formula1 and "敏感个人信息" in dvs["manager_id"].prompt
     assert (dvs["note"].type, dvs["note"].operator) == ("textLength", "lessThanOrEqual")
-    assert "LEN(L3)<=3" in dvs["old_code"].formula1 and "^[0-9]{3}$" in dvs["old_code"].prompt
+    assert "LEN(L3)<=3" in dvs["old_code"].formula1 and "格式：3 位数字" in dvs["old_code"].prompt
     assert "已停用" in dvs["old_code"].prompt
 
     code = dvs["station_code"]

@@ -273,7 +273,11 @@ def test_diff_in_a_project_inside_a_larger_repository(tmp_path: Path) -> None:
     assert "[minor] T-DS-001  字段 customer.name（客户名称） 最小长度：2 → 1" in text
 
 
-def test_no_tag_yet_compares_with_nothing(repo: Path) -> None:
+def test_no_tag_yet_compares_with_the_base_branch(repo: Path) -> None:
+    """Before the first release a review wants the change, not the whole catalog (issue 17)."""
+    result = json.loads(infostd(repo, "diff", "--format", "json").output)
+    assert result["from"] == "main" and result["bump"] == "none"
+    git(repo, "branch", "-m", "main", "trunk")  # no base branch either: the whole catalog
     result = json.loads(infostd(repo, "diff", "--format", "json").output)
     assert result["from"] is None and result["bump"] == "minor"
     assert {"record-added", "codelist-added", "standard-added"} == {

@@ -136,6 +136,9 @@ def test_a_later_rejection_withdraws_an_approval(project: Path) -> None:
 def test_first_release_writes_editions_commits_and_tags(project: Path) -> None:
     approve_all(project)
     infostd(project, "check")  # the open request covers the released statuses
+    unnumbered = infostd(project, "release", "--date", "2026-12-01", code=1)
+    assert "发布通知须有文号" in unnumbered.output and git(project, "tag", "--list") == ""
+    assert git(project, "status", "--porcelain") == ""  # nothing half-written
     infostd(
         project,
         "release",
@@ -341,3 +344,9 @@ def test_shipped_approvals_are_complete_for_the_first_release(tmp_path: Path) ->
         1 for p in (root / "standards").rglob("*.md") if "\nstatus: released" in p.read_text()
     )
     assert result.output.count("  发布 Q/XXX ") >= released_count
+
+
+def test_a_date_that_is_not_a_date_is_a_chinese_error(project: Path) -> None:
+    approve_all(project)
+    result = infostd(project, "release", "--dry-run", "--effective", "2027-02-30", code=2)
+    assert "--effective：2027-02-30 不是有效日期（应为 YYYY-MM-DD）" in result.output

@@ -43,7 +43,7 @@ let finished = 0; // files done, exposed for tests as body[data-infostd-finished
 function xlsxTable(name, bytes) {
   let sheets;
   try {
-    sheets = readWorkbook(bytes, infostd.CellDate);
+    sheets = readWorkbook(bytes, infostd.CellDate, infostd.LIMITS);
   } catch (e) {
     if (e instanceof XlsxError) throw new infostd.UnusableInput(`${name}：无法打开工作簿：${e.message}`);
     throw e;
