@@ -200,7 +200,10 @@ def test_shipped_history_is_what_the_example_runs_compute(project: Path) -> None
         for p in (project / "programme" / "metrics").glob("*.csv")
     }
     written = programme_examples.rebuild_history(project)
-    assert {p.name: p.read_text(encoding="utf-8") for p in written} == shipped
+    assert {p.name: p.read_text(encoding="utf-8") for p in written} == shipped, (
+        "示例指标历史（programme/metrics/）与当前标准算出的不一致："
+        "运行 python scripts/programme_examples.py --data 并提交结果"
+    )
 
 
 LEDGER = (
