@@ -18,6 +18,7 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from ..model import Catalog, Standard
+from .diagrams import LIBRARY, PHONE_SCRIPT
 from .downloads import CHECKSUMS, Artifact, human_size, list_artifacts, validator_downloads
 from .render import KIND_LABELS, STATUS_LABELS, department_label, md_text
 
@@ -245,37 +246,82 @@ def responsibility_page(ctx: PortalContext) -> str:
     return "\n".join(lines)
 
 
+def _download(path: str, text: str, artifacts: dict[str, Artifact]) -> str:
+    """A link to a file in downloads/ with its size, e.g. ``[客户信息模板](…)（12.3 KB）``."""
+    size = f"（{human_size(artifacts[path].size)}）" if path in artifacts else ""
+    return md_link(DOWNLOADS_PAGE, "downloads/" + path, text) + size
+
+
 def downloads_page(ctx: PortalContext) -> str:
-    artifacts = ctx.artifacts
+    """Tasks first: the Excel template of each record by its Chinese name and what it is
+    for; the checking tools; the developer files (schemas, checksums) last, in their own
+    section, the checksums folded away (a 64-character column wraps into a strip on phones)."""
+    artifacts = {a.path: a for a in ctx.artifacts}
     lines = ["# 下载", ""]
     if not artifacts:
         return "\n".join(
             lines
-            + ["本次构建没有下载物。运行 `infostd build` 生成 schema、Excel 模板和校验代码。", ""]
+            + [
+                "本次构建没有下载物。运行 `infostd build` 生成 Excel 模板、校验代码和数据结构文件。",
+                "",
+            ]
         )
+    catalog = ctx.catalog
+    records = [s for s in catalog.records.values() if f"templates/{s.key}.xlsx" in artifacts]
+    records.sort(key=lambda s: catalog.standard_of(s).id)
     lines += [
-        f"版本 `{ctx.version}` 的全部下载物。下载后可用 SHA-256 核对文件是否完整："
-        f"把 {md_link(DOWNLOADS_PAGE, 'downloads/' + CHECKSUMS, CHECKSUMS)} 与文件放在同一目录，运行 "
-        f"`sha256sum -c {CHECKSUMS}`。",
+        f"版本 {md_text(ctx.version)} 的全部下载。填写台账时，先下载对应的 Excel 模板，"
+        f"填好后在{md_link(DOWNLOADS_PAGE, VALIDATOR_PAGE, '在线校验')}页面检查。",
+        "",
+        "## Excel 模板",
+        "",
+    ]
+    for schema in records:
+        standard = catalog.standard_of(schema)
+        purpose = md_text(schema.description) if schema.description else ""
+        lines.append(
+            f"- **{_download(f'templates/{schema.key}.xlsx', schema.title + '模板', artifacts)}**"
+            + (f"：{purpose}。" if purpose else "")
+            + f"字段说明见{_standard_link(DOWNLOADS_PAGE, standard)}。"
+        )
+    validators = validator_downloads(ctx.downloads)
+    lines += [
+        "",
+        "## 检查填好的文件",
+        "",
+        f"- 不安装任何程序：在{md_link(DOWNLOADS_PAGE, VALIDATOR_PAGE, '在线校验')}"
+        "页面选择填好的模板，立即看到错误清单（文件不会离开浏览器）。",
+    ]
+    lines += [
+        f"- {_download(path, label, artifacts)}：供信息系统调用" for label, path in validators
+    ]
+    schemas = [a for a in artifacts if a.startswith("schemas/")]
+    lines += ["", "## 开发者文件", "", "### 数据结构（JSON Schema）", ""]
+    for path in schemas:
+        key = path.removeprefix("schemas/").removesuffix(".schema.json")
+        schema = catalog.schemas.get(key)
+        title = schema.title if schema else key
+        lines.append(f"- {_download(path, title, artifacts)} `{md_text(path)}`")
+    lines += [
+        "",
+        "### 文件校验值（SHA-256）",
+        "",
+        f"下载后可核对文件是否完整：把 {md_link(DOWNLOADS_PAGE, 'downloads/' + CHECKSUMS, CHECKSUMS)}"
+        f" 与文件放在同一目录，运行 `sha256sum -c {CHECKSUMS}`。",
+        "",
+        '<details class="infostd-checksums" markdown>',
+        "<summary>全部文件的校验值</summary>",
+        "",
+        '<div class="infostd-scroll" markdown>',
         "",
         "| 文件 | 大小 | SHA-256 |",
         "| --- | --- | --- |",
     ]
-    for artifact in artifacts:
+    for artifact in artifacts.values():
         lines.append(
-            f"| {md_link(DOWNLOADS_PAGE, 'downloads/' + artifact.path, artifact.path)} "
-            f"| {human_size(artifact.size)} | `{artifact.sha256}` |"
+            f"| `{md_text(artifact.path)}` | {human_size(artifact.size)} | `{artifact.sha256}` |"
         )
-    validators = validator_downloads(ctx.downloads)
-    if validators:
-        lines += ["", "## 校验代码", ""]
-        lines += [
-            f"- {md_link(DOWNLOADS_PAGE, 'downloads/' + p, label)}" for label, p in validators
-        ]
-        lines.append(
-            f"- 不想安装任何程序：在{md_link(DOWNLOADS_PAGE, VALIDATOR_PAGE, '在线校验')}"
-            "页面直接检查填好的文件（文件不会离开浏览器）。"
-        )
+    lines += ["", "</div>", "", "</details>"]
     return "\n".join(lines) + "\n"
 
 
@@ -297,11 +343,12 @@ for _page in (
     register_page(_page)
 
 register_static(StaticFile("assets/infostd/portal.css", ASSETS / "portal.css", link="css"))
-# Vendored so the intranet never reaches a CDN; defining window.mermaid before
-# mkdocs-material looks for it stops the theme from fetching its own copy.
-register_static(
-    StaticFile("assets/infostd/mermaid.min.js", ASSETS / "mermaid" / "mermaid.min.js", link="js")
-)
+register_static(StaticFile("assets/infostd/portal.js", ASSETS / "portal.js", link="js"))
+# Vendored so the intranet never reaches a CDN. Not linked from every page: the plugin adds
+# it (and the phone layout script) to the pages that draw a diagram (portal/diagrams.py);
+# defining window.mermaid before mkdocs-material looks for it stops the theme fetching its own.
+register_static(StaticFile(LIBRARY, ASSETS / "mermaid" / "mermaid.min.js"))
+register_static(StaticFile(PHONE_SCRIPT, ASSETS / "diagrams.js"))
 register_static(
     StaticFile("assets/infostd/mermaid.LICENSE.txt", ASSETS / "mermaid" / "LICENSE.txt")
 )
