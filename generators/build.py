@@ -33,6 +33,13 @@ def _validators(catalog: Catalog, config: Config, site: Path) -> None:
     generate_validators(catalog, config, site / DOWNLOADS / "validators")
 
 
+def _pdf(catalog: Catalog, config: Config, site: Path) -> None:
+    from .pdf.build import FOLDER, generate
+    from .version import project_version
+
+    generate(catalog, config, site / DOWNLOADS / FOLDER, project_version(config.root))
+
+
 def _portal(catalog: Catalog, config: Config, site: Path) -> None:
     """The portal, last: it lists and links what the other steps put in downloads/."""
     from .portal.mkdocs_plugin import build_portal
@@ -47,6 +54,7 @@ STEPS: list[tuple[str, Step]] = [
     ("schemas", _schemas),
     ("templates", _templates),
     ("validators", _validators),
+    ("pdf", _pdf),
     ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]
 

@@ -17,6 +17,7 @@ from .errors import InfostdError, ProblemsError
 from .loader import load_catalog
 from .model import Catalog, display_path
 from .release import codeowners
+from .release import records as release_records
 
 INTERNAL_ERROR = 70
 
@@ -83,6 +84,19 @@ class _Group(_ChineseHelpOption, click.Group):
             ctx.exit(INTERNAL_ERROR)
 
 
+def _show_version(ctx: click.Context) -> None:
+    """The standards' release version (from the committed release record) and the tool's."""
+    from importlib.metadata import version as package_version
+
+    from .config import find_root
+    from .version import project_version
+
+    given = ctx.params.get("root")
+    root = Path(given).resolve() if given else find_root(Path.cwd())
+    click.echo(f"infostd {project_version(root)}（工具 {package_version('infostd')}）")
+    ctx.exit(0)
+
+
 def config_of(ctx: click.Context) -> Config:
     return ctx.find_root().obj
 
@@ -94,10 +108,18 @@ def catalog_of(ctx: click.Context) -> Catalog:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
+    is_eager=True,  # so that `--root DIR --version` shows that project's version
     type=click.Path(file_okay=False, path_type=Path),
     help="项目根目录（含 pyproject.toml）；默认从当前目录向上查找。",
 )
-@click.version_option(package_name="infostd", help="显示版本并退出。")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx) if value else None,
+    help="显示标准库的发布版本（与工具版本）并退出。",
+)
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
     """infostd：企业信息管理标准工具。"""
@@ -110,6 +132,7 @@ def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
+    release_records.check(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
         f"检查通过：{len(catalog.standards)} 个标准，{records} 个记录，{codelists} 个代码表。"
@@ -182,6 +205,14 @@ def build(ctx: click.Context, out: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="把通过校验的行（已规范化）写入 .jsonl 或 .csv，供导入。",
 )
+@click.option(
+    "-r",
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。",
+)
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -191,12 +222,14 @@ def validate(
     out: Path | None,
     lang: str,
     emit: Path | None,
+    references: tuple[Path, ...],
 ) -> None:
     """校验填写好的台账（xlsx、CSV、JSON、JSON Lines）：0 通过，1 数据有误，2 输入不可用。"""
     from .validate.cli import run_validate
 
     catalog = catalog_of(ctx)
-    ctx.exit(run_validate(catalog, list(files), record, fmt, out, lang, emit))
+    code = run_validate(catalog, list(files), record, fmt, out, lang, emit, list(references))
+    ctx.exit(code)
 
 
 @cli.command()
@@ -261,9 +294,27 @@ def diff(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="从文件读取发布说明（如合并请求的正文）。",
 )
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="发布日期（默认今天）。")
+@click.option(
+    "--effective",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="实施日期（默认：发布日期；主版本变更为发布日期加通知期）。",
+)
+@click.option("--document", default="", help="发布通知的文号，如 信管发〔2026〕1号。")
+@click.option("--title", default="", help="发布通知的标题（默认按版本号生成）。")
 @click.pass_context
-def release(ctx: click.Context, dry_run: bool, summary: str, summary_file: Path | None) -> None:
-    """发布：检查通过且工作区干净时，按数据兼容性确定版本号，写 CHANGELOG.md，提交并打附注标签。"""
+def release(
+    ctx: click.Context,
+    dry_run: bool,
+    summary: str,
+    summary_file: Path | None,
+    date,
+    effective,
+    document: str,
+    title: str,
+) -> None:
+    """发布：检查通过且工作区干净、所需批准齐全时，确定版本号与各标准版次，写发布记录与
+    CHANGELOG.md，提交并打附注标签。"""
     from . import release as release_lib
 
     config = config_of(ctx)
@@ -277,18 +328,34 @@ def release(ctx: click.Context, dry_run: bool, summary: str, summary_file: Path 
         click.echo("注意：工作区有未提交的修改，预览包含这些修改；正式发布会拒绝。", err=True)
     ctx.invoke(check)  # exactly `infostd check`: a failing check stops the release
     catalog = catalog_of(ctx)
-    plan = release_lib.plan_release(config, catalog, summary.strip())
+    plan = release_lib.plan_release(
+        config,
+        catalog,
+        summary.strip(),
+        date.date() if date else None,
+        effective.date() if effective else None,
+        document.strip(),
+        title.strip(),
+    )
     since = plan.previous.tag if plan.previous else "（尚无发布）"
     if not plan.needed:
         click.echo(f"标准自 {since} 以来没有变化，无需发布。")
         return
     click.echo(f"{since} → {plan.version.tag}（{plan.comparison.bump}）")
+    if plan.record is not None:
+        from .release.editions import describe_plan
+
+        click.echo(describe_plan(plan.record, plan.missing or []))
     if dry_run:
         click.echo("\n" + plan.section)
         click.echo("\n（预览：未写入、未提交、未打标签）")
+        if plan.missing:
+            ctx.exit(1)
         return
     release_lib.apply_release(config, plan)
-    click.echo(f"已发布 {plan.version.tag}：CHANGELOG.md 已提交，附注标签已创建（尚未推送）。")
+    click.echo(
+        f"已发布 {plan.version.tag}：发布记录与 CHANGELOG.md 已提交，附注标签已创建（尚未推送）。"
+    )
 
 
 @cli.command(name="codeowners")

@@ -25,6 +25,7 @@ class Config:
     schemas_dir: str = "schemas"
     teams: dict[str, str] = field(default_factory=dict)  # department code → review team handle
     repo_url: str = ""
+    standard_prefix: str = ""  # enterprise-standard number prefix, e.g. "Q/XXX" (releases)
 
     @property
     def standards(self) -> Path:
@@ -64,6 +65,7 @@ def load_config(root: Path | None = None) -> Config:
         schemas_dir=settings.get("schemas_dir", "schemas"),
         teams=dict(settings.get("teams", {})),
         repo_url=settings.get("repo_url", ""),
+        standard_prefix=str(settings.get("standard_prefix", "")),
     )
 
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 KIND_LABELS = {"record": "数据标准", "codelist": "代码表", "policy": "管理制度", "guide": "指南"}
-STATUS_LABELS = {"draft": "草案", "pilot": "试行", "released": "已发布", "deprecated": "已废止"}
+STATUS_LABELS = {
+    "draft": "草案",
+    "comment": "征求意见",
+    "pilot": "试行",
+    "released": "正式施行",
+    "deprecated": "废止",
+}
 TYPE_LABELS = {
     "string": "文本",
     "integer": "整数",

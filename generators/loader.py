@@ -31,6 +31,7 @@ from .config import Config, load_config
 from .errors import ProblemsError
 from .formats import format_checker
 from .jsonpos import line_of, value_offsets
+from .masking import mask_kind, sensitivity
 from .model import (
     SCHEMA_SUFFIX,
     Catalog,
@@ -45,7 +46,9 @@ from .model import (
     Segment,
     Standard,
     StandardError,
+    clean_header,
 )
+from .requirements import check_register, item_line, read_requirements
 from .rules import RULE_TYPES, check_rule, rule_fields
 
 SCHEMA_FENCE = "json schema"
@@ -151,6 +154,7 @@ class _Loader:
             category=front.get("category"),
             owner=front.get("owner"),
             reviewers=list(front.get("reviewers", [])),
+            requirements=read_requirements(front, source, path),
         )
         if other := next((s for s in self.standards if s.id == standard.id), None):
             self.problem(
@@ -196,6 +200,8 @@ class _Loader:
         for error in errors:
             key = str(error.absolute_path[0]) if error.absolute_path else _missing_or_extra(error)
             location = self.front_location(path, source, key) if key else Location(path, 1)
+            if key == "requirements" and len(error.absolute_path) > 1:  # the entry's own line
+                location = Location(path, item_line(source, key, int(error.absolute_path[1])))
             self.problem(location, "前置信息 " + _describe(error))
         return (None if errors else front), end + 2
 
@@ -327,6 +333,7 @@ class _Loader:
                 self.check_record(block, catalog, codelists)
         for standard in self.standards:
             self.check_front_references(standard, codelists)
+        self.problems += check_register(catalog)
         if not self.problems:
             self.check_examples(catalog, blocks)
 
@@ -345,6 +352,22 @@ class _Loader:
                     block.at("oneOf", index, "x-parent"), f"上级代码 {entry.parent} 不在本代码表中"
                 )
 
+    def check_headers(self, block: _Block) -> None:
+        """Files are read by header: a title, alias or key that two fields share (after
+        ``clean_header``: case, spaces, "*") would feed one column to the wrong field."""
+        owner: dict[str, tuple[str, str, str]] = {}
+        for f in block.schema.fields:
+            at = ("properties", f.key)
+            places = [(*at, "x-aliases", i) for i in range(len(f.aliases))] + [(*at, "title"), at]
+            for (what, name), path in zip(f.header_names, places, strict=True):
+                first = owner.setdefault(clean_header(name), (f.key, what, name))
+                if first[0] != f.key:
+                    self.problem(
+                        block.at(*path),
+                        f"字段 {f.key} 的{what}“{name}”与字段 {first[0]} 的{first[1]}"
+                        f"“{first[2]}”相同：按表头读文件时该列会被读入错误的字段",
+                    )
+
     def check_record(self, block: _Block, catalog: Catalog, codelists: dict[str, CodeList]) -> None:
         schema = block.schema
         keys = set(schema.field_by_key)
@@ -353,6 +376,7 @@ class _Loader:
                 self.problem(
                     block.at("required"), f"required 中的字段 {name} 未在 properties 中定义"
                 )
+        self.check_headers(block)
         levels = codelists.get("security-level")
         for f in schema.fields:
             where = ("properties", f.key)
@@ -587,7 +611,8 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         const=prop.get("const"),
         codelist=ref.removesuffix(SCHEMA_SUFFIX) if isinstance(ref, str) else None,
         code_rule=CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None,
-        sensitive=prop.get("x-sensitive"),
+        sensitive=sensitivity(prop.get("x-sensitive")),
+        mask=mask_kind(prop.get("x-sensitive"), fmt),
         security_level=prop.get("x-security-level"),
         aliases=list(prop.get("x-aliases", [])),
         examples=list(prop.get("examples", [])),

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +23,22 @@ SCHEMA_SUFFIX = ".schema.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 Kind = Literal["record", "codelist", "policy", "guide"]
-Status = Literal["draft", "pilot", "released", "deprecated"]
+
+# Code-rule segments: ASCII only ("１" or "a" in a code is a typing error, not a digit/letter).
+SEGMENT_CHARS = {
+    "digits": frozenset("0123456789"),
+    "letters": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+}
+Status = Literal["draft", "comment", "pilot", "released", "deprecated"]
+
+
+def clean_header(text: Any) -> str:
+    """Header text without the required mark and spaces: "客户编码 *" → "客户编码"."""
+    if text is None:
+        return ""
+    s = str(text).replace("\u3000", " ").strip()
+    s = re.sub(r"[\s]*[*＊]+$", "", s)
+    return re.sub(r"\s+", "", s).lower()
 
 
 @dataclass(frozen=True)
@@ -151,6 +167,18 @@ class Segment:
             return f"{name}代码表“{codelists[str(self.value)].title}”中的{level}代码"
         return f"{name}代码表 {self.value} 中的{level}代码"
 
+    def sizes_at(self, value: str, pos: int, codelists: Mapping[str, CodeList]) -> list[int]:
+        """Lengths of the parts of ``value`` from ``pos`` this segment accepts, longest first."""
+        rest = value[pos:]
+        if self.kind == "text":
+            return [len(str(self.value))] if rest.startswith(str(self.value)) else []
+        if self.kind in SEGMENT_CHARS:
+            size = int(self.value)
+            part = rest[:size]
+            return [size] if len(part) == size and set(part) <= SEGMENT_CHARS[self.kind] else []
+        codes = codelists[str(self.value)].codes_at(self.level)
+        return sorted({len(c) for c in codes if rest.startswith(c)}, reverse=True)
+
 
 @dataclass
 class CodeRule:
@@ -161,6 +189,51 @@ class CodeRule:
 
     def describe(self, codelists: dict[str, CodeList] | None = None) -> str:
         return " + ".join(s.describe(codelists) for s in self.segments)
+
+    def split(self, value: str, codelists: Mapping[str, CodeList]) -> list[str] | None:
+        """``value`` cut into one part per segment, or None when no cut fits.
+
+        Backtracking: a code-list segment tries its codes longest first and falls back
+        to a shorter one when the rest does not fit, so adding code 4403 under 44 keeps
+        440301 (= 44 + 0301) valid. This is the language of ``regex()`` (the exported
+        ``pattern``); every engine ports this function (DESIGN.md "Stage 3")."""
+
+        def walk(index: int, pos: int) -> list[str] | None:
+            if index == len(self.segments):
+                return [] if pos == len(value) else None
+            for size in self.segments[index].sizes_at(value, pos, codelists):
+                rest = walk(index + 1, pos + size)
+                if rest is not None:
+                    return [value[pos : pos + size], *rest]
+            return None
+
+        return walk(0, 0)
+
+    def diagnose(self, value: str, codelists: Mapping[str, CodeList]) -> tuple[str, dict[str, Any]]:
+        """Why a value with no ``split`` is wrong: the left-to-right walk taking the longest
+        code, stopped at the first segment that does not fit. Returns the message id
+        (``code-rule:missing|length|segment|extra``) and its parameters; ``index`` is the
+        0-based segment (the message's ``position`` is 1-based)."""
+        pos = 0
+        for index, seg in enumerate(self.segments):
+            params: dict[str, Any] = {"index": index, "position": index + 1}
+            rest = value[pos:]
+            if not rest:
+                return "code-rule:missing", params
+            sizes = seg.sizes_at(value, pos, codelists)
+            if seg.kind == "text":
+                size = len(str(seg.value))
+            elif seg.kind in SEGMENT_CHARS:
+                size = int(seg.value)
+                if len(rest) < size:
+                    return "code-rule:length", {**params, "part": rest, "limit": size}
+            else:
+                codes = codelists[str(seg.value)].codes_at(seg.level)
+                size = sizes[0] if sizes else len(min(codes, key=len, default=""))
+            if not sizes:
+                return "code-rule:segment", {**params, "part": rest[: max(size, 1)]}
+            pos += size
+        return "code-rule:extra", {"part": value[pos:]}
 
     def fixed_length(self, codelists: dict[str, CodeList]) -> int | None:
         """Total length when every segment has one length, else None."""
@@ -202,6 +275,7 @@ class Field:
     codelist: str | None = None  # key of the referenced code list
     code_rule: CodeRule | None = None
     sensitive: str | None = None  # "personal" | "sensitive-personal"
+    mask: str | None = None  # mask kind of a sensitive field (masking.MASKS)
     security_level: str | None = None
     aliases: list[str] = field(default_factory=list)
     examples: list[Any] = field(default_factory=list)
@@ -209,6 +283,12 @@ class Field:
     deprecated: bool = False
     deprecated_in: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def header_names(self) -> list[tuple[str, str]]:
+        """(what, name) for every column header this field is read from: its aliases,
+        title and key ("别名", "标题", "键"); matched after ``clean_header``."""
+        return [*(("别名", a) for a in self.aliases), ("标题", self.title), ("键", self.key)]
 
     @property
     def is_code(self) -> bool:
@@ -281,6 +361,20 @@ class Schema:
         return [f.key for f in self.fields if f.required]
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """One entry of a standard's requirement register (front matter ``requirements``)."""
+
+    id: str
+    text: str
+    by: str  # validator | template | check | people
+    target: str | None  # the rule, field or check that enforces it
+    who: str | None
+    when: str | None
+    evidence: str | None
+    location: Location
+
+
 @dataclass
 class Standard:
     id: str
@@ -295,6 +389,7 @@ class Standard:
     owner: str | None = None
     reviewers: list[str] = field(default_factory=list)
     schemas: list[Schema] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
 
     @property
     def body(self) -> str:

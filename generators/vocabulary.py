@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .masking import MASKS
+from .requirements import REQUIREMENT_SCHEMA
 from .rules import RULE_TYPES
 
-STATUSES = ["draft", "pilot", "released", "deprecated"]
+# 草案 → 征求意见 → 试行 → 正式施行 → 废止 (the lifecycle of a standard)
+STATUSES = ["draft", "comment", "pilot", "released", "deprecated"]
 KINDS = ["record", "codelist", "policy", "guide"]
 FORMATS = ["date", "date-time", "email", "cn-uscc", "cn-resident-id", "cn-mobile"]
 SENSITIVITY = ["personal", "sensitive-personal"]
+MASK_KINDS = list(MASKS)
 KEY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 FIELD_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
@@ -33,6 +37,8 @@ FRONT_MATTER: dict[str, Any] = {
         "owner": {"type": "string"},
         "reviewers": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
         "status": {"enum": STATUSES},
+        # the requirement register (requirements.py): 每项规范性要求的编号与执行方式
+        "requirements": {"type": "array", "items": REQUIREMENT_SCHEMA},
     },
     "if": {"properties": {"kind": {"const": "guide"}}},
     "else": {"required": ["category", "owner"]},
@@ -104,7 +110,19 @@ FIELD: dict[str, Any] = {
                 "description": _TEXT,
             },
         },
-        "x-sensitive": {"enum": SENSITIVITY},
+        # "personal" (mask from the format), or the level with the mask kind the
+        # storage policy prescribes: {"level": "personal", "mask": "name"}
+        "x-sensitive": {
+            "oneOf": [
+                {"enum": SENSITIVITY},
+                {
+                    "type": "object",
+                    "required": ["level", "mask"],
+                    "additionalProperties": False,
+                    "properties": {"level": {"enum": SENSITIVITY}, "mask": {"enum": MASK_KINDS}},
+                },
+            ]
+        },
         "x-security-level": _TEXT,
         "x-aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
     },

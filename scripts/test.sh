@@ -9,6 +9,10 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
 command -v node >/dev/null || missing+=(nodejs)
 fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+# PDF editions: WeasyPrint needs pango; the tests read PDFs back with poppler (pdftotext, pdffonts).
+ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" || missing+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpangoft2-1.0-0)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generators import codegen
+from generators import checkplan, codegen
 from generators.model import Catalog
 
 NODE = shutil.which("node")
@@ -38,7 +38,7 @@ TEST_MESSAGES: dict[str, dict[str, str]] = {
 
 
 def generate_into(catalog: Catalog, out: Path, messages: dict | None = None) -> dict[str, Path]:
-    plan = codegen.build_plan(catalog, "1.2.3+test", messages or TEST_MESSAGES)
+    plan = checkplan.build_plan(catalog, "1.2.3+test", messages or TEST_MESSAGES)
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, text in codegen.render(plan).items():

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generators import codegen, formats
-from generators.codegen.plan import GENERAL_KEYWORDS, NUMBER_KEYWORDS, STRING_KEYWORDS
+from generators import checkplan, codegen, formats
+from generators.checkplan import GENERAL_KEYWORDS, NUMBER_KEYWORDS, STRING_KEYWORDS
 from generators.model import Catalog
 from generators.vocabulary import SUPPORTED_JSON_SCHEMA_KEYWORDS
 
@@ -50,7 +50,7 @@ def test_golden_files_for_the_mini_catalog(mini_catalog: Catalog, tmp_path: Path
 
 
 def test_output_is_deterministic(shipped_catalog: Catalog) -> None:
-    plan = codegen.build_plan(shipped_catalog, "1.0.0", {"required": {"zh": "必填"}})
+    plan = checkplan.build_plan(shipped_catalog, "1.0.0", {"required": {"zh": "必填"}})
     assert codegen.render(plan) == codegen.render(plan)
 
 

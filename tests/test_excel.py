@@ -137,7 +137,7 @@ def test_guide_sheet(mini_catalog: Catalog, tmp_path: Path) -> None:
     facts = {r[0]: r[1] for r in rows if r[0] and r[1]}
     assert facts["标准编号"] == "T-DS-001" and facts["标准名称"] == "客户信息数据标准"
     assert facts["版本"] == VERSION and facts["归口部门"] == "XS01 销售部"
-    assert facts["状态"] == "已发布"
+    assert facts["状态"] == "正式施行"
     assert any(r[1] == "必填 *" for r in rows), "legend for required columns"
     start = next(i for i, r in enumerate(rows) if r[0] == "序号")
     fields = {r[2]: r for r in rows[start + 1 :]}

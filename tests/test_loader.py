@@ -33,6 +33,10 @@ EXPECTED = {
     "bad-references.md": (19, "外键引用的记录 nowhere 不存在"),
     "pattern-and-code-rule.md": (17, "不要再写 pattern"),
     "bad-owner.md": (6, "owner: ZZ99 不在代码表 department-code 中"),
+    "alias-collision.md": (
+        20,
+        "字段 value_grade 的别名“客户 类型”与字段 customer_type 的标题“客户类型”相同",
+    ),
 }
 
 

@@ -148,8 +148,13 @@ def test_release_sequence_changelog_and_annotated_tags(repo: Path) -> None:
     out = infostd(repo, "release", "--summary-file", str(repo / "summary.md")).output
     assert "v1.0.0 → v1.1.0（minor）" in out
 
-    edit(repo, "records/customer.md", '"title": "客户名称"', '"title": "客户全称"')
-    commit(repo, "改名")
+    edit(
+        repo,
+        "records/customer.md",
+        '"title": "客户名称"',
+        '"title": "客户名称", "description": "全称"',
+    )
+    commit(repo, "说明")
     infostd(repo, "release")
     edit(repo, "records/customer.md", '"maxLength": 50', '"maxLength": 40')
     commit(repo, "收紧")
@@ -173,8 +178,8 @@ def test_release_sequence_changelog_and_annotated_tags(repo: Path) -> None:
     )
     assert "- 新增可选字段 customer.email（邮箱）" in v110
     assert "### 修复\n\n- 修正错别字。" in v110
-    assert "- **[不兼容]** 字段 customer.name（客户全称） 最大长度：50 → 40" in changelog
-    assert "- 字段 customer.name（客户全称） 名称：客户名称 → 客户全称" in changelog
+    assert "- **[不兼容]** 字段 customer.name（客户名称） 最大长度：50 → 40" in changelog
+    assert "- 字段 customer.name（客户名称） 说明修改" in changelog
 
     for tag in ("v1.0.0", "v1.1.0", "v1.1.1", "v2.0.0"):
         assert git(repo, "cat-file", "-t", tag) == "tag"  # annotated
@@ -216,7 +221,7 @@ def test_dry_run_writes_nothing_and_previews_dirty_work(repo: Path) -> None:
     edit(repo, "records/customer.md", '"minimum": 0', '"minimum": 0, "maximum": 1000000')
     result = infostd(repo, "release", "--dry-run")
     assert "v1.0.0 → v2.0.0（major）" in result.output
-    assert "最大值：无 → 1000000" in result.output
+    assert "上限：无 → ≤ 1000000（旧数据可能超出新范围）" in result.output
     assert "预览" in result.output
     assert tags(repo) == ["v1.0.0"]
     assert git(repo, "rev-parse", "HEAD") == head
@@ -244,7 +249,8 @@ def test_diff_between_refs_json_and_fail_on(repo: Path) -> None:
                 "field": None,
                 "kind": "code-added",
                 "bump": "minor",
-                "message": "region（地区代码） 新增代码 32 江苏省",
+                "message": "region（地区代码） 新增代码 32 江苏省"
+                "（编码规则按任一切分匹配：customer.customer_code 原有的编码仍然有效）",
             }
         ],
     }
@@ -252,7 +258,7 @@ def test_diff_between_refs_json_and_fail_on(repo: Path) -> None:
     failed = infostd(repo, "diff", "--fail-on", "minor", code=1)
     assert "v1.0.0 → 工作区：需要 minor" in failed.output
     markdown = infostd(repo, "diff", "--format", "markdown").output
-    assert "| minor | T-CL-001 | region |  | region（地区代码） 新增代码 32 江苏省 |" in markdown
+    assert "| minor | T-CL-001 | region |  | region（地区代码） 新增代码 32 江苏省（" in markdown
     unknown = infostd(repo, "diff", "v9.9.9", code=2)
     assert "找不到 git 引用 v9.9.9" in unknown.output
 

@@ -35,6 +35,14 @@ RULE = '"max": "PT24H"'
 FK = '"x-foreign-keys": [{"field": "customer_code", "record": "customer", "ref": "customer_code"}],'
 
 
+HT = '[{"text": "HT"}, {"digits": 4}]'
+GD = '{"const": "44", "title": "广东省"}'
+SZ = '{"const": "4403", "title": "深圳市", "x-parent": "44"}'
+REQUIRED_IF = (
+    '"x-rules": [{"id": "C-01", "type": "required-if", "field": "name", '
+    '"when": {"field": "region", "equals": "44"}, "message": "广东客户须填名称"}]'
+)
+
 Edit = tuple[str, str, str]  # file under standards/, text, replacement
 
 
@@ -207,16 +215,40 @@ CASES = [
         "minor",
     ),
     (
-        "code renamed",
+        "code renamed: old labels in files stop matching",
         [],
         [(REGION, '"title": "广东省"', '"title": "广东"')],
+        "code-label-lost",
+        "major",
+    ),
+    (
+        "code renamed in a list no field takes by name",
+        [],
+        [(BASICS, '"title": "基础信息"', '"title": "基本信息"')],
         "code-title-changed",
         "minor",
     ),
     (
+        "code added to a list a code rule uses (backtracking keeps 440301)",
+        [],
+        [(REGION, GD, f"{GD},\n    {SZ}")],
+        "code-added",
+        "minor",
+    ),
+    (
+        "code removed from a list a code rule uses",
+        [],
+        [(REGION, ',\n    {"const": "44", "title": "广东省"}', "")],
+        "code-rule-narrowed",
+        "major",
+    ),
+    (
         "code rule changed",
         [],
-        [(CUSTOMER, '[{"text": "HT"}, {"digits": 4}]', '[{"letters": 2}, {"digits": 4}]')],
+        [
+            (CUSTOMER, HT, '[{"letters": 2}, {"digits": 5}]'),
+            (CUSTOMER, '"contract_no": "HT0001"', '"contract_no": "HT00001"'),
+        ],
         "code-rule-changed",
         "major",
     ),
@@ -299,10 +331,133 @@ CASES = [
         "patch",
     ),
     (
-        "field title changed",
+        "field title changed: old headers lost",
         [],
         [(CUSTOMER, '"title": "客户名称"', '"title": "客户全称"')],
+        "header-lost",
+        "major",
+    ),
+    (
+        "field title changed, old title kept as alias",
+        [],
+        [(CUSTOMER, '"title": "客户名称"', '"title": "客户全称", "x-aliases": ["客户名称"]')],
+        "alias-added",
+        "minor",
+    ),
+    (
+        "field title reworded only in spacing",
+        [],
+        [(CUSTOMER, '"title": "客户名称"', '"title": "客户 名称"')],
         "title-changed",
+        "patch",
+    ),
+    (
+        "alias removed",
+        [(CUSTOMER, '"title": "客户名称"', '"title": "客户名称", "x-aliases": ["单位名称"]')],
+        [],
+        "alias-removed",
+        "major",
+    ),
+    (
+        "enum reordered",
+        [ADD_LEVEL],
+        [(CUSTOMER, NAME, NAME + LEVEL.replace('"A", "B", "C"', '"C", "B", "A"'))],
+        "enum-reordered",
+        "patch",
+    ),
+    (
+        "exclusiveMinimum 0 → minimum 0",
+        [(CUSTOMER, '"minimum": 0', '"exclusiveMinimum": 0')],
+        [],
+        "range-relaxed",
+        "minor",
+    ),
+    (
+        "minimum 0 → exclusiveMinimum 0",
+        [],
+        [(CUSTOMER, '"minimum": 0', '"exclusiveMinimum": 0')],
+        "range-tightened",
+        "major",
+    ),
+    (
+        "integer exclusiveMinimum 0 → minimum 1: the same values",
+        [(CUSTOMER, '"type": "number", "minimum": 0', '"type": "integer", "exclusiveMinimum": 0')],
+        [(CUSTOMER, '"type": "number", "minimum": 0', '"type": "integer", "minimum": 1')],
+        "range-restated",
+        "patch",
+    ),
+    (
+        "weaker unique (uscc → uscc+name)",
+        [],
+        [(CUSTOMER, ', ["uscc"]]', ', ["uscc", "name"]]')],
+        "unique-implied",
+        "minor",
+    ),
+    (
+        "unique set implied by an existing one",
+        [],
+        [(CUSTOMER, ', ["uscc"]]', ', ["uscc"], ["name", "customer_code"]]')],
+        "unique-implied",
+        "minor",
+    ),
+    (
+        "rule no valid record can break (its field is already required)",
+        [],
+        [(CUSTOMER, '"x-unique":', REQUIRED_IF + ',\n  "x-unique":')],
+        "rule-implied",
+        "minor",
+    ),
+    (
+        "rule an old record can break",
+        [],
+        [(CUSTOMER, '"x-unique":', REQUIRED_IF.replace('"name"', '"mobile"') + ',\n  "x-unique":')],
+        "rule-added",
+        "major",
+    ),
+    (
+        "code-rule segment relaxed: code list → any 2 digits",
+        [],
+        [
+            (
+                CUSTOMER,
+                '[{"codelist": "region", "title": "地区码"}',
+                '[{"digits": 2, "title": "地区码"}',
+            )
+        ],
+        "code-rule-relaxed",
+        "minor",
+    ),
+    (
+        "code-rule segment narrowed: any 2 digits → code list",
+        [
+            (
+                CUSTOMER,
+                '[{"codelist": "region", "title": "地区码"}',
+                '[{"digits": 2, "title": "地区码"}',
+            )
+        ],
+        [],
+        "code-rule-changed",
+        "major",
+    ),
+    (
+        "code-rule segment relaxed: level 2 → any level",
+        [
+            (CUSTOMER, HT, '[{"codelist": "info-category", "level": 2}, {"digits": 4}]'),
+            (CUSTOMER, '"contract_no": "HT0001"', '"contract_no": "01.010001"'),
+        ],
+        [
+            (CUSTOMER, HT, '[{"codelist": "info-category"}, {"digits": 4}]'),
+            (CUSTOMER, '"contract_no": "HT0001"', '"contract_no": "01.010001"'),
+        ],
+        "code-rule-relaxed",
+        "minor",
+    ),
+    (
+        "code rule restated: the same codes",
+        [],
+        [(CUSTOMER, HT, '[{"text": "H"}, {"text": "T"}, {"digits": 2}, {"digits": 2}]')],
+        "code-rule-restated",
         "patch",
     ),
     (
@@ -373,7 +528,7 @@ def test_reformatting_a_schema_block_is_no_change(tmp_path: Path) -> None:
 
 def test_only_patch_changes_give_patch(tmp_path: Path) -> None:
     after = [
-        (CUSTOMER, '"title": "客户名称"', '"title": "客户全称"'),
+        (CUSTOMER, '"title": "客户名称"', '"title": "客户 名称"'),
         (CUSTOMER, "见[地区代码]", "参见[地区代码]"),
     ]
     changes = changes_between(tmp_path, [], after)
@@ -423,3 +578,38 @@ def test_changes_of_one_level_are_listed_by_standard_id(mini_catalog) -> None:
         raw["description"] = raw.get("description", "") + "（修订）"
     ids = [c.standard for c in diff_catalogs(mini_catalog, new)]
     assert ids == sorted(ids)
+
+
+def test_messages_carry_the_reasoning(tmp_path: Path) -> None:
+    changes = changes_between(
+        tmp_path,
+        [],
+        [
+            (CUSTOMER, '"title": "客户名称"', '"title": "单位全称"'),
+            (REGION, '"title": "广东省"', '"title": "广东"'),
+            (CUSTOMER, HT, '[{"letters": 2}, {"digits": 5}]'),
+            (CUSTOMER, '"contract_no": "HT0001"', '"contract_no": "HT00001"'),
+        ],
+    )
+    messages = {c.kind: c.message for c in changes}
+    assert "旧表头“客户名称”将无法识别：请把旧标题加入 x-aliases" in messages["header-lost"]
+    assert "“44 广东省”、“广东省”将不再被接受" in messages["code-label-lost"]
+    assert "旧规则接受的“HT0000”将被拒绝" in messages["code-rule-changed"]
+
+
+def test_every_rule_type_has_compatibility_reasoning() -> None:
+    """A new x-rules type must say when a new rule of it cannot reject old data."""
+    from generators.release.compat import RULE_IMPLIED
+    from generators.rules import RULE_TYPES
+
+    assert set(RULE_TYPES) <= set(RULE_IMPLIED)
+
+
+def test_a_rule_without_reasoning_cannot_be_proven_compatible(mini_catalog: Catalog) -> None:
+    from generators.model import Rule
+    from generators.release.compat import rule_implied
+
+    rule = Rule("X-1", "no-such-type", "…", {"field": "name"})
+    implied, reason = rule_implied(rule, mini_catalog.records["customer"])
+    assert not implied
+    assert reason.startswith("无法证明兼容：规则类型 no-such-type")

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..masking import mask
 from ..model import Catalog, Field, Schema
-from ..validate import mask
 from .checks import Issue, MappedRow, row_issues
 from .grid import cell_text
 from .ledger import LedgerTable
@@ -23,7 +23,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def shown(f: Field | None, text: str) -> str:
-    return mask(text) if f is not None and f.sensitive and text else text
+    return mask(text, f.mask) if f is not None and f.sensitive and text else text
 
 
 def apply_mapping(mapping: LedgerMapping, table: LedgerTable) -> list[MappedRow]:

@@ -2,7 +2,7 @@
 
 ``generate(catalog, config, out_dir)`` writes ``infostd_validators.py`` (standard
 library only) and ``infostd-validators.mjs`` (no dependencies, Node 20 and
-browsers). Both are rendered from one :mod:`plan` with jinja2 templates; the
+browsers). Both are rendered from the one check plan (:mod:`generators.checkplan`) with jinja2 templates; the
 check-digit code and rule registry are ports of ``formats.py``/``rules.py`` and
 the messages come from the validator's one message catalog. Output is
 deterministic: same catalog and version, same bytes.
@@ -16,11 +16,11 @@ from typing import Any
 
 import jinja2
 
+from ..checkplan import Plan, plan_for
 from ..config import Config
 from ..fsutil import atomic_write_text
 from ..model import Catalog
 from ..version import project_version
-from .plan import Plan, build_plan
 
 PYTHON_MODULE = "infostd_validators.py"
 JS_MODULE = "infostd-validators.mjs"
@@ -72,19 +72,6 @@ def environment() -> jinja2.Environment:
         all_strings=lambda values: all(isinstance(v, str) for v in values),
     )
     return env
-
-
-def load_messages() -> dict[str, dict[str, str]]:
-    """The reference validator's message catalog: one place for every message text."""
-    from ..validate.messages import MESSAGES
-
-    return {rule: dict(texts) for rule, texts in sorted(MESSAGES.items())}
-
-
-def plan_for(
-    catalog: Catalog, version: str, messages: dict[str, dict[str, str]] | None = None
-) -> Plan:
-    return build_plan(catalog, version, load_messages() if messages is None else messages)
 
 
 def render(plan: Plan) -> dict[str, str]:

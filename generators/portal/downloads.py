@@ -62,3 +62,11 @@ def validator_downloads(downloads: Path | None) -> list[tuple[str, str]]:
     if downloads is None:
         return []
     return [(label, path) for label, path in VALIDATORS if (downloads / path).is_file()]
+
+
+def standard_pdf(standard_id: str, downloads: Path | None) -> list[tuple[str, str]]:
+    """The standard's PDF edition (``downloads/pdf/<id>.pdf``), when the build made it."""
+    path = f"pdf/{standard_id}.pdf"
+    if downloads is None or not (downloads / path).is_file():
+        return []
+    return [("下载 PDF 版次", path)]

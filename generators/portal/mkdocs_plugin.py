@@ -41,9 +41,10 @@ from ..model import Catalog, Standard
 from ..searchterms import FILE as SEARCH_TERMS_FILE
 from ..version import project_version
 from . import pages as registry
+from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .diagrams import needs_mermaid, script_tags
-from .downloads import DOWNLOADS, schema_downloads, validator_downloads
+from .downloads import DOWNLOADS, schema_downloads, standard_pdf, validator_downloads
 from .gitdates import last_changes
 from .render import header_card, schema_anchor, standard_markdown
 from .search import enrich_index, load_user_dictionary, user_dictionary
@@ -196,7 +197,10 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
                 return None
             return url(catalog.standard_of(schema).path.as_posix(), schema_anchor(schema.key))
 
-        buttons = []
+        buttons = [
+            (label, url(f"{DOWNLOADS}/{path}"))
+            for label, path in standard_pdf(standard.id, ctx.downloads)
+        ]
         for schema in standard.schemas:
             for label, path in schema_downloads(schema, ctx.downloads):
                 buttons.append((label, url(f"{DOWNLOADS}/{path}")))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..labels import KIND_LABELS, SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
+from ..masking import MASK_LABELS
 from ..model import Catalog, CodeList, CodeRule, Field, Schema, Standard
 from ..rules import parse_duration
 
@@ -30,6 +31,11 @@ STATUS_BANNERS = {
     ),
     "deprecated": ("danger", "已废止", "本标准已废止，仅供查阅历史数据，不得用于新的信息采集。"),
     "draft": ("note", "草案", "本标准正在起草或评审，不得用于生产。"),
+    "comment": (
+        "note",
+        "征求意见稿",
+        "本标准正在征求意见，请通过“反馈意见”提出修改建议；正式发布前不得用于生产。",
+    ),
 }
 FORMAT_LABELS = {
     "cn-uscc": "统一社会信用代码（GB 32100-2015，含校验位）",
@@ -186,6 +192,7 @@ def field_sensitivity(f: Field, catalog: Catalog) -> str:
     parts = []
     if f.sensitive:
         parts.append(SENSITIVITY_LABELS.get(f.sensitive, f.sensitive))
+        parts.append("脱敏显示：" + MASK_LABELS.get(f.mask or "partial", ""))
     if f.security_level:
         levels = catalog.codelists.get("security-level")
         parts.append("密级 " + (levels.label(f.security_level) if levels else f.security_level))

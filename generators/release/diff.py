@@ -3,8 +3,12 @@
 The bump follows data compatibility (DESIGN.md "Release"): **major** when data
 valid under the old version can be invalid under the new one, **minor** when
 old data stays valid but the standard says more, **patch** for prose, titles,
-descriptions and examples only. Every change has a *kind*; the kind alone fixes
-the bump and the changelog section (``KINDS``), so the rules are one table.
+descriptions and examples only. "Data" means values *and files*: ledgers are
+read by column header (title, aliases, key), so a lost header breaks files.
+Every change has a *kind*; the kind alone fixes the bump and the changelog
+section (``KINDS``), so the rules are one table. The reasoning about accepted
+values lives in ``compat.py``; each message says why. Where compatibility
+cannot be shown the kind is major and the message starts 「无法证明兼容」.
 
 Pure functions over two ``Catalog``s: nothing here reads files or runs git.
 """
@@ -18,8 +22,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..model import Catalog, Field, Schema, Standard
-from ..rules import parse_duration
+from ..model import Catalog, CodeList, Field, Schema, Standard
+from .compat import (
+    accepted_inputs,
+    bound,
+    bound_loosened,
+    headers,
+    rule_implied,
+    rule_witness,
+    show_bound,
+)
 
 Bump = Literal["none", "patch", "minor", "major"]
 BUMPS: tuple[Bump, ...] = ("none", "patch", "minor", "major")
@@ -50,6 +62,7 @@ KINDS: dict[str, KindInfo] = {
     "undeprecated": KindInfo("minor", CHANGED),
     # fields
     "field-added": KindInfo("minor", ADDED),
+    "field-added-unproven": KindInfo("major", ADDED),
     "required-field-added": KindInfo("major", ADDED),
     "field-removed": KindInfo("major", REMOVED),
     "required-added": KindInfo("major", CHANGED),
@@ -64,12 +77,19 @@ KINDS: dict[str, KindInfo] = {
     "length-relaxed": KindInfo("minor", CHANGED),
     "range-tightened": KindInfo("major", CHANGED),
     "range-relaxed": KindInfo("minor", CHANGED),
+    "range-restated": KindInfo("patch", CHANGED),
     "enum-narrowed": KindInfo("major", CHANGED),
     "enum-relaxed": KindInfo("minor", CHANGED),
+    "enum-reordered": KindInfo("patch", CHANGED),
     "codelist-ref-changed": KindInfo("major", CHANGED),
+    "codelist-ref-relaxed": KindInfo("minor", CHANGED),
     "codelist-ref-removed": KindInfo("minor", CHANGED),
     "code-rule-changed": KindInfo("major", CHANGED),
+    "code-rule-relaxed": KindInfo("minor", CHANGED),
+    "code-rule-restated": KindInfo("patch", CHANGED),
     "code-rule-removed": KindInfo("minor", CHANGED),
+    "header-lost": KindInfo("major", CHANGED),
+    "header-unproven": KindInfo("major", CHANGED),
     "alias-removed": KindInfo("major", CHANGED),
     "alias-added": KindInfo("minor", CHANGED),
     "default-changed": KindInfo("minor", CHANGED),
@@ -77,10 +97,13 @@ KINDS: dict[str, KindInfo] = {
     "security-level-changed": KindInfo("minor", CHANGED),
     # record-level constraints
     "unique-added": KindInfo("major", CHANGED),
+    "unique-implied": KindInfo("minor", CHANGED),
     "unique-removed": KindInfo("minor", CHANGED),
     "foreign-key-added": KindInfo("major", CHANGED),
     "foreign-key-removed": KindInfo("minor", CHANGED),
     "rule-added": KindInfo("major", ADDED),
+    "rule-implied": KindInfo("minor", ADDED),
+    "rule-unproven": KindInfo("major", CHANGED),
     "rule-removed": KindInfo("minor", REMOVED),
     "rule-tightened": KindInfo("major", CHANGED),
     "rule-relaxed": KindInfo("minor", CHANGED),
@@ -89,6 +112,8 @@ KINDS: dict[str, KindInfo] = {
     "code-added": KindInfo("minor", ADDED),
     "code-removed": KindInfo("major", REMOVED),
     "code-title-changed": KindInfo("minor", CHANGED),
+    "code-label-lost": KindInfo("major", CHANGED),
+    "code-rule-narrowed": KindInfo("major", CHANGED),
     "code-parent-changed": KindInfo("minor", CHANGED),
     # words only
     "title-changed": KindInfo("patch", CHANGED),
@@ -160,7 +185,7 @@ def diff_catalogs(old: Catalog, new: Catalog) -> list[Change]:
             noun = "记录" if schema.kind == "record" else "代码表"
             changes.append(_on(schema, None, kind, f"新增{noun} {_sch(schema)}"))
         else:
-            changes += _schema_changes(before, schema, new)
+            changes += _schema_changes(before, schema, old, new)
     for key, schema in old.schemas.items():
         if key not in new.schemas:
             kind = "record-removed" if schema.kind == "record" else "codelist-removed"
@@ -237,7 +262,7 @@ def _line_counts(old: str, new: str) -> tuple[int, int]:
 
 
 # ── schemas ─────────────────────────────────────────────────────────────────
-def _schema_changes(old: Schema, new: Schema, catalog: Catalog) -> list[Change]:
+def _schema_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) -> list[Change]:
     out: list[Change] = []
     name = _sch(new)
     if old.kind != new.kind:
@@ -254,7 +279,7 @@ def _schema_changes(old: Schema, new: Schema, catalog: Catalog) -> list[Change]:
     out += _words(new, None, name, old.raw, new.raw)
     out += _deprecation(new, None, name, old.raw, new.raw)
     if new.kind == "codelist":
-        out += _codelist_changes(old, new, catalog)
+        out += _codelist_changes(old, new, was, catalog)
         return out
     if old.security_level != new.security_level:
         out.append(
@@ -269,7 +294,7 @@ def _schema_changes(old: Schema, new: Schema, catalog: Catalog) -> list[Change]:
         out.append(
             _on(new, None, "lifecycle-changed", f"{name} 生命周期要求修改：{'、'.join(stages)}")
         )
-    out += _field_set_changes(old, new)
+    out += _field_set_changes(old, new, was.codelists, catalog.codelists)
     out += _unique_changes(old, new)
     out += _foreign_key_changes(old, new)
     out += _rule_changes(old, new)
@@ -313,17 +338,31 @@ def _deprecation(
 
 
 # ── fields ──────────────────────────────────────────────────────────────────
-def _field_set_changes(old: Schema, new: Schema) -> list[Change]:
+def _closed(schema: Schema) -> bool:
+    """Unknown columns are errors: an old valid file has no column a new name could match."""
+    return schema.raw.get("additionalProperties") is False
+
+
+def _field_set_changes(
+    old: Schema, new: Schema, old_lists: dict[str, CodeList], new_lists: dict[str, CodeList]
+) -> list[Change]:
     out: list[Change] = []
     for f in new.fields:
         before = old.field_by_key.get(f.key)
         if before is None:
             if f.required:
                 out.append(_on(new, f, "required-field-added", f"新增必填字段 {_fld(new, f)}"))
+            elif not _closed(old):
+                names = "、".join(f"“{n}”" for _, n in f.header_names)
+                message = (
+                    f"新增可选字段 {_fld(new, f)}：无法证明兼容——旧版允许多余列，旧文件中名为"
+                    f"{names}的列以前被忽略，现在按新字段校验"
+                )
+                out.append(_on(new, f, "field-added-unproven", message))
             else:
                 out.append(_on(new, f, "field-added", f"新增可选字段 {_fld(new, f)}"))
         else:
-            out += field_changes(new, before, f)
+            out += field_changes(Pair(before, f, old, new, old_lists, new_lists))
     for f in old.fields:
         if f.key not in new.field_by_key:
             note = f"（已于 {f.deprecated_in} 弃用）" if f.deprecated_in else ""
@@ -335,23 +374,37 @@ def _field_set_changes(old: Schema, new: Schema) -> list[Change]:
     return out
 
 
-FieldCheck = Callable[[Field, Field], Iterator[tuple[str, str]]]
+@dataclass(frozen=True)
+class Pair:
+    """One field in both versions, with what reasoning about it needs."""
+
+    old: Field
+    new: Field
+    old_schema: Schema
+    new_schema: Schema
+    old_lists: dict[str, CodeList]
+    new_lists: dict[str, CodeList]
 
 
-def field_changes(schema: Schema, old: Field, new: Field) -> list[Change]:
+FieldCheck = Callable[[Pair], Iterator[tuple[str, str]]]
+
+
+def field_changes(p: Pair) -> list[Change]:
     """Changes of one field present in both versions, keyword by keyword."""
+    schema, new = p.new_schema, p.new
     name = _fld(schema, new)
     out = [
         _on(schema, new, kind, f"字段 {name} {detail}")
         for check in FIELD_CHECKS
-        for kind, detail in check(old, new)
+        for kind, detail in check(p)
     ]
-    out += _words(schema, new, f"字段 {name}", old.raw, new.raw)
-    out += _deprecation(schema, new, f"字段 {name}", old.raw, new.raw)
+    out += _words(schema, new, f"字段 {name}", p.old.raw, new.raw)
+    out += _deprecation(schema, new, f"字段 {name}", p.old.raw, new.raw)
     return out
 
 
-def _required(old: Field, new: Field) -> Iterator[tuple[str, str]]:
+def _required(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
     if new.required and not old.required:
         yield "required-added", "改为必填"
     elif old.required and not new.required:
@@ -362,7 +415,8 @@ def _base_type(f: Field) -> str | None:
     return f.raw.get("type") or ("string" if f.codelist else None)
 
 
-def _type(old: Field, new: Field) -> Iterator[tuple[str, str]]:
+def _type(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
     before, after = _base_type(old), _base_type(new)
     if before == after:
         return
@@ -371,44 +425,52 @@ def _type(old: Field, new: Field) -> Iterator[tuple[str, str]]:
     yield ("type-relaxed" if relaxed else "type-narrowed"), detail
 
 
-def _format(old: Field, new: Field) -> Iterator[tuple[str, str]]:
+def _format(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
     if old.format != new.format:
         kind = "format-relaxed" if new.format is None else "format-narrowed"
         yield kind, f"格式：{_show(old.format)} → {_show(new.format)}"
 
 
-def _pattern(old: Field, new: Field) -> Iterator[tuple[str, str]]:
+def _pattern(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
     if old.pattern != new.pattern:
         # Two regexes cannot be compared for inclusion in general: any new or changed
         # pattern may reject old values, so only a removed pattern counts as relaxed.
         kind = "pattern-relaxed" if new.pattern is None else "pattern-tightened"
-        yield kind, f"正则：{_show(old.pattern)} → {_show(new.pattern)}"
+        why = (
+            "" if new.pattern is None else "：无法证明兼容——两个正则表达式的包含关系无法一般地判定"
+        )
+        yield kind, f"正则：{_show(old.pattern)} → {_show(new.pattern)}{why}"
 
 
-# keyword, Chinese name, lower bound?, kind family
-BOUNDS = (
-    ("minLength", "最小长度", True, "length"),
-    ("maxLength", "最大长度", False, "length"),
-    ("minimum", "最小值", True, "range"),
-    ("maximum", "最大值", False, "range"),
-    ("exclusiveMinimum", "下限（不含）", True, "range"),
-    ("exclusiveMaximum", "上限（不含）", False, "range"),
-)
+LENGTHS = (("minLength", "最小长度", True), ("maxLength", "最大长度", False))
+BOUNDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
 
 
-def _bounds(old: Field, new: Field) -> Iterator[tuple[str, str]]:
-    for keyword, label, lower, family in BOUNDS:
+def _bounds(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
+    for keyword, label, lower in LENGTHS:
         before, after = old.raw.get(keyword), new.raw.get(keyword)
         if before == after:
             continue
-        if after is None:
-            tightened = False
-        elif before is None:
-            tightened = True
-        else:
-            tightened = after > before if lower else after < before
-        kind = f"{family}-{'tightened' if tightened else 'relaxed'}"
+        tightened = after is not None and (
+            before is None or (after > before if lower else after < before)
+        )
+        kind = f"length-{'tightened' if tightened else 'relaxed'}"
         yield kind, f"{label}：{_show(before)} → {_show(after)}"
+    # minimum and exclusiveMinimum bound one side together (> 0 → ≥ 0 only widens)
+    for lower, keys, label in ((True, BOUNDS[:2], "下限"), (False, BOUNDS[2:], "上限")):
+        if all(old.raw.get(k) == new.raw.get(k) for k in keys):
+            continue
+        before, after = bound(old, lower), bound(new, lower)
+        detail = f"{label}：{show_bound(before, lower)} → {show_bound(after, lower)}"
+        if before == after:
+            yield "range-restated", f"{detail}（写法不同，接受的值不变）"
+        elif bound_loosened(before, after, lower):
+            yield "range-relaxed", f"{detail}（旧数据都在新范围内）"
+        else:
+            yield "range-tightened", f"{detail}（旧数据可能超出新范围）"
     before, after = old.multiple_of, new.multiple_of
     if before != after:
         # Still relaxed when every old multiple is a new one (0.01 → 0.001).
@@ -424,7 +486,8 @@ def _divides(small: float, big: float) -> bool:
     return Decimal(str(big)) % Decimal(str(small)) == 0
 
 
-def _enum(old: Field, new: Field) -> Iterator[tuple[str, str]]:
+def _enum(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
     before, after = old.enum, new.enum
     if before != after:
         if after is None:
@@ -435,9 +498,14 @@ def _enum(old: Field, new: Field) -> Iterator[tuple[str, str]]:
             removed = [v for v in before if v not in after]
             added = [v for v in after if v not in before]
             if removed:
-                yield "enum-narrowed", f"删除可选值 {_show(removed)}"
+                yield "enum-narrowed", f"删除可选值 {_show(removed)}：填写了它们的旧数据将不再有效"
             if added:
                 yield "enum-relaxed", f"新增可选值 {_show(added)}"
+            if not removed and not added:
+                yield (
+                    "enum-reordered",
+                    f"可选值顺序：{_show(before)} → {_show(after)}（接受的值不变，模板下拉顺序改变）",
+                )
     if "const" in old.raw or "const" in new.raw:
         b, a = old.raw.get("const"), new.raw.get("const")
         if "const" not in new.raw:
@@ -446,44 +514,98 @@ def _enum(old: Field, new: Field) -> Iterator[tuple[str, str]]:
             yield "enum-narrowed", f"固定值：{_show(b)} → {_show(a)}"
 
 
-def _codelist_ref(old: Field, new: Field) -> Iterator[tuple[str, str]]:
-    if old.codelist != new.codelist:
-        kind = "codelist-ref-removed" if new.codelist is None else "codelist-ref-changed"
-        yield kind, f"代码表：{_show(old.codelist)} → {_show(new.codelist)}"
+def _codelist_ref(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
+    if old.codelist == new.codelist:
+        return
+    detail = f"代码表：{_show(old.codelist)} → {_show(new.codelist)}"
+    if new.codelist is None:
+        yield "codelist-ref-removed", detail
+    elif old.codelist is None or old.codelist not in p.old_lists:
+        yield "codelist-ref-changed", f"{detail}（旧数据不一定是新代码表中的代码）"
+    else:
+        lost = sorted(
+            accepted_inputs(p.old_lists[old.codelist]) - accepted_inputs(p.new_lists[new.codelist])
+        )
+        if lost:
+            yield "codelist-ref-changed", f"{detail}：旧值{_quote(lost)}将不再被接受"
+        else:
+            yield "codelist-ref-relaxed", f"{detail}（新代码表接受旧表的全部代码、标签和名称）"
+
+
+def _quote(values: list[str], limit: int = 3) -> str:
+    shown = "、".join(f"“{v}”" for v in values[:limit])
+    return shown + (f"等 {len(values)} 个" if len(values) > limit else "")
 
 
 def _segments(f: Field) -> list[tuple[str, Any]] | None:
     return [(s.kind, s.value, s.level) for s in f.code_rule.segments] if f.code_rule else None
 
 
-def _code_rule(old: Field, new: Field) -> Iterator[tuple[str, str]]:
+def _code_rule(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
     before, after = _segments(old), _segments(new)
-    if before != after:
-        if after is None:
-            yield "code-rule-removed", "取消编码规则"
+    if before == after:
+        if old.raw.get("x-code-rule") != new.raw.get("x-code-rule"):
+            yield "description-changed", "编码规则说明修改"
+        return
+    if new.code_rule is None:
+        yield "code-rule-removed", "取消编码规则"
+        return
+    detail = f"编码规则：{old.code_rule.describe() if old.code_rule else '无'} → {new.code_rule.describe()}"
+    if old.code_rule is None:
+        yield "code-rule-changed", f"{detail}（旧数据不一定符合新规则）"
+        return
+    lost = rule_witness(old.code_rule, p.old_lists, new.code_rule, p.new_lists)
+    gained = rule_witness(new.code_rule, p.new_lists, old.code_rule, p.old_lists)
+    if lost is not None:
+        yield "code-rule-changed", f"{detail}：旧规则接受的“{lost}”将被拒绝"
+    elif gained is None:
+        yield "code-rule-restated", f"{detail}（写法不同，接受的编码完全相同）"
+    else:
+        yield (
+            "code-rule-relaxed",
+            f"{detail}（旧规则接受的编码新规则都接受，另外还接受如“{gained}”）",
+        )
+
+
+def _headers(p: Pair) -> Iterator[tuple[str, str]]:
+    """Files are read by header (title, aliases, key): a name lost breaks old files."""
+    before, after = headers(p.old), headers(p.new)
+    for name, (what, written) in before.items():
+        if name in after:
+            continue
+        if what == "标题":
+            yield (
+                "header-lost",
+                f"名称：{p.old.title} → {p.new.title}；旧表头“{written}”将无法识别：请把旧标题"
+                f'加入 x-aliases（"x-aliases": ["{written}"]）',
+            )
         else:
-            was = old.code_rule.describe() if old.code_rule else "无"
-            yield "code-rule-changed", f"编码规则：{was} → {new.code_rule.describe()}"
-    elif old.raw.get("x-code-rule") != new.raw.get("x-code-rule"):
-        yield "description-changed", "编码规则说明修改"
+            yield "alias-removed", f"不再接受旧列名“{written}”：以它为表头的旧文件将缺少该列"
+    gained = [written for name, (_, written) in after.items() if name not in before]
+    if gained and _closed(p.old_schema):
+        yield (
+            "alias-added",
+            f"新增可识别的表头 {_quote(gained)}（旧版不允许多余列，旧文件中没有这样的列）",
+        )
+    elif gained:
+        yield (
+            "header-unproven",
+            f"新增可识别的表头 {_quote(gained)}：无法证明兼容——旧版允许多余列，这样的列"
+            "以前被忽略，现在按本字段校验",
+        )
 
 
-def _aliases(old: Field, new: Field) -> Iterator[tuple[str, str]]:
-    removed = [a for a in old.aliases if a not in new.aliases]
-    added = [a for a in new.aliases if a not in old.aliases]
-    if removed:
-        yield "alias-removed", f"不再接受旧列名 {'、'.join(removed)}"
-    if added:
-        yield "alias-added", f"新增可识别的旧列名 {'、'.join(added)}"
-
-
-def _annotations(old: Field, new: Field) -> Iterator[tuple[str, str]]:
+def _annotations(p: Pair) -> Iterator[tuple[str, str]]:
+    old, new = p.old, p.new
     if old.raw.get("default") != new.raw.get("default"):
         yield "default-changed", f"默认值：{_show(old.default)} → {_show(new.default)}"
-    if old.sensitive != new.sensitive:
+    if (old.sensitive, old.mask) != (new.sensitive, new.mask):
         yield (
             "sensitivity-changed",
-            f"个人信息标记：{_show(old.sensitive)} → {_show(new.sensitive)}",
+            f"个人信息标记：{_show(old.sensitive)}（{_show(old.mask)}）"
+            f" → {_show(new.sensitive)}（{_show(new.mask)}）",
         )
     if old.security_level != new.security_level:
         yield (
@@ -501,7 +623,7 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
     _enum,
     _codelist_ref,
     _code_rule,
-    _aliases,
+    _headers,
     _annotations,
 )
 
@@ -509,7 +631,8 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
 # above or by _words/_deprecation; a test keeps this list complete.
 FIELD_KEYWORDS_COMPARED = frozenset(
     {"type", "format", "pattern", "multipleOf", "enum", "const", "$ref", "x-code-rule"}
-    | {b[0] for b in BOUNDS}
+    | {keyword for keyword, _, _ in LENGTHS}
+    | set(BOUNDS)
     | {"x-aliases", "default", "x-sensitive", "x-security-level"}
     | {"title", "description", "$comment", "examples", "deprecated", "x-deprecated-in"}
 )
@@ -521,10 +644,18 @@ def _unique_changes(old: Schema, new: Schema) -> list[Change]:
     after = [frozenset(g) for g in new.unique]
     out = []
     for group, raw in zip(after, new.unique, strict=True):
-        if group not in before:
-            out.append(
-                _on(new, None, "unique-added", f"{_sch(new)} 新增唯一性约束：{'+'.join(raw)}")
-            )
+        if group in before:
+            continue
+        label = f"{_sch(new)} 新增唯一性约束：{'+'.join(raw)}"
+        # rows with an empty key field are not compared, so a unique subset implies the set
+        implied = next((g for g, r in zip(before, old.unique, strict=True) if g <= group), None)
+        if implied is not None:
+            why = "+".join(r for r in old.unique[before.index(implied)])
+            message = f"{label}（旧版约束 {why} 已保证其不重复：缺值的行不参与比较）"
+            out.append(_on(new, None, "unique-implied", message))
+        else:
+            message = f"{label}（旧数据中这些字段的组合可能重复）"
+            out.append(_on(new, None, "unique-added", message))
     for group, raw in zip(before, old.unique, strict=True):
         if group not in after:
             out.append(
@@ -547,21 +678,28 @@ def _foreign_key_changes(old: Schema, new: Schema) -> list[Change]:
 
 
 def _rule_changes(old: Schema, new: Schema) -> list[Change]:
+    """A new or changed rule is compatible when no record valid before can break it
+    (``compat.rule_implied``: the old rules or required fields already imply it)."""
     out = []
     before = {r.id: r for r in old.rules}
     after = {r.id: r for r in new.rules}
     for rule in new.rules:
         was = before.get(rule.id)
         label = f"{_sch(new)} 规则 {rule.id}"
-        if was is None:
-            out.append(_on(new, None, "rule-added", f"{label}（{rule.type}）新增：{rule.message}"))
-            continue
-        if (was.type, was.params) != (rule.type, rule.params):
-            relaxed = _rule_relaxed(was.type, was.params, rule.type, rule.params)
-            kind = "rule-relaxed" if relaxed else "rule-tightened"
-            detail = f"{_show(was.params)} → {_show(rule.params)}"
-            out.append(_on(new, None, kind, f"{label} 参数修改：{detail}"))
-        if was.message != rule.message:
+        changed = was is not None and (was.type, was.params) != (rule.type, rule.params)
+        if was is None or changed:
+            implied, reason = rule_implied(rule, old)
+            if was is None:
+                kind = "rule-implied" if implied else "rule-added"
+                message = f"{label}（{rule.type}）新增：{rule.message}（{reason}）"
+            else:
+                kind = "rule-relaxed" if implied else "rule-tightened"
+                detail = f"{_show(was.params)} → {_show(rule.params)}"
+                message = f"{label} 参数修改：{detail}（{reason}）"
+            if not implied and reason.startswith("无法证明兼容"):
+                kind = "rule-unproven"
+            out.append(_on(new, None, kind, message))
+        if was is not None and was.message != rule.message:
             out.append(_on(new, None, "description-changed", f"{label} 提示语修改"))
     for rule in old.rules:
         if rule.id not in after:
@@ -571,58 +709,103 @@ def _rule_changes(old: Schema, new: Schema) -> list[Change]:
     return out
 
 
-def _rule_relaxed(old_type: str, old: dict, new_type: str, new: dict) -> bool:
-    """Only a longer ``max`` of the same max-interval rule is provably looser."""
-    if old_type != new_type or old_type != "max-interval":
-        return False
-    same_fields = {k: v for k, v in old.items() if k != "max"} == {
-        k: v for k, v in new.items() if k != "max"
-    }
-    before, after = parse_duration(old.get("max", "")), parse_duration(new.get("max", ""))
-    return same_fields and before is not None and after is not None and after >= before
-
-
 # ── code lists ──────────────────────────────────────────────────────────────
-def _codelist_changes(old: Schema, new: Schema, catalog: Catalog) -> list[Change]:
+def _codelist_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) -> list[Change]:
     before = {e["const"]: e for e in old.raw["oneOf"]}
     after = {e["const"]: e for e in new.raw["oneOf"]}
     name = _sch(new)
     users = _users_of(catalog, new.key)
     impact = f"（影响 {'、'.join(users)}）" if users else ""
+    # fields that take labels and titles from this list ($ref), as old files were written
+    labelled = [u for u in _users_of(was, new.key) if _field(was, u).codelist == new.key]
+    ruled = [u for u in users if _rule_uses(_field(catalog, u), new.key)]
+    accepted = accepted_inputs(catalog.codelists[new.key]) if new.codelist else set()
     out = []
 
     def add(kind: str, message: str) -> None:
         out.append(_on(new, None, kind, message))
 
     for code, entry in after.items():
-        was = before.get(code)
+        was_entry = before.get(code)
         label = f"{name} 代码 {code} {entry['title']}"
-        if was is None:
-            add("code-added", f"{name} 新增代码 {code} {entry['title']}")
+        if was_entry is None:
+            note = (
+                f"（编码规则按任一切分匹配：{'、'.join(ruled)} 原有的编码仍然有效）"
+                if ruled
+                else ""
+            )
+            add("code-added", f"{name} 新增代码 {code} {entry['title']}{note}")
             continue
-        if was["title"] != entry["title"]:
-            add("code-title-changed", f"{name} 代码 {code} 名称：{was['title']} → {entry['title']}")
-        if was.get("x-parent") != entry.get("x-parent"):
+        if was_entry["title"] != entry["title"]:
+            add(*_code_title(name, code, was_entry["title"], entry["title"], labelled, accepted))
+        if was_entry.get("x-parent") != entry.get("x-parent"):
             add(
                 "code-parent-changed",
-                f"{label} 上级代码：{_show(was.get('x-parent'))} → {_show(entry.get('x-parent'))}",
+                f"{label} 上级代码：{_show(was_entry.get('x-parent'))} → {_show(entry.get('x-parent'))}",
             )
-        if (was.get("description"), was.get("$comment")) != (
+        if (was_entry.get("description"), was_entry.get("$comment")) != (
             entry.get("description"),
             entry.get("$comment"),
         ):
             add("description-changed", f"{label} 说明修改")
-        if was.get("x-aliases", []) != entry.get("x-aliases", []):
+        if was_entry.get("x-aliases", []) != entry.get("x-aliases", []):
             # legacy names only feed the audit's value-mapping proposals: data stays valid
             add("description-changed", f"{label} 旧称（x-aliases）修改")
-        for change in _deprecation(new, None, label, was, entry):
+        for change in _deprecation(new, None, label, was_entry, entry):
             out.append(change)
     for code, entry in before.items():
         if code not in after:
             add("code-removed", f"{name} 删除代码 {code} {entry['title']}{impact}")
     if [c for c in before if c in after] != [c for c in after if c in before]:
         add("order-changed", f"{name} 代码顺序调整")
+    out += _rules_narrowed(new, was, catalog)
     return out
+
+
+def _code_title(
+    name: str, code: str, old: str, new: str, labelled: list[str], accepted: set[str]
+) -> tuple[str, str]:
+    """Templates write "4 社会组织" and the validator also takes the bare title: a renamed
+    code breaks old files of every field that takes this list by ``$ref`` (DESIGN.md
+    "Release and review": decided major; code-entry x-aliases are not accepted as input)."""
+    detail = f"{name} 代码 {code} 名称：{old} → {new}"
+    lost = [v for v in (f"{code} {old}", old) if v not in accepted]
+    if labelled and lost:
+        return (
+            "code-label-lost",
+            f"{detail}：旧文件中填写的{_quote(lost)}将不再被接受（模板下拉写入“代码 名称”，"
+            f"校验按代码、标签和名称识别；影响 {'、'.join(labelled)}）",
+        )
+    why = "没有字段按名称引用此代码表" if not labelled else "旧标签和名称仍被接受"
+    return "code-title-changed", f"{detail}（{why}，存储的代码不变）"
+
+
+def _rules_narrowed(new: Schema, was: Catalog, catalog: Catalog) -> list[Change]:
+    """A code-rule segment accepts what the list holds (at its level): removing a code or
+    moving one to another tree level can reject values the rule accepted before."""
+    out = []
+    for user in _users_of(catalog, new.key):
+        before, after = _field(was, user), _field(catalog, user)
+        if before is None or after is None or after.code_rule is None:
+            continue
+        if before.code_rule is None or _segments(before) != _segments(after):
+            continue  # the field's own change is classified with the field
+        lost = rule_witness(before.code_rule, was.codelists, after.code_rule, catalog.codelists)
+        if lost is not None:
+            message = f"{_sch(new)} 的修改使 {user} 的编码规则不再接受“{lost}”（旧版有效的编码）"
+            out.append(_on(new, None, "code-rule-narrowed", message))
+    return out
+
+
+def _rule_uses(f: Field | None, codelist: str) -> bool:
+    segments = f.code_rule.segments if f is not None and f.code_rule else []
+    return any(s.kind == "codelist" and s.value == codelist for s in segments)
+
+
+def _field(catalog: Catalog, user: str) -> Field | None:
+    record, _, key = user.partition(".")
+    schema = catalog.records.get(record)
+    return schema.field_by_key.get(key) if schema else None
 
 
 def _users_of(catalog: Catalog, codelist: str) -> list[str]:

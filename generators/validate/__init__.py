@@ -7,8 +7,9 @@ Public API (other parts of infostd code against it; keep it stable):
 
 from __future__ import annotations
 
+from ..masking import mask
 from .api import validate_paths, validate_table
-from .cells import check_cell, check_value, mask, normalise_cell
+from .cells import check_cell, check_value, normalise_cell
 from .engine import validate_rows
 from .issues import FileReport, Issue, Report
 from .messages import MESSAGES, render

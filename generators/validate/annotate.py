@@ -21,8 +21,9 @@ from openpyxl.utils import column_index_from_string, get_column_letter, quote_sh
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fsutil import atomic_write_bytes
+from ..masking import mask
 from ..model import Catalog
-from .cells import display, mask
+from .cells import display
 from .issues import FileReport, Issue, Report
 from .readers import Table
 from .reports import neutralise
@@ -83,12 +84,13 @@ def _mask_sensitive(catalog: Catalog, table: Table, ws: Worksheet, from_table: b
     for index, key in enumerate(table.columns):
         if key is None or not schema.field_by_key[key].sensitive:
             continue
+        kind = schema.field_by_key[key].mask
         for number, _ in table.raw_rows():
             row = _sheet_row(table, number)
             cell = ws.cell(row, index + 1)
             text = display(cell.value)
             if text:
-                _set_text(cell, mask(text))
+                _set_text(cell, mask(text, kind))
 
 
 def _sheet_row(table: Table, number: int) -> int:

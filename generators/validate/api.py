@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..model import Catalog, display_path
-from .engine import RecordContext, foreign_key_issues, run_rows, target_columns
+from .engine import (
+    RecordContext,
+    foreign_key_issues,
+    run_rows,
+    target_columns,
+    unchecked_foreign_keys,
+)
 from .issues import FileReport, Issue, Report
 from .readers import InputError, Table, read_table, table_issues
 
@@ -77,13 +83,18 @@ def validate_paths(
     lang: str = "zh",
     progress: Progress | None = None,
     engine: str = "auto",
+    references: Iterable[Path | str] = (),
 ) -> Report:
-    """Validate each file; foreign keys are checked against the other files given.
+    """Validate each file; foreign keys are checked against the other files given
+    and the ``references`` (files only looked up, not reported on).
 
     ``engine``: ``auto`` (column-wise fast path where possible), ``python`` (the
     reference engine only; same result, slower)."""
     tables = [read_table(catalog, p, record) for p in paths]
-    return validate_tables(catalog, tables, lang=lang, progress=progress, engine=engine)
+    refs = [read_table(catalog, p) for p in references]
+    return validate_tables(
+        catalog, tables, lang=lang, progress=progress, engine=engine, references=refs
+    )
 
 
 def validate_tables(
@@ -93,7 +104,10 @@ def validate_tables(
     lang: str = "zh",
     progress: Progress | None = None,
     engine: str = "auto",
+    references: Sequence[Table] = (),
 ) -> Report:
+    """Validate ``tables`` together (foreign keys resolved across them and the
+    ``references``); a foreign key whose target is in neither gets one warning."""
     wanted = target_columns(catalog, [t.record for t in tables])
     results = [
         validate_table(catalog, t, wanted.get(t.record, set()), lang, progress, engine)
@@ -106,10 +120,17 @@ def validate_tables(
     for table, result in zip(tables, results, strict=True):
         for ref, values in result.own.items():
             targets.setdefault(f"{table.record}.{ref}", set()).update(values)
+    for ref_table in references:  # a reference row with an error of its own is not a target
+        result = validate_table(
+            catalog, ref_table, wanted.get(ref_table.record, set()), lang, None, engine
+        )
+        for ref, values in result.own.items():
+            targets.setdefault(f"{ref_table.record}.{ref}", set()).update(values)
     files = []
     for table, result in zip(tables, results, strict=True):
         ctx = context(catalog, table, lang)
         issues = result.issues + foreign_key_issues(ctx, result.fk_rows, targets)
+        issues += unchecked_foreign_keys(ctx, result.fk_rows, targets, table.header_row or None)
         issues.sort(key=ctx.sort_key)
         files.append(
             FileReport(

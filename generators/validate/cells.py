@@ -25,6 +25,7 @@ from ..formats import (
     resident_id_check_char,
     uscc_check_char,
 )
+from ..masking import mask
 from ..model import CodeList, CodeRule, Field
 from .issues import Issue, Severity
 from .messages import render
@@ -45,13 +46,6 @@ FULL_WIDTH_RE = re.compile(r"[\uff01-\uff5e\u3000]")
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
-# Code-rule segments: ASCII only ("１" or "a" in a code is a typing error, not a digit/letter).
-SEGMENT_CHARS = {
-    "digits": frozenset("0123456789"),
-    "letters": frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-}
-
-
 def make_issue(
     field: Field,
     rule: str,
@@ -62,20 +56,9 @@ def make_issue(
     **params: Any,
 ) -> Issue:
     """An issue without location (row 0); the engine adds sheet, row and column."""
-    shown = mask(value) if field.sensitive and value is not None else value
+    shown = mask(value, field.mask) if field.sensitive and value is not None else value
     message = render(message_id, lang, title=field.title, value=shown, **params)
     return Issue(None, 0, None, field.key, rule, message, shown, severity)
-
-
-def mask(text: str) -> str:
-    """``13800138000`` → ``1380****000``: enough to recognise, not enough to misuse."""
-    n = len(text)
-    if n <= 2:
-        return "*" * n
-    if n <= 6:
-        return text[0] + "*" * (n - 2) + text[-1]
-    head, tail = (n + 1) // 3, (n + 1) // 4
-    return text[:head] + "*" * (n - head - tail) + text[n - tail :]
 
 
 def display(raw: Any) -> str | None:
@@ -364,32 +347,15 @@ def _expected_check(fmt: str, value: str) -> str:
 def code_rule_problem(
     rule: CodeRule, value: str, codelists: Mapping[str, CodeList], lang: str = "zh"
 ) -> str | None:
-    """Walk the segments left to right; describe the first one that does not fit."""
-    pos = 0
-    for index, seg in enumerate(rule.segments, start=1):
-        params = {"position": index, "segment": seg.describe()}
-        rest = value[pos:]
-        if not rest:
-            return render("code-rule:missing", lang, **params)
-        if seg.kind == "text":
-            size, ok = len(str(seg.value)), rest.startswith(str(seg.value))
-        elif seg.kind in ("digits", "letters"):
-            size = int(seg.value)
-            part = rest[:size]
-            ok = len(part) == size and set(part) <= SEGMENT_CHARS[seg.kind]
-            if len(part) < size:
-                return render("code-rule:length", lang, part=part, limit=size, **params)
-        else:
-            codes = codelists[str(seg.value)].codes_at(seg.level)
-            match = max((c for c in codes if rest.startswith(c)), key=len, default=None)
-            size = len(match) if match else len(min(codes, key=len, default=""))
-            ok = match is not None
-        if not ok:
-            return render("code-rule:segment", lang, part=rest[: max(size, 1)], **params)
-        pos += size
-    if pos < len(value):
-        return render("code-rule:extra", lang, part=value[pos:])
-    return None
+    """None when some split into segments fits (``CodeRule.split``); else what the
+    left-to-right walk finds wrong (``CodeRule.diagnose``)."""
+    if rule.split(value, codelists) is not None:
+        return None
+    message_id, params = rule.diagnose(value, codelists)
+    index = params.pop("index", None)
+    if index is not None:
+        params["segment"] = rule.segments[index].describe()
+    return render(message_id, lang, **params)
 
 
 def check_cell(

@@ -24,9 +24,10 @@ def run_validate(
     out: Path | None,
     lang: str,
     emit: Path | None,
+    references: list[Path] | None = None,
 ) -> int:
     """Validate, write the report, return the exit code (0 valid, 1 invalid)."""
-    resolved = {p.resolve() for p in files}
+    resolved = {p.resolve() for p in [*files, *(references or [])]}
     for target in (out, emit):
         if target is not None and target.resolve() in resolved:
             raise InfostdError(f"{target}：报告不能写到输入文件上")
@@ -37,11 +38,14 @@ def run_validate(
     if emit is not None and emit.suffix.lower() not in (".jsonl", ".csv"):
         raise InfostdError(f"{emit}：--emit 只支持 .jsonl 或 .csv")
     tables = [read_table(catalog, p, record) for p in files]
+    refs = [read_table(catalog, p) for p in references or []]
     if emit is not None:
         from .emit import check_target
 
         check_target(tables, emit)
-    report = validate_tables(catalog, tables, lang=lang, progress=_progress(fmt, out))
+    report = validate_tables(
+        catalog, tables, lang=lang, progress=_progress(fmt, out), references=refs
+    )
     if fmt == "json":
         if out is None:
             click.echo(to_json(report), nl=False)

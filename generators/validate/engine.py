@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..masking import mask
 from ..model import Catalog, Field, Schema
 from ..rules import check_rule, error_field
-from .cells import check_cell, display, make_issue, mask
+from .cells import check_cell, display, make_issue
 from .issues import Issue
 from .messages import render
 
@@ -81,7 +82,7 @@ def check_row(
 
 def rule_issue(ctx: RecordContext, rule, target: Field, raw: Any) -> Issue:
     text = display(raw)
-    shown = mask(text) if target.sensitive and text is not None else text
+    shown = mask(text, target.mask) if target.sensitive and text is not None else text
     message = render("rule", ctx.lang, message=rule.message, id=rule.id, title=target.title)
     return Issue(None, 0, None, target.key, f"rule:{rule.id}", message, shown)
 
@@ -128,6 +129,28 @@ def foreign_key_issues(
             value = values.get(fk.field)
             if value is not None and value not in known:
                 issues.append(key_issue(ctx, "foreign-key", f, value, number, target=target))
+    return issues
+
+
+def unchecked_foreign_keys(
+    ctx: RecordContext,
+    keys: list[tuple[int, dict[str, Any]]],
+    targets: Mapping[str, set],
+    row: int | None = None,
+) -> list[Issue]:
+    """One warning per foreign key whose target table was not given although some
+    row fills it: validated alone, a file must not read as "the codes exist"."""
+    issues = []
+    for fk in ctx.schema.foreign_keys:
+        if f"{fk.record}.{fk.ref}" in targets:
+            continue
+        if not any(values.get(fk.field) is not None for _, values in keys):
+            continue
+        f = ctx.schema.field_by_key[fk.field]
+        target = ctx.catalog.schemas[fk.record].title
+        message = render("foreign-key-unchecked", ctx.lang, title=f.title, target=target)
+        issue = Issue(None, 0, None, f.key, "foreign-key-unchecked", message, None, "warning")
+        issues.append(ctx.locate(issue, row))
     return issues
 
 

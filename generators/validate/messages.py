@@ -155,6 +155,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "“{title}”的值“{value}”在“{target}”中不存在",
         "en": "“{title}” “{value}” does not exist in “{target}”",
     },
+    "foreign-key-unchecked": {
+        "zh": "“{title}”须在“{target}”中存在，但本次未提供“{target}”文件，未作检查"
+        "（可同时校验该文件，或用 --reference 指定参照文件）",
+        "en": "“{title}” must exist in “{target}”, but no “{target}” file was given, so it was"
+        " not checked (validate that file together, or name one with --reference)",
+    },
     "rule": {
         "zh": "{message}（规则 {id}）",
         "en": "Rule {id} is broken: {message}",

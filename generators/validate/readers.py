@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InfostdError
-from ..model import Catalog, Schema, display_path
+from ..model import Catalog, Schema, clean_header, display_path
 from ..version import project_version
 from .issues import Issue
 from .messages import render
@@ -109,20 +109,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def clean_header(text: Any) -> str:
-    """Header text without the required mark and spaces: "客户编码 *" → "客户编码"."""
-    if text is None:
-        return ""
-    s = str(text).replace("\u3000", " ").strip()
-    s = re.sub(r"[\s]*[*＊]+$", "", s)
-    return re.sub(r"\s+", "", s).lower()
-
-
 def header_names(schema: Schema) -> dict[str, str]:
     """Every name a column of ``schema`` may carry → field key."""
     names: dict[str, str] = {}
     for f in schema.fields:
-        for name in (*f.aliases, f.title, f.key):
+        for _what, name in f.header_names:
             names[clean_header(name)] = f.key
     return names
 

@@ -1,8 +1,15 @@
-"""What the generated validators check, as plain data, from the one catalog.
+"""The check plan: the one place where the catalog becomes checks, as plain data.
 
-Both templates (Python and JavaScript) render the same plan, so a rule is
-decided once here and only *spelled* twice. Everything in a plan is JSON-able
-and ordered as in the standard, so generated files are deterministic.
+Every engine renders this plan: the generated validators (``codegen/``: Python and
+JavaScript source) and SQL (``sql/``: DDL and validation in place on DuckDB,
+PostgreSQL and Spark). A check is decided once here and only *spelled* per engine.
+The reference validator (``validate/cells.py``, ``validate/engine.py``, ``rules.py``)
+is deliberately not rendered from it: it is the independent oracle every engine is
+tested against. Everything in a plan is JSON-able and ordered as in the standard,
+so generated files are deterministic.
+
+A new rule kind: a ``rules.REGISTRY`` entry, its parameters here (``rule_plan``), a
+renderer per engine, a message in ``validate/messages.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +19,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..model import Catalog, CodeList, CodeRule, Field, Schema
-from ..rules import error_field, parse_duration
+from .model import Catalog, CodeList, Field, Schema
+from .rules import error_field, parse_duration
 
 # The keywords a field's compiled check tests, in the reference validator's order:
 # one error per cell, the first keyword that fails (generators/validate/cells.py).
@@ -45,11 +52,10 @@ class FieldPlan:
     is_code: bool
     fast: str | None  # which fast path a clean cell takes (see the templates)
     codelist: str | None = None
-    code_rule: str | None = None  # full anchored regex
-    code_rule_fast: bool = False  # the regex decides exactly like the segment walk
+    code_rule: str | None = None  # full anchored regex: exactly the values CodeRule.split accepts
     code_rule_description: str = ""
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
-    sensitive: str | None = None
+    sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
     aliases: list[str] = field(default_factory=list)
 
     @property
@@ -124,17 +130,6 @@ def _fast_path(f: Field, catalog: Catalog) -> str | None:
     return f.type if f.type in ("integer", "number", "date") else None
 
 
-def _segments_are_prefix_free(rule: CodeRule, catalog: Catalog) -> bool:
-    """A regex backtracks where the reference's left-to-right walk does not; they agree
-    when no code of a code-list segment is a prefix of another."""
-    for s in rule.segments:
-        if s.kind == "codelist":
-            codes = catalog.codelists[str(s.value)].codes_at(s.level)
-            if any(a != b and b.startswith(a) for a in codes for b in codes):
-                return False
-    return True
-
-
 def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
     raw = f.raw
     general = [(k, raw[k]) for k in GENERAL_KEYWORDS if k in raw]
@@ -153,12 +148,11 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
         is_code=f.is_code,
         fast=_fast_path(f, catalog),
         codelist=f.codelist,
-        sensitive=f.sensitive,
+        sensitive=f.mask if f.sensitive else None,
         aliases=list(f.aliases),
     )
     if f.code_rule is not None:
         plan.code_rule = f.code_rule.regex(catalog.codelists)
-        plan.code_rule_fast = _segments_are_prefix_free(f.code_rule, catalog)
         plan.code_rule_description = f.code_rule.describe()
         plan.code_rule_segments = [
             SegmentPlan(s.kind, s.value, s.level, s.regex(catalog.codelists), s.describe())
@@ -205,3 +199,17 @@ def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str
     }  # fmt: skip
     codelists = {key: codelist_plan(catalog.codelists[key]) for key in sorted(used)}
     return Plan(version=version, records=records, codelists=codelists, messages=messages)
+
+
+def load_messages() -> dict[str, dict[str, str]]:
+    """The reference validator's message catalog: one place for every message text."""
+    from .validate.messages import MESSAGES
+
+    return {rule: dict(texts) for rule, texts in sorted(MESSAGES.items())}
+
+
+def plan_for(
+    catalog: Catalog, version: str, messages: dict[str, dict[str, str]] | None = None
+) -> Plan:
+    """The plan with the validator's messages (or the given ones, for tests)."""
+    return build_plan(catalog, version, load_messages() if messages is None else messages)

@@ -1,0 +1,71 @@
+"""要求清单: every standard's requirement register, one stable anchor per requirement
+(``#ct-01``), and a catalog-wide count of how requirements are enforced (tools vs people).
+Registered in the portal registry at import."""
+
+from __future__ import annotations
+
+from ..model import Requirement, Standard
+from ..requirements import BY, BY_LABELS, CHECKS, counts
+from .pages import GeneratedPage, PortalContext, by_id, md_link, register_page
+from .render import md_text
+
+REQUIREMENTS_PAGE = "catalog/requirements.md"
+
+
+def anchor(rid: str) -> str:
+    """The stable anchor of a requirement: its id in lower case (CT-01 → ct-01)."""
+    return rid.lower()
+
+
+def how(req: Requirement) -> str:
+    """How a requirement is enforced, in words (Markdown-safe)."""
+    if req.by == "people":
+        return md_text(f"人工：{req.who}；{req.when}；证据：{req.evidence}")
+    if req.by == "check":
+        return md_text(f"标准库检查（infostd check）：{CHECKS.get(str(req.target), req.target)}")
+    if req.by == "template":
+        return md_text(f"Excel 模板：{req.target}")
+    return md_text(f"校验工具：{req.target}")
+
+
+def _table(standard: Standard) -> list[str]:
+    lines = ["| 编号 | 要求 | 执行方式 | 执行依据 |", "| --- | --- | --- | --- |"]
+    for req in standard.requirements:
+        cell = f'<span id="{anchor(req.id)}"></span>`{req.id}`'
+        lines.append(f"| {cell} | {md_text(req.text)} | {BY_LABELS[req.by]} | {how(req)} |")
+    return lines
+
+
+def requirements_page(ctx: PortalContext) -> str:
+    standards = [s for s in by_id(ctx.catalog.standards) if s.requirements]
+    total = counts(ctx.catalog)
+    tools = total["validator"] + total["template"] + total["check"]
+    lines = [
+        "# 要求清单",
+        "",
+        "每项规范性要求都有编号，在标准正文中以编号引用，并写明由谁、如何执行。"
+        f"全库共 {sum(total.values())} 项要求：由工具执行 {tools} 项，由人工执行 "
+        f"{total['people']} 项。",
+        "",
+        "| 标准 | 编号 | 要求数 | " + " | ".join(BY_LABELS[b] for b in BY) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in BY) + " |",
+    ]
+    for s in standards:
+        n = {b: sum(1 for r in s.requirements if r.by == b) for b in BY}
+        link = md_link(REQUIREMENTS_PAGE, s.path.as_posix(), s.title)
+        lines.append(
+            f"| {link} | `{s.id}` | {len(s.requirements)} | "
+            + " | ".join(str(n[b]) for b in BY)
+            + " |"
+        )
+    lines.append(
+        f"| 合计 | | {sum(total.values())} | " + " | ".join(str(total[b]) for b in BY) + " |"
+    )
+    for s in standards:
+        lines += ["", f"## {md_text(s.title)} {{#{s.id.lower()}}}", ""]
+        lines += [f"{s.id}，见" + md_link(REQUIREMENTS_PAGE, s.path.as_posix(), "正文") + "。", ""]
+        lines += _table(s)
+    return "\n".join(lines) + "\n"
+
+
+register_page(GeneratedPage(REQUIREMENTS_PAGE, "要求清单", requirements_page))
