@@ -8,9 +8,10 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -33,15 +34,22 @@ def test_customer_page_has_card_field_table_and_downloads(shipped_site: Path) ->
     html = read(shipped_site, "records/customer")
     assert 'class="infostd-card"' in html and "IMS-DS-001" in html
     assert f"<code>{project_version(REPO)}</code>" in html
-    assert '<table class="infostd-fields">' in html and "<td>统一社会信用代码</td>" in html
+    assert '<table class="infostd-fields">' in html
+    # Chinese name first, each field with a stable anchor, each cell named for phone cards.
+    assert '<tr id="customer.uscc"><td data-label="名称">' in html
+    assert 'href="#customer.uscc">统一社会信用代码</a>' in html
     assert "```json schema" not in html and "JSON Schema 原文" in html
     assert 'href="../../downloads/schemas/customer.schema.json" download' in html
     assert 'href="../../codelists/industry/#schema-industry"' in html
     assert "信息分类与编码规范" in html  # prose kept
     assert f"版本 {project_version(REPO)}" in html  # footer
-    feedback = re.search(r'href="([^"]+)">反馈意见', html).group(1)
-    assert feedback.startswith("https://git.example.com/infostd/standards/issues/new?")
-    assert "template=pilot-feedback.yml" in feedback and "standard=IMS-DS-001" in feedback
+    # The configured channel ([tool.infostd] feedback): a mail with standard and page filled in.
+    feedback = html_unescape(re.search(r'href="([^"]+)">反馈意见', html).group(1))
+    assert feedback.startswith("mailto:standards-committee@corp.internal?subject=")
+    assert "example.com" not in feedback
+    fields = parse_qs(urlsplit(feedback).query)
+    assert fields["subject"] == ["[标准反馈] IMS-DS-001 客户信息数据标准"]
+    assert "页面：records/customer/" in fields["body"][0]
 
 
 def test_generated_pages_exist_and_are_linked(shipped_site: Path) -> None:

@@ -111,3 +111,35 @@ def test_flowchart_in_words_and_escaped() -> None:
     assert "<b>" not in html and "&lt;b&gt;录入&lt;/b&gt;" in html
     assert '<pre class="mermaid">' in html and "图的文字说明" in html
     assert flowchart_steps("sequenceDiagram\n  A->>B: hi\n") is None
+
+
+def test_feedback_channel_fills_in_standard_and_page(tmp_path: Path) -> None:
+    from generators.config import ConfigError, load_config
+    from generators.model import Standard
+    from generators.portal.pages import feedback_link
+
+    standard = Standard(
+        id="IMS-DS-001",
+        title="客户&信息",
+        kind="record",
+        status="released",
+        path=Path("records/customer.md"),
+        source="",
+        front_matter={},
+        body_line=1,
+    )
+    tracker = feedback_link(
+        "https://tracker.corp.internal/new?s={standard}&t={title}&p={page}", standard, "1.0"
+    )
+    assert tracker == (
+        "https://tracker.corp.internal/new?s=IMS-DS-001&t=%E5%AE%A2%E6%88%B7%26%E4%BF%A1%E6%81%AF"
+        "&p=records%2Fcustomer%2F"
+    )
+    mail = feedback_link("mailto:a@corp.internal", standard, "1.0")
+    assert mail.startswith("mailto:a@corp.internal?subject=") and "&body=" in mail
+    for bad in ["javascript:alert(1)", "tracker.corp.internal", 3]:
+        (tmp_path / "pyproject.toml").write_text(
+            f"[tool.infostd]\nfeedback = {json.dumps(bad)}\n", encoding="utf-8"
+        )
+        with pytest.raises(ConfigError, match="feedback"):
+            load_config(tmp_path)

@@ -117,6 +117,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             version=version,
             downloads=extra / DOWNLOADS if extra else None,
             repo_url=project.repo_url,
+            feedback=project.feedback,
             last_changes=last_changes(Path(config.docs_dir)),
         )
         self.standards_by_uri = {s.path.as_posix(): s for s in catalog.standards}

@@ -11,11 +11,12 @@ Nothing here knows mkdocs.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from ..model import Catalog, Standard
 from .diagrams import LIBRARY, PHONE_SCRIPT
@@ -35,6 +36,7 @@ class PortalContext:
     version: str
     downloads: Path | None = None  # the build's downloads/ folder, when there is one
     repo_url: str = ""
+    feedback: str = ""  # [tool.infostd] feedback
     last_changes: dict[Path, str] = field(default_factory=dict)
 
     @property
@@ -45,8 +47,12 @@ class PortalContext:
         return self.last_changes.get((self.catalog.root / standard.path).resolve())
 
     def feedback_url(self, standard: Standard) -> str | None:
-        """The repository's issue form for this standard, prefilled (GitHub issue forms
-        take field ids as query parameters); a plain new issue without the form."""
+        """Where a reader reports a problem with this standard, the standard and page filled
+        in: the configured ``feedback`` channel (a mail or an intranet tracker: staff need
+        no Git account), else the repository's issue form (GitHub issue forms take field ids
+        as query parameters), else nothing."""
+        if self.feedback:
+            return feedback_link(self.feedback, standard, self.version)
         if not self.repo_url:
             return None
         params = {"title": f"[试点反馈] {standard.id} {standard.title}"}
@@ -57,6 +63,33 @@ class PortalContext:
 
     def has_page(self, path: str) -> bool:
         return (self.catalog.root / path).is_file()
+
+
+def page_path(standard: Standard) -> str:
+    """The standard's page in the site, as readers see it in the address bar."""
+    path = standard.path.as_posix().removesuffix(".md")
+    return "" if path == "index" else path.removesuffix("/index") + "/"
+
+
+def feedback_link(channel: str, standard: Standard, version: str) -> str:
+    """A ``mailto:`` with subject and body prefilled, or a tracker URL with ``{standard}``,
+    ``{title}``, ``{version}``, ``{page}`` replaced (URL-encoded)."""
+    subject = f"[标准反馈] {standard.id} {standard.title}"
+    if channel.startswith("mailto:"):
+        body = (
+            f"标准：{standard.id} {standard.title}\n页面：{page_path(standard)}\n"
+            f"版本：{version}\n\n问题或建议：\n"
+        )
+        return f"{channel}?{urlencode({'subject': subject, 'body': body}, quote_via=quote)}"
+    values = {
+        "standard": standard.id,
+        "title": standard.title,
+        "version": version,
+        "page": page_path(standard),
+    }
+    return re.sub(
+        r"\{(standard|title|version|page)\}", lambda m: quote(values[m.group(1)], safe=""), channel
+    )
 
 
 @dataclass(frozen=True)
@@ -142,12 +175,18 @@ def codelists_page(ctx: PortalContext) -> str:
     for key in sorted(catalog.codelists, key=lambda k: catalog.standard_of(catalog.schemas[k]).id):
         codelist = catalog.codelists[key]
         standard = catalog.standard_of(catalog.schemas[key])
+        files = [
+            md_link(CODELISTS, f"downloads/codelists/{key}{suffix}", label)
+            for suffix, label in ((".xlsx", "Excel"), (".csv", "CSV"))
+            if ctx.downloads is not None and (ctx.downloads / f"codelists/{key}{suffix}").is_file()
+        ]
         lines += [
             f"## {md_text(codelist.title)} {{#{key}}}",
             "",
-            f"键 `{key}`，共 {len(codelist.entries)} 项，定义于"
+            f"共 {len(codelist.entries)} 项，定义于"
             + _standard_link(CODELISTS, standard)
-            + "。",
+            + "。"
+            + (f"下载：{'、'.join(files)}。" if files else ""),
             "",
             codelist_table(codelist),
             "",
@@ -172,7 +211,7 @@ def classification_page(ctx: PortalContext) -> str:
     catalog = ctx.catalog
     tree = catalog.codelists.get("info-category")
     grouped = _standards_by_category(catalog)
-    lines = ["# 分类导航", "", "按信息分类代码表（`info-category`）列出全部标准。", ""]
+    lines = ["# 分类导航", "", "按信息分类代码表列出全部标准。", ""]
     if tree is None:
         return "\n".join(lines + ["标准库中没有信息分类代码表。", ""])
     children: dict[str | None, list[str]] = {}
@@ -284,6 +323,17 @@ def downloads_page(ctx: PortalContext) -> str:
             + (f"：{purpose}。" if purpose else "")
             + f"字段说明见{_standard_link(DOWNLOADS_PAGE, standard)}。"
         )
+    codelists = sorted(
+        (s for s in catalog.schemas.values() if f"codelists/{s.key}.xlsx" in artifacts),
+        key=lambda s: catalog.standard_of(s).id,
+    )
+    if codelists:
+        lines += ["", "## 代码表", ""]
+        lines += [
+            f"- **{md_text(s.title)}**：{_download(f'codelists/{s.key}.xlsx', 'Excel', artifacts)}、"
+            f"{_download(f'codelists/{s.key}.csv', 'CSV', artifacts)}"
+            for s in codelists
+        ]
     validators = validator_downloads(ctx.downloads)
     lines += [
         "",

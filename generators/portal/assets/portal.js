@@ -37,3 +37,37 @@
   window.addEventListener("resize", scan);
 })();
 
+
+/* Code lists: a filter box above every code-list table of more than ten codes; typing
+   part of a code or a name hides the other rows. */
+(function () {
+  function addFilter(table) {
+    if (table.dataset.infostdFilter || table.tBodies[0].rows.length <= 10) return;
+    table.dataset.infostdFilter = "1";
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "infostd-filter";
+    box.placeholder = "输入代码或名称筛选";
+    box.setAttribute("aria-label", "筛选代码表");
+    var count = document.createElement("span");
+    count.className = "infostd-filter-count";
+    count.setAttribute("aria-live", "polite");
+    var wrap = document.createElement("p");
+    wrap.className = "infostd-filter-bar";
+    wrap.append(box, count);
+    var anchor = table.closest(".md-typeset__scrollwrap") || table;
+    anchor.parentNode.insertBefore(wrap, anchor);
+    box.addEventListener("input", function () {
+      var needle = box.value.trim().toLowerCase(), shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var hit = !needle || row.textContent.toLowerCase().indexOf(needle) >= 0;
+        row.hidden = !hit;
+        if (hit) shown += 1;
+      });
+      count.textContent = needle ? "显示 " + shown + " 项" : "";
+    });
+  }
+  function scan() { document.querySelectorAll("table.infostd-codelist").forEach(addFilter); }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(scan);
+  else document.addEventListener("DOMContentLoaded", scan);
+})();
