@@ -46,6 +46,13 @@ def _pdf(catalog: Catalog, config: Config, site: Path) -> None:
     generate(catalog, config, site / DOWNLOADS / FOLDER, project_version(config.root))
 
 
+def _notices(catalog: Catalog, config: Config, site: Path) -> None:
+    from .release.notice import write_notices
+    from .release.records import load_releases
+
+    write_notices(load_releases(config), site / DOWNLOADS / "notices")
+
+
 def _portal(catalog: Catalog, config: Config, site: Path) -> None:
     """The portal, last: it lists and links what the other steps put in downloads/."""
     from .portal.mkdocs_plugin import build_portal
@@ -62,6 +69,7 @@ STEPS: list[tuple[str, Step]] = [
     ("codelists", _codelists),
     ("validators", _validators),
     ("pdf", _pdf),
+    ("notices", _notices),
     ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]
 

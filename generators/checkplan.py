@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Catalog, CodeList, Field, Schema
+from .model import Catalog, CodeList, Field, Schema, field_codelist
 from .rules import error_field, parse_duration
 
 # The keywords a field's compiled check tests, in the reference validator's order:
@@ -120,9 +120,23 @@ def _typed(f: Field) -> bool:
     return f.is_code or f.type != "string" or bool(f.enum and f.type == "string")
 
 
+def codelist_key(f: Field) -> str | None:
+    """The plan's name of the codes a field accepts: ``industry``, or ``industry@2`` for
+    one level (``x-level``) — a code list of its own in the plan, so every engine checks
+    a level exactly as it checks a whole list."""
+    if not f.codelist:
+        return None
+    return f.codelist if f.codelist_level is None else f"{f.codelist}@{f.codelist_level}"
+
+
+def _plan_codelist(catalog: Catalog, key: str) -> CodeList:
+    base, _, level = key.partition("@")
+    return catalog.codelists[base].at_level(int(level) if level else None)
+
+
 def _fast_path(f: Field, catalog: Catalog) -> str | None:
     if f.codelist:
-        codes = catalog.codelists[f.codelist].codes
+        codes = field_codelist(f, catalog.codelists).codes
         clean = all(c == c.strip() and not FULL_WIDTH.search(c) for c in codes)
         return "code" if clean else None
     if f.type == "string":
@@ -147,7 +161,7 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
         typed=_typed(f),
         is_code=f.is_code,
         fast=_fast_path(f, catalog),
-        codelist=f.codelist,
+        codelist=codelist_key(f),
         sensitive=f.mask if f.sensitive else None,
         aliases=list(f.aliases),
     )
@@ -197,7 +211,7 @@ def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str
         str(s.value) for r in records for f in r.fields for s in f.code_rule_segments
         if s.kind == "codelist"
     }  # fmt: skip
-    codelists = {key: codelist_plan(catalog.codelists[key]) for key in sorted(used)}
+    codelists = {key: codelist_plan(_plan_codelist(catalog, key)) for key in sorted(used)}
     return Plan(version=version, records=records, codelists=codelists, messages=messages)
 
 

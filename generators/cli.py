@@ -16,7 +16,7 @@ from .config import Config, load_config
 from .errors import InfostdError, ProblemsError
 from .loader import load_catalog
 from .model import Catalog, display_path
-from .release import codeowners
+from .release import codeowners, gitlab
 from .release import records as release_records
 
 INTERNAL_ERROR = 70
@@ -130,13 +130,19 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
+    from .programme.data import load_programme
+
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
     release_records.check(catalog, config_of(ctx))
+    programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
         f"检查通过：{len(catalog.standards)} 个标准，{records} 个记录，{codelists} 个代码表。"
     )
+    if programme.sheets:
+        rows = sum(len(s.rows) for s in programme.sheets)
+        click.echo(f"实施记录：{len(programme.sheets)} 个文件，{rows} 行。")
 
 
 @cli.command()
@@ -364,17 +370,20 @@ def release(
 )
 @click.pass_context
 def codeowners_command(ctx: click.Context, check_only: bool) -> None:
-    """由各标准的 owner / reviewers 生成 .github/CODEOWNERS（部门→团队见 [tool.infostd.teams]）。"""
+    """由各标准的 owner / reviewers 生成 .github/CODEOWNERS 与 .gitlab/CODEOWNERS（部门→团队见 [tool.infostd.teams]）。"""
     config = config_of(ctx)
     if not codeowners.enabled(config):
         raise InfostdError("pyproject.toml 中没有 [tool.infostd.teams]（部门代码 → 评审团队）")
     catalog = catalog_of(ctx)
     if check_only:
         codeowners.check(catalog, config)
-        click.echo(f"{display_path(codeowners.target(config))} 与标准一致。")
+        click.echo(
+            f"{display_path(codeowners.target(config))} 与 {display_path(gitlab.target(config))}"
+            " 与标准一致。"
+        )
         return
     path = codeowners.write(catalog, config)
-    click.echo(f"已写入 {display_path(path)}。")
+    click.echo(f"已写入 {display_path(path)} 与 {display_path(gitlab.target(config))}。")
 
 
 def _progress_bar():
@@ -494,6 +503,12 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
     )
     if rows:
         ctx.exit(1)
+
+
+# Command groups in their own modules (imported last: they use the classes above).
+from .programme.cli import metrics  # noqa: E402
+
+cli.add_command(metrics)
 
 
 def main() -> None:

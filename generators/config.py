@@ -23,6 +23,7 @@ class Config:
     base_url: str = DEFAULT_BASE_URL
     standards_dir: str = "standards"
     schemas_dir: str = "schemas"
+    programme_dir: str = "programme"  # the programme's own records (issue 16)
     teams: dict[str, str] = field(default_factory=dict)  # department code → review team handle
     repo_url: str = ""
     # Where readers report a problem: "mailto:…" or an intranet tracker URL whose {standard},
@@ -37,6 +38,10 @@ class Config:
     @property
     def schemas(self) -> Path:
         return self.root / self.schemas_dir
+
+    @property
+    def programme(self) -> Path:
+        return self.root / self.programme_dir
 
 
 def find_root(start: Path) -> Path:
@@ -66,6 +71,7 @@ def load_config(root: Path | None = None) -> Config:
         base_url=settings.get("base_url", DEFAULT_BASE_URL),
         standards_dir=settings.get("standards_dir", "standards"),
         schemas_dir=settings.get("schemas_dir", "schemas"),
+        programme_dir=settings.get("programme_dir", "programme"),
         teams=dict(settings.get("teams", {})),
         repo_url=settings.get("repo_url", ""),
         feedback=_feedback(pyproject, settings.get("feedback", "")),

@@ -40,7 +40,7 @@ from .errors import InfostdError
 from .formats import CHINA_TZ, USCC_CHARSET, parse_datetime
 from .fsutil import atomic_write_bytes
 from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
-from .model import Catalog, CodeList, Field, Schema, Segment
+from .model import Catalog, CodeList, Field, Schema, Segment, field_codelist
 from .rules import error_field
 from .version import project_version
 
@@ -146,8 +146,10 @@ def template_choices(catalog: Catalog, schema: Schema) -> dict[str, Choices]:
     lists = catalog.codelists
     found: dict[str, Choices] = {}
     for f in schema.fields:
-        if f.codelist and f.codelist in lists:
-            found.setdefault(f.codelist, codelist_choices(lists[f.codelist]))
+        if f.codelist and f.codelist in lists:  # x-level: only that level is offered
+            found.setdefault(
+                field_list_key(f), codelist_choices(lists[f.codelist], f.codelist_level)
+            )
         elif (inline := field_choices(f)) is not None:
             found.setdefault(f"field:{f.key}", inline)
         for segment in f.code_rule.segments if f.code_rule else []:
@@ -160,8 +162,12 @@ def template_choices(catalog: Catalog, schema: Schema) -> dict[str, Choices]:
     return found
 
 
+def field_list_key(f: Field) -> str:
+    return segment_key(Segment("codelist", str(f.codelist), level=f.codelist_level))
+
+
 def choices_of(f: Field, found: dict[str, Choices]) -> Choices | None:
-    return found.get(f.codelist or "") or found.get(f"field:{f.key}")
+    return (found.get(field_list_key(f)) if f.codelist else None) or found.get(f"field:{f.key}")
 
 
 # ── formulas Excel evaluates exactly ─────────────────────────────────────────
@@ -316,7 +322,9 @@ def field_rule(f: Field, schema: Schema, catalog: Catalog) -> str:
     the basis of input messages and error alerts."""
     parts: list[str] = []
     if f.codelist:
-        title = catalog.codelists[f.codelist].title if f.codelist in catalog.codelists else ""
+        title = ""
+        if f.codelist in catalog.codelists:
+            title = field_codelist(f, catalog.codelists).title
         parts.append(f"从下拉列表选择（代码表：{title or f.codelist}）")
     elif f.enum is not None or f.const is not None:
         values = f.enum if f.enum is not None else [f.const]

@@ -393,6 +393,11 @@ class _Loader:
                         block.at(*where, "$ref"),
                         f"$ref {f.raw['$ref']} 须指向代码表（记录须为扁平表）",
                     )
+                elif f.codelist_level and not codelists[target.key].codes_at(f.codelist_level):
+                    self.problem(
+                        block.at(*where, "x-level"),
+                        f"代码表 {target.key} 没有第 {f.codelist_level} 级代码",
+                    )
             if f.code_rule is not None:
                 if f.pattern is not None:
                     self.problem(
@@ -610,6 +615,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         enum=prop.get("enum"),
         const=prop.get("const"),
         codelist=ref.removesuffix(SCHEMA_SUFFIX) if isinstance(ref, str) else None,
+        codelist_level=prop.get("x-level"),
         code_rule=CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None,
         sensitive=sensitivity(prop.get("x-sensitive")),
         mask=mask_kind(prop.get("x-sensitive"), fmt),

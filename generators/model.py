@@ -128,6 +128,17 @@ class CodeList:
     def codes_at(self, level: int | None = None) -> list[str]:
         return [c for c in self.codes if level is None or self.level_of(c) == level]
 
+    def at_level(self, level: int | None) -> CodeList:
+        """The list restricted to one tree level (a field's ``x-level``): the same key,
+        the title saying which level, so every message and dropdown names it."""
+        if level is None:
+            return self
+        cache: dict[int, CodeList] = self.__dict__.setdefault("_levels", {})
+        if level not in cache:
+            entries = [e for e in self.entries if self.level_of(e.code) == level]
+            cache[level] = CodeList(self.key, f"{self.title}（第 {level} 级）", entries)
+        return cache[level]
+
     def regex(self, level: int | None = None) -> str:
         """Alternation of the codes (of one level), longest first so "01" never shadows "011"."""
         codes = sorted(self.codes_at(level), key=lambda c: (-len(c), c))
@@ -273,6 +284,7 @@ class Field:
     enum: list[Any] | None = None
     const: Any = None
     codelist: str | None = None  # key of the referenced code list
+    codelist_level: int | None = None  # ``x-level``: only codes of this tree level (1 = top)
     code_rule: CodeRule | None = None
     sensitive: str | None = None  # "personal" | "sensitive-personal"
     mask: str | None = None  # mask kind of a sensitive field (masking.MASKS)
@@ -299,6 +311,11 @@ class Field:
             or self.pattern
             or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile"}
         )
+
+
+def field_codelist(f: Field, codelists: dict[str, CodeList]) -> CodeList:
+    """The codes a field of a code list accepts: the whole list, or one level of it."""
+    return codelists[str(f.codelist)].at_level(f.codelist_level)
 
 
 @dataclass(frozen=True)
@@ -440,6 +457,9 @@ class Catalog:
         for f in schema.fields:
             if f.code_rule is not None:
                 out["properties"][f.key]["pattern"] = f.code_rule.regex(self.codelists)
+            if f.codelist_level is not None and f.codelist in self.codelists:
+                # next to the $ref (both must hold): the codes of that level only
+                out["properties"][f.key]["enum"] = field_codelist(f, self.codelists).codes
         return out
 
     def exported_bytes(self, key: str) -> bytes:

@@ -35,6 +35,7 @@ CHECKS = {
     "references": "引用的代码表、记录和链接必须存在",
     "owners": "每份标准的负责部门、评审部门必须是登记的部门",
     "category": "每份标准的所属类目必须在信息分类代码表中",
+    "programme": "实施记录：programme/ 中的数据逐行校验并交叉检查（引用的标准和记录存在、数量一致）",
 }
 ID_PATTERN = r"^[A-Z]{2,4}-[0-9]{2}$"
 # An id cited in prose: not part of a longer token (IMS-DS-002, 2019-01, KF01-x).

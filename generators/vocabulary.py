@@ -125,7 +125,10 @@ FIELD: dict[str, Any] = {
         },
         "x-security-level": _TEXT,
         "x-aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # with "$ref" to a tree code list: only codes of this level (GB/T 4754 大类 = 2)
+        "x-level": {"type": "integer", "minimum": 1},
     },
+    "dependentRequired": {"x-level": ["$ref"]},
 }
 
 RECORD: dict[str, Any] = {

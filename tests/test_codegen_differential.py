@@ -92,6 +92,10 @@ def defects(catalog: Catalog, f: Field) -> list[Any]:
             codes[0].lstrip("0") or "0",
             f"{codes[0]}  {catalog.codelists[f.codelist].entries[0].title}",
         ]
+    if f.codelist and f.codelist_level:  # x-level: codes and labels of the other levels
+        tree = catalog.codelists[f.codelist]
+        others = [e for e in tree.entries if tree.level_of(e.code) != f.codelist_level]
+        values += [others[0].code, others[0].label, others[-1].code]
     if f.code_rule or f.pattern:
         example = (f.examples or ["110001"])[0]
         values += [example[:-1], example + "9", example.lstrip("0"), "A" + example[1:]]

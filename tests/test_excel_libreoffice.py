@@ -35,6 +35,9 @@ CASES: dict[tuple[str, str], list[tuple[object, bool]]] = {
     ("customer", "customer_code"): [
         ("110001", True),
         ("440123", True),
+        ("440301", True),  # 44 + 0301 although 4403 is a code too (matching backtracks)
+        ("44030101", True),  # 4403 + 0101
+        ("4403010", False),
         ("990001", False),  # 99 is not in the region list
         ("11000A", False),
         ("1100011", False),

@@ -49,8 +49,9 @@ def shipped_clone(tmp_path: Path) -> Path:
     root = tmp_path / "shipped"
     shutil.copytree(REPO / "standards", root / "standards")
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    (root / ".github").mkdir()
-    shutil.copy(REPO / ".github" / "CODEOWNERS", root / ".github" / "CODEOWNERS")
+    for host in (".github", ".gitlab"):
+        (root / host).mkdir()
+        shutil.copy(REPO / host / "CODEOWNERS", root / host / "CODEOWNERS")
     return init_repo(root)
 
 

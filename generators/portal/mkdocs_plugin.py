@@ -38,9 +38,11 @@ from ..config import Config, load_config
 from ..errors import InfostdError, ProblemsError
 from ..loader import CatalogError, load_catalog
 from ..model import Catalog, Standard
+from ..programme import portal as _programme  # noqa: F401 - registers 质量看板, 常见问题
 from ..searchterms import FILE as SEARCH_TERMS_FILE
 from ..version import project_version
 from . import pages as registry
+from . import releases as _releases  # registers 发布公告, 变更记录 and the Atom feed
 from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .diagrams import needs_mermaid, script_tags
@@ -216,7 +218,9 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             [(label, href) for label, href in buttons if href],
             ctx.feedback_url(standard),
         )
-        return standard_markdown(standard, catalog, link, card)
+        return standard_markdown(standard, catalog, link, card) + _releases.revisions_markdown(
+            ctx, standard
+        )
 
     # ── pages that draw a diagram get the diagram library ──────────────────
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

@@ -375,20 +375,14 @@ def downloads_page(ctx: PortalContext) -> str:
     return "\n".join(lines) + "\n"
 
 
-def changelog_page(ctx: PortalContext) -> str:
-    path = ctx.root / "CHANGELOG.md"
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    body = [line for line in text.splitlines() if not line.startswith("# ")]
-    return "\n".join(["# 变更记录", "", *body]) + "\n"
-
-
 for _page in (
     GeneratedPage(HOME, "首页", home_page, section="", when=lambda ctx: not ctx.has_page(HOME)),
     GeneratedPage(CLASSIFICATION, "分类导航", classification_page),
     GeneratedPage(CODELISTS, "代码表总览", codelists_page),
     GeneratedPage(RESPONSIBILITY, "职责矩阵", responsibility_page),
     GeneratedPage(DOWNLOADS_PAGE, "下载", downloads_page),
-    GeneratedPage(CHANGELOG, "变更记录", changelog_page),
+    # 变更记录 (CHANGELOG) is the readers' release history of portal/releases.py, not the
+    # repository's developer changelog.
 ):
     register_page(_page)
 

@@ -141,6 +141,8 @@ def field_rules(f: Field, catalog: Catalog) -> list[str]:
     parts = []
     if f.format:
         parts.append(FORMAT_LABELS.get(f.format, f.format))
+    if f.codelist and f.codelist_level is not None:
+        parts.append(f"只取代码表中的第 {f.codelist_level} 级代码")
     if f.code_rule is not None:
         length = f.code_rule.fixed_length(catalog.codelists)
         parts.append(

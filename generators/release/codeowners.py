@@ -16,6 +16,7 @@ from ..config import Config
 from ..errors import ProblemsError
 from ..fsutil import atomic_write_text, is_current
 from ..model import SCHEMA_SUFFIX, Catalog, Location, Standard, StandardError
+from . import gitlab
 
 PATH = Path(".github") / "CODEOWNERS"
 HANDLE_RE = re.compile(r"^(@[A-Za-z0-9][\w.-]*(/[\w.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
@@ -65,21 +66,29 @@ def render(catalog: Catalog, config: Config) -> str:
 
 
 def write(catalog: Catalog, config: Config) -> Path:
+    """``.github/CODEOWNERS`` and GitLab's ``.gitlab/CODEOWNERS`` (sections per department)."""
     path = target(config)
-    atomic_write_text(path, render(catalog, config))
+    text = render(catalog, config)
+    atomic_write_text(path, text)
+    atomic_write_text(gitlab.target(config), gitlab.render(catalog, config))
     return path
 
 
 def check(catalog: Catalog, config: Config) -> None:
-    """Raise when the committed file differs from what the standards say."""
+    """Raise when a committed file differs from what the standards say."""
     if not enabled(config):
         return
-    text = render(catalog, config)
-    if not is_current(target(config), text.encode("utf-8")):
-        where = Location(target(config), 1)
-        raise ProblemsError(
-            [StandardError(where, "与标准的 owner/reviewers 不一致，请运行：infostd codeowners")]
+    files = [(target(config), render(catalog, config))]
+    files.append((gitlab.target(config), gitlab.render(catalog, config)))
+    stale = [
+        StandardError(
+            Location(path, 1), "与标准的 owner/reviewers 不一致，请运行：infostd codeowners"
         )
+        for path, text in files
+        if not is_current(path, text.encode("utf-8"))
+    ]
+    if stale:
+        raise ProblemsError(stale)
 
 
 def _team_problems(config: Config) -> list[StandardError]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..model import Catalog, CodeList, Field, Schema, Standard
+from ..model import Catalog, CodeList, Field, Schema, Standard, field_codelist
 from .compat import (
     accepted_inputs,
     bound,
@@ -516,21 +516,27 @@ def _enum(p: Pair) -> Iterator[tuple[str, str]]:
 
 def _codelist_ref(p: Pair) -> Iterator[tuple[str, str]]:
     old, new = p.old, p.new
-    if old.codelist == new.codelist:
+    if (old.codelist, old.codelist_level) == (new.codelist, new.codelist_level):
         return
-    detail = f"代码表：{_show(old.codelist)} → {_show(new.codelist)}"
+    detail = f"代码表：{_list_name(old)} → {_list_name(new)}"
     if new.codelist is None:
         yield "codelist-ref-removed", detail
     elif old.codelist is None or old.codelist not in p.old_lists:
         yield "codelist-ref-changed", f"{detail}（旧数据不一定是新代码表中的代码）"
     else:
-        lost = sorted(
-            accepted_inputs(p.old_lists[old.codelist]) - accepted_inputs(p.new_lists[new.codelist])
+        lost = sorted(  # x-level: the accepted codes are those of one level
+            accepted_inputs(field_codelist(old, p.old_lists))
+            - accepted_inputs(field_codelist(new, p.new_lists))
         )
         if lost:
             yield "codelist-ref-changed", f"{detail}：旧值{_quote(lost)}将不再被接受"
         else:
             yield "codelist-ref-relaxed", f"{detail}（新代码表接受旧表的全部代码、标签和名称）"
+
+
+def _list_name(f: Field) -> str:
+    level = f"（第 {f.codelist_level} 级）" if f.codelist_level else ""
+    return _show(f.codelist) + level
 
 
 def _quote(values: list[str], limit: int = 3) -> str:
@@ -630,7 +636,7 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
 # Every keyword a field may use (vocabulary.FIELD) is compared by one of the checks
 # above or by _words/_deprecation; a test keeps this list complete.
 FIELD_KEYWORDS_COMPARED = frozenset(
-    {"type", "format", "pattern", "multipleOf", "enum", "const", "$ref", "x-code-rule"}
+    {"type", "format", "pattern", "multipleOf", "enum", "const", "$ref", "x-level", "x-code-rule"}
     | {keyword for keyword, _, _ in LENGTHS}
     | set(BOUNDS)
     | {"x-aliases", "default", "x-sensitive", "x-security-level"}

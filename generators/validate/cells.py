@@ -26,7 +26,7 @@ from ..formats import (
     uscc_check_char,
 )
 from ..masking import mask
-from ..model import CodeList, CodeRule, Field
+from ..model import CodeList, CodeRule, Field, field_codelist
 from .issues import Issue, Severity
 from .messages import render
 
@@ -202,7 +202,7 @@ def _from_text(
             )
         return value, None
     if field.codelist:
-        codelist = codelists[field.codelist]
+        codelist = field_codelist(field, codelists)
         code = codelist.normalise(text)
         if code is not None:
             return code, None
@@ -251,7 +251,7 @@ def _leading_zero_fix(field: Field, text: str, codelists: Mapping[str, CodeList]
     for pad in range(1, 4):
         candidate = "0" * pad + text
         if field.codelist:
-            if candidate in codelists[field.codelist].by_code:
+            if candidate in field_codelist(field, codelists).by_code:
                 return candidate
         elif _check_keywords(field, candidate, codelists, "zh") is None:
             return candidate

@@ -35,7 +35,7 @@ from ..formats import (
     USCC_RE,
     USCC_WEIGHTS,
 )
-from ..model import Catalog, Field, Schema
+from ..model import Catalog, Field, Schema, field_codelist
 from ..rules import parse_duration
 from .cells import FALSE_WORDS, TRUE_WORDS, _typed
 from .engine import check_row, key_issue
@@ -107,7 +107,7 @@ def normalised(f: Field, catalog: Catalog) -> pl.Expr:
     """The normalised value of a surely-clean cell (strings; codes for dropdown labels)."""
     col = pl.col(f.key)
     if f.codelist and f.type == "string":
-        cl = catalog.codelists[f.codelist]
+        cl = field_codelist(f, catalog.codelists)
         mapping = {**{c: c for c in cl.codes}, **cl._by_label}
         return col.replace_strict(mapping, default=None, return_dtype=pl.String)
     return pl.when(col != "").then(col)  # an empty cell (xlsx reads "") has no value
@@ -154,7 +154,7 @@ def _exact_text_only(f: Field, catalog: Catalog) -> bool:
     either end or a full-width character (a code list or enum of plain texts, a code rule
     or format of printable ASCII): the separate, costly text scans are then redundant."""
     if f.codelist:
-        cl = catalog.codelists[f.codelist]
+        cl = field_codelist(f, catalog.codelists)
         return _plain([*cl.codes, *cl._by_label])
     if f.enum is not None:
         return _plain([v for v in f.enum if isinstance(v, str)])

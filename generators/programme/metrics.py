@@ -1,0 +1,198 @@
+"""Metrics are computed, never typed: data-quality figures from a validation run,
+programme figures from the ledger inventory, the feedback register and the training
+records as of a date. Pure functions over the model, the report and the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Catalog, display_path
+from ..validate.issues import FileReport
+from ..validate.readers import Table
+from .data import ELECTRONIC, Programme, Row, as_date
+
+DATA_METRICS = ("完整性", "有效性", "唯一性", "及时性")
+COUNT_METRICS = ("未关闭问题数",)
+METRICS = (*DATA_METRICS, "电子化存储率", "未关闭问题数", "培训覆盖率")
+CLOSED = {"已解决", "不予采纳"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured value with the counts it was computed from (reviewable)."""
+
+    measured_on: str  # ISO date
+    department: str | None  # None: the whole company
+    record: str | None  # None: not about one record, or all records of the scope
+    metric: str
+    numerator: int
+    denominator: int
+    source: str
+
+    @property
+    def value(self) -> float | None:
+        if self.metric in COUNT_METRICS:
+            return float(self.numerator)
+        if not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None, str]:
+        return (self.measured_on, self.department, self.record, self.metric)
+
+
+def combine(figures: Sequence[Figure], **where) -> Figure | None:
+    """Several figures of one metric as one: counts summed (a weighted mean, not a mean of %)."""
+    if not figures:
+        return None
+    first = figures[0]
+    return Figure(
+        measured_on=max(f.measured_on for f in figures),
+        department=where.get("department", first.department),
+        record=where.get("record", first.record),
+        metric=first.metric,
+        numerator=sum(f.numerator for f in figures),
+        denominator=sum(f.denominator for f in figures),
+        source="、".join(dict.fromkeys(f.source for f in figures)),
+    )
+
+
+# ---- data quality from a validation run ---------------------------------------------
+
+
+def run_figures(
+    catalog: Catalog,
+    tables: Sequence[Table],
+    files: Sequence[FileReport],
+    department: str,
+    day: dt.date,
+    source: Callable[[Path], str] = display_path,
+) -> list[Figure]:
+    """Completeness, validity, uniqueness and timeliness per record of one department's run."""
+    by_record: dict[str, list[Figure]] = {}
+    for table, report in zip(tables, files, strict=True):
+        for metric, num, den in file_counts(catalog, table, report):
+            by_record.setdefault(table.record, []).append(
+                Figure(
+                    day.isoformat(), department, table.record, metric, num, den, source(table.path)
+                )
+            )
+    figures = []
+    for record, found in by_record.items():
+        for metric in DATA_METRICS:
+            same = [f for f in found if f.metric == metric]
+            if same:
+                figures.append(combine(same, record=record))
+    return figures  # type: ignore[return-value]
+
+
+def file_counts(catalog: Catalog, table: Table, report: FileReport) -> list[tuple[str, int, int]]:
+    """(metric, numerator, denominator) of one validated file."""
+    schema = catalog.records[table.record]
+    rows = report.rows
+    required = [f for f in schema.fields if f.required]
+    missing = sum(1 for i in report.errors if i.rule == "required")
+    cells = rows * len(required)
+    duplicated = len({i.row for i in report.errors if i.rule == "unique"})
+    counts = [
+        ("完整性", cells - missing, cells),
+        ("有效性", rows - report.invalid_rows, rows),
+        ("唯一性", rows - duplicated, rows),
+    ]
+    timed = [r for r in schema.rules if r.type == "max-interval"]
+    if timed:
+        late_ids = {f"rule:{r.id}" for r in timed}
+        late = len({i.row for i in report.errors if i.rule in late_ids})
+        applicable = sum(
+            1
+            for _, row in table.rows
+            if any(_filled(row, r.params["start"]) and _filled(row, r.params["end"]) for r in timed)
+        )
+        counts.append(("及时性", max(applicable - late, 0), applicable))
+    return counts
+
+
+def _filled(row: Row, key: str) -> bool:
+    value = row.get(key)
+    return value is not None and str(value).strip() != ""
+
+
+# ---- programme figures as of a day ---------------------------------------------------
+
+
+def programme_figures(programme: Programme, day: dt.date, sources: dict[str, str]) -> list[Figure]:
+    """Electronic storage, open problems and training coverage, per department and company-wide.
+
+    Only what had happened by ``day`` counts (ledgers surveyed, conversions done, problems
+    raised or closed, trainings held), so a history can be rebuilt for past dates."""
+    figures: list[Figure] = []
+    iso = day.isoformat()
+
+    def add(metric: str, record: str, pairs: Iterable[tuple[str, int, int]]) -> None:
+        per_dept: dict[str, list[int]] = {}
+        for dept, num, den in pairs:
+            total = per_dept.setdefault(dept, [0, 0])
+            total[0] += num
+            total[1] += den
+        if not per_dept:
+            return
+        source = sources.get(record, "")
+        for dept in sorted(per_dept):
+            num, den = per_dept[dept]
+            figures.append(Figure(iso, dept, None, metric, num, den, source))
+        num = sum(v[0] for v in per_dept.values())
+        den = sum(v[1] for v in per_dept.values())
+        figures.append(Figure(iso, None, None, metric, num, den, source))
+
+    add(
+        "电子化存储率",
+        "ledger-inventory",
+        (
+            (row["department"], int(electronic_on(row, day)), 1)
+            for row in programme.rows("ledger-inventory")
+            if _on_or_before(row.get("surveyed_on"), day)
+        ),
+    )
+    add(
+        "未关闭问题数",
+        "feedback",
+        (
+            (row["raised_by"], int(not closed_on(row, day)), 1)
+            for row in programme.rows("feedback")
+            if _on_or_before(row.get("raised_on"), day)
+        ),
+    )
+    add(
+        "培训覆盖率",
+        "training",
+        (
+            (row["department"], row["attended"], row["expected"])
+            for row in programme.rows("training")
+            if _on_or_before(row.get("held_on"), day)
+        ),
+    )
+    return figures
+
+
+def electronic_on(row: Row, day: dt.date) -> bool:
+    if row.get("storage_form") not in ELECTRONIC:
+        return False
+    if row.get("original_form") in ELECTRONIC:
+        return True
+    return _on_or_before(row.get("converted_on"), day)
+
+
+def closed_on(row: Row, day: dt.date) -> bool:
+    if row.get("status") not in CLOSED:
+        return False
+    resolved = as_date(row.get("resolved_on"))
+    return resolved is None or resolved <= day
+
+
+def _on_or_before(value, day: dt.date) -> bool:
+    found = as_date(value)
+    return found is not None and found <= day

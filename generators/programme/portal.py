@@ -1,0 +1,298 @@
+"""Portal pages of the programme, registered at import: 质量看板 (each goal against its
+target over time, per department, pilots and open problems) and 常见问题 (resolved
+feedback). Static HTML: SVG charts with the figures in a table beside each; every value
+read from programme/ goes through ``esc``/``md_text``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from ..config import load_config
+from ..errors import ProblemsError
+from ..portal.pages import GeneratedPage, PortalContext, StaticFile, register_page, register_static
+from ..portal.render import department_label, esc, md_text
+from .charts import line_chart
+from .data import Programme, load_programme, programme_files
+from .goals import LATE, NO_DATA, REACHED, Standing, goals, in_scope, standing
+from .history import history
+from .report import PERCENT_METRICS, current_figures, scope_text, shown
+
+DASHBOARD = "programme/dashboard.md"
+FAQ = "programme/faq.md"
+SECTION = "实施"
+CSS = "assets/infostd/programme.css"
+ASSETS = Path(__file__).parent / "assets"
+STATE_CLASS = {REACHED: "reached", LATE: "late", NO_DATA: "none"}
+
+_cache: dict[int, tuple[PortalContext, Programme]] = {}
+
+
+def programme_of(ctx: PortalContext) -> Programme:
+    """The programme data, loaded once per build; broken data stop the build with the
+    same located lines as ``infostd check``."""
+    cached = _cache.get(id(ctx))
+    if cached is not None and cached[0] is ctx:
+        return cached[1]
+    try:
+        programme = load_programme(ctx.catalog, load_config(ctx.root))
+    except ProblemsError as exc:
+        raise PluginError("实施记录有错误：\n" + "\n".join(str(p) for p in exc.problems)) from None
+    _cache.clear()
+    _cache[id(ctx)] = (ctx, programme)
+    return programme
+
+
+def has_programme(ctx: PortalContext) -> bool:
+    return bool(programme_files(load_config(ctx.root)))
+
+
+def as_of(programme: Programme) -> dt.date:
+    """The day the page reports: the last day anything was recorded (a build is
+    reproducible; it does not depend on the clock)."""
+    days = [f.measured_on for f in history(programme)]
+    return dt.date.fromisoformat(max(days)) if days else dt.date.today()
+
+
+def example_note(programme: Programme) -> list[str]:
+    if not programme.example:
+        return []
+    return [
+        '!!! warning "示例数据"',
+        "    本页数据来自随标准库分发的示例（`programme/` 目录），"
+        "信息管理委员会用本公司的调研、试点、问题、培训记录和指标替换后，本页随之更新。",
+        "",
+    ]
+
+
+# ── 质量看板 ─────────────────────────────────────────────────────────────
+def dashboard_page(ctx: PortalContext) -> str:
+    programme = programme_of(ctx)
+    day = as_of(programme)
+    figures = current_figures(ctx.catalog, load_config(ctx.root), programme, day)
+    standings = [standing(g, figures, day) for g in goals(programme)]
+    lines = [
+        "# 质量看板",
+        "",
+        *example_note(programme),
+        f"数据截至 {day}。每个目标的当前值由 `infostd metrics` 根据校验结果、台账清单、"
+        "问题与反馈和培训记录计算，不手工填写；历史数值见 `programme/metrics/`。",
+        "",
+        _summary_table(ctx, standings),
+        "",
+    ]
+    for s in standings:
+        lines += _goal_section(ctx, s, figures)
+    lines += _pilots(ctx, programme)
+    lines += _open_problems(ctx, programme, day)
+    return "\n".join(lines) + "\n"
+
+
+def _summary_table(ctx: PortalContext, standings: list[Standing]) -> str:
+    rows = "".join(
+        f'<tr><th scope="row">{esc(s.goal.id)}</th><td>{esc(s.goal.title)}</td>'
+        f"<td>{esc(_current(s))}</td><td>{esc(_target(s))}</td>"
+        f'<td><span class="infostd-state infostd-state-{STATE_CLASS.get(s.state, "open")}">'
+        f"{esc(s.state)}</span></td></tr>"
+        for s in standings
+    )
+    return _scroll(
+        "目标一览",
+        '<table class="infostd-table"><caption>目标一览</caption><thead><tr>'
+        '<th scope="col">编号</th><th scope="col">目标</th><th scope="col">当前值</th>'
+        f'<th scope="col">目标值与截止日期</th><th scope="col">状态</th></tr></thead><tbody>{rows}</tbody></table>',
+    )
+
+
+def _current(s: Standing) -> str:
+    if s.current is None or s.current.value is None:
+        return "无数据"
+    return f"{shown(s.goal.metric, s.current.value)}（{s.current.measured_on}）"
+
+
+def _target(s: Standing) -> str:
+    return f"{s.goal.direction} {shown(s.goal.metric, s.goal.target)}，{s.goal.deadline} 前"
+
+
+def _goal_section(ctx: PortalContext, s: Standing, figures) -> list[str]:
+    g = s.goal
+    chart_id = f"chart-{g.id.lower()}"
+    scope = scope_text(ctx.catalog, g.department, g.record)
+    percent = g.metric in PERCENT_METRICS
+    chart = line_chart(
+        chart_id, f"{g.id} {g.metric}（{scope}）随时间的变化", s.series, g.target, percent
+    )
+    over_time = (
+        "".join(
+            f'<tr><th scope="row">{esc(day)}</th><td>{esc(shown(g.metric, value))}</td></tr>'
+            for day, value in s.series
+        )
+        or '<tr><td colspan="2">暂无数据</td></tr>'
+    )
+    table = (
+        f'<table class="infostd-table"><caption>{esc(g.id)} 各次测量</caption><thead><tr>'
+        f'<th scope="col">测量日期</th><th scope="col">{esc(g.metric)}</th></tr></thead>'
+        f"<tbody>{over_time}</tbody></table>"
+    )
+    return [
+        f"## {md_text(g.id)} {md_text(g.title)}",
+        "",
+        f"{md_text(g.metric)}（{md_text(scope)}）· 目标 {md_text(_target(s))} · "
+        f"当前 {md_text(_current(s))} · 状态：**{md_text(s.state)}** · "
+        f"责任部门 {md_text(department_label(ctx.catalog, g.owner))}",
+        "",
+        '<div class="infostd-goal" markdown="0">',
+        f'<figure class="infostd-figure">{chart}</figure>',
+        _scroll(f"{g.id} 各次测量", table),
+        "</div>",
+        "",
+        _by_department(ctx, s, figures),
+        "",
+    ]
+
+
+def _by_department(ctx: PortalContext, s: Standing, figures) -> str:
+    """Departments × measurement dates for the goal's metric (its record when it has one)."""
+    g = s.goal
+    cells: dict[str, dict[str, str]] = {}
+    for f in figures:
+        if in_scope(g, f) and f.value is not None:
+            label = department_label(ctx.catalog, f.department)
+            if f.record and not g.record:
+                label += f" · {ctx.catalog.records[f.record].title if f.record in ctx.catalog.records else f.record}"
+            cells.setdefault(label, {})[f.measured_on] = shown(g.metric, f.value)
+    if not cells:
+        return ""
+    days = sorted({d for row in cells.values() for d in row})
+    head = "".join(f'<th scope="col">{esc(d)}</th>' for d in days)
+    body = "".join(
+        f'<tr><th scope="row">{esc(name)}</th>'
+        + "".join(f"<td>{esc(row.get(d, '—'))}</td>" for d in days)
+        + "</tr>"
+        for name, row in sorted(cells.items())
+    )
+    caption = f"{g.id} {g.metric}：按部门"
+    return _scroll(
+        caption,
+        f'<table class="infostd-table"><caption>{esc(caption)}</caption><thead><tr>'
+        f'<th scope="col">部门</th>{head}</tr></thead><tbody>{body}</tbody></table>',
+    )
+
+
+def _scroll(label: str, table: str) -> str:
+    """A table that scrolls sideways on a phone instead of widening the page; focusable so
+    keyboard users can scroll it too."""
+    return (
+        f'<div class="infostd-scroll" role="region" tabindex="0" aria-label="{esc(label)}" markdown="0">'
+        f"{table}</div>"
+    )
+
+
+def _pilots(ctx: PortalContext, programme: Programme) -> list[str]:
+    pilots = programme.rows("pilot")
+    if not pilots:
+        return []
+    feedback = programme.rows("feedback")
+    rows = ""
+    for p in pilots:
+        raised = [f for f in feedback if f.get("pilot_id") == p["pilot_id"]]
+        open_ = sum(1 for f in raised if f.get("status") not in {"已解决", "不予采纳"})
+        rows += (
+            f'<tr><th scope="row">{esc(p["pilot_id"])}</th>'
+            f"<td>{esc(department_label(ctx.catalog, p['department']))}</td>"
+            f"<td>{esc(p['standards'])}</td><td>{esc(p['start_date'])} 至 {esc(p['end_date'])}</td>"
+            f"<td>{esc(p['status'])}</td><td>{len(raised)}（未关闭 {open_}）</td>"
+            f"<td>{esc(p['exit_criteria'])}</td><td>{esc(p.get('result') or '—')}</td></tr>"
+        )
+    return [
+        "## 试点",
+        "",
+        _scroll(
+            "试点",
+            '<table class="infostd-table"><caption>试点及其状态</caption><thead><tr>'
+            '<th scope="col">编号</th><th scope="col">部门</th><th scope="col">试点标准</th>'
+            '<th scope="col">期间</th><th scope="col">状态</th><th scope="col">问题</th>'
+            '<th scope="col">退出标准</th><th scope="col">结论</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>",
+        ),
+        "",
+    ]
+
+
+def _open_problems(ctx: PortalContext, programme: Programme, day: dt.date) -> list[str]:
+    from .metrics import closed_on
+
+    still = [f for f in programme.rows("feedback") if not closed_on(f, day)]
+    lines = ["## 未关闭的问题", ""]
+    if not still:
+        return [*lines, "目前没有未关闭的问题。", ""]
+    rows = "".join(
+        f'<tr><th scope="row">{esc(f["feedback_id"])}</th><td>{esc(f["raised_on"])}</td>'
+        f"<td>{esc(department_label(ctx.catalog, f['raised_by']))}</td><td>{esc(f['kind'])}</td>"
+        f"<td>{esc(f['standard_id'])}</td><td>{esc(f['problem'])}</td><td>{esc(f['status'])}</td></tr>"
+        for f in still
+    )
+    return [
+        *lines,
+        _scroll(
+            "未关闭的问题",
+            '<table class="infostd-table"><caption>未关闭的问题</caption><thead><tr>'
+            '<th scope="col">编号</th><th scope="col">提出日期</th><th scope="col">提出部门</th>'
+            '<th scope="col">类型</th><th scope="col">涉及标准</th><th scope="col">问题</th>'
+            f'<th scope="col">状态</th></tr></thead><tbody>{rows}</tbody></table>',
+        ),
+        "",
+    ]
+
+
+# ── 常见问题 ─────────────────────────────────────────────────────────────
+def faq_page(ctx: PortalContext) -> str:
+    programme = programme_of(ctx)
+    by_id = {s.id: s for s in ctx.catalog.standards}
+    resolved = [f for f in programme.rows("feedback") if f.get("status") == "已解决"]
+    lines = [
+        "# 常见问题",
+        "",
+        *example_note(programme),
+        "以下内容由试点和推广中登记的问题与反馈中**已解决**的问题自动汇编，按问题类型分组。",
+        "",
+    ]
+    for kind in dict.fromkeys(f["kind"] for f in resolved):
+        lines += [f"## {md_text(kind)}", ""]
+        for f in (f for f in resolved if f["kind"] == kind):
+            standard = by_id.get(f["standard_id"])
+            concerned = f["standard_id"]
+            if standard is not None:
+                href = _relative(FAQ, standard.path.as_posix())
+                concerned = f"[{md_text(standard.id + ' ' + standard.title)}]({href})"
+            else:
+                concerned = md_text(concerned)
+            clause = f" · {md_text(f['requirement'])}" if f.get("requirement") else ""
+            lines += [
+                f"### {md_text(f['problem'])}",
+                "",
+                f"**处理结果**：{md_text(f['resolution'])}",
+                "",
+                f"涉及：{concerned}{clause} · 提出：{md_text(department_label(ctx.catalog, f['raised_by']))} "
+                f"{md_text(f['raised_on'])} · 解决：{md_text(f.get('resolved_on') or '')}"
+                + (
+                    f" · 变更请求 {md_text(f['change_request'])}" if f.get("change_request") else ""
+                ),
+                "",
+            ]
+    if not resolved:
+        lines += ["暂无已解决的问题。", ""]
+    return "\n".join(lines)
+
+
+def _relative(from_page: str, target: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(target, posixpath.dirname(from_page))
+
+
+register_page(GeneratedPage(DASHBOARD, "质量看板", dashboard_page, SECTION, has_programme))
+register_page(GeneratedPage(FAQ, "常见问题", faq_page, SECTION, has_programme))
+register_static(StaticFile(CSS, ASSETS / "programme.css", link="css"))
