@@ -100,11 +100,11 @@ def test_code_rule_diagram_has_one_box_per_segment(mini_catalog: Catalog) -> Non
 
 def test_table_rules_in_words(mini_catalog: Catalog) -> None:
     customer = render.table_rules(mini_catalog.schemas["customer"], mini_catalog, no_link)
-    assert "客户编码（customer_code） 在全表中不得重复" in customer
+    assert "客户编码 在全表中不得重复" in customer
     contract = render.table_rules(mini_catalog.schemas["contract"], mini_catalog, no_link)
     assert '<a href="#link-customer">客户信息</a>' in contract
     assert (
-        "录入时间（entered_at） 不得早于 签订时间（signed_at），且两者间隔不超过 24 小时"
+        "录入时间 不得早于 签订时间，且两者间隔不超过 24 小时"
         in contract
     )
     assert "合同信息需在签订后24小时内录入" in contract

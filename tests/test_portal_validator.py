@@ -259,7 +259,9 @@ def as_json(value):
     return None if value == "" else value
 
 
-READ_WORKBOOK = """async (bytes) => {
+READ_WORKBOOK = """async ([bytes, mini]) => {
+  // mini: read as the page's worker does, with xml.mjs instead of the browser's DOMParser.
+  if (mini) globalThis.DOMParser = undefined;
   const { readWorkbook } = await import("../../assets/infostd/validator/xlsx.mjs");
   const { CellDate } = await import("../../assets/infostd/validator/infostd-validators.mjs");
   return readWorkbook(new Uint8Array(bytes), CellDate).map((s) => ({
@@ -269,8 +271,11 @@ READ_WORKBOOK = """async (bytes) => {
 }"""
 
 
+@pytest.mark.parametrize("mini", [False, True], ids=["domparser", "worker-xml"])
 @pytest.mark.parametrize("epoch_1904", [False, True], ids=["1900", "1904"])
-def test_xlsx_reader_reads_cells_as_calamine(page, tmp_path: Path, epoch_1904: bool) -> None:
+def test_xlsx_reader_reads_cells_as_calamine(
+    page, tmp_path: Path, epoch_1904: bool, mini: bool
+) -> None:
     from python_calamine import CalamineWorkbook
 
     path = tricky_workbook(tmp_path / "cells.xlsx", epoch_1904)
@@ -285,7 +290,7 @@ def test_xlsx_reader_reads_cells_as_calamine(page, tmp_path: Path, epoch_1904: b
         }
         for name in book.sheet_names
     ]
-    got = page.evaluate(READ_WORKBOOK, list(path.read_bytes()))
+    got = page.evaluate(READ_WORKBOOK, [list(path.read_bytes()), mini])
     assert got == expected
 
 

@@ -269,8 +269,9 @@ def code_rule_diagram(f: Field, rule: CodeRule, catalog: Catalog, link: Linker) 
 
 
 def _field_name(schema: Schema, key: str) -> str:
+    """A field as readers know it: its Chinese name (the key is for systems)."""
     f = schema.field_by_key.get(key)
-    return f"{f.title}（{key}）" if f else key
+    return f.title if f else key
 
 
 def _duration_words(text: str) -> str:

@@ -33,6 +33,7 @@ VENDORED = [
     "validator-worker.mjs",
     "read.mjs",
     "xlsx.mjs",
+    "xml.mjs",
     "xlsx-write.mjs",
     "fflate.mjs",
     "fflate.LICENSE.txt",

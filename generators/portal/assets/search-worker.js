@@ -56,6 +56,11 @@ self.addEventListener("message", function (ev) {
   }
   if (m.type === 2 && infostdSetup) {
     ev.stopImmediatePropagation();
+    /* The theme sends the (empty) box's value once ready: no reason to fetch the index. */
+    if (typeof m.data !== "string" || !m.data.trim()) {
+      if (!infostdLoading) postMessage({type: 3, data: {items: []}});  /* 3 = RESULT */
+      return;
+    }
     infostdLatest = m;
     if (!infostdLoading) infostdLoad();
     return;
