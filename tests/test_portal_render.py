@@ -103,10 +103,7 @@ def test_table_rules_in_words(mini_catalog: Catalog) -> None:
     assert "客户编码 在全表中不得重复" in customer
     contract = render.table_rules(mini_catalog.schemas["contract"], mini_catalog, no_link)
     assert '<a href="#link-customer">客户信息</a>' in contract
-    assert (
-        "录入时间 不得早于 签订时间，且两者间隔不超过 24 小时"
-        in contract
-    )
+    assert "录入时间 不得早于 签订时间，且两者间隔不超过 24 小时" in contract
     assert "合同信息需在签订后24小时内录入" in contract
 
 
