@@ -281,7 +281,7 @@ def main() -> None:
         write_csv(catalog, "customer", customer_rows(catalog, small_rows), small_path)
         write_xlsx(catalog, "customer", customer_rows(catalog, xlsx_rows), xlsx_path)
         validate = [
-            py, "-m", "generators.cli", "--root", str(project),
+            py, "-c", "from generators.cli import cli; cli()", "--root", str(project),
             "validate", "--format", "json", "-o",
         ]  # fmt: skip
         plan = {

@@ -46,6 +46,13 @@ def _pdf(catalog: Catalog, config: Config, site: Path) -> None:
     generate(catalog, config, site / DOWNLOADS / FOLDER, project_version(config.root))
 
 
+def _training(catalog: Catalog, config: Config, site: Path) -> None:
+    from .programme.pdf import generate as generate_training
+    from .version import project_version
+
+    generate_training(catalog, config, site / DOWNLOADS, project_version(config.root))
+
+
 def _notices(catalog: Catalog, config: Config, site: Path) -> None:
     from .release.notice import write_notices
     from .release.records import load_releases
@@ -69,6 +76,7 @@ STEPS: list[tuple[str, Step]] = [
     ("codelists", _codelists),
     ("validators", _validators),
     ("pdf", _pdf),
+    ("training", _training),
     ("notices", _notices),
     ("portal", _portal),  # must stay last: it publishes everything in downloads/
 ]

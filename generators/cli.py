@@ -3,85 +3,24 @@ maps errors to exit codes (DESIGN §4). No logic lives here."""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import schemas as schema_export
-from .config import Config, load_config
-from .errors import InfostdError, ProblemsError
-from .loader import load_catalog
-from .model import Catalog, display_path
+from .clikit import (  # noqa: F401 - re-exported for command modules
+    INTERNAL_ERROR,
+    _Command,
+    _Group,
+    catalog_of,
+    config_of,
+)
+from .config import load_config
+from .errors import InfostdError
+from .model import display_path
 from .release import codeowners, gitlab
 from .release import records as release_records
-
-INTERNAL_ERROR = 70
-
-
-class _ChineseHelp(click.HelpFormatter):
-    """click's help headings in Chinese (its own texts are English)."""
-
-    SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
-
-    @contextmanager
-    def section(self, name: str) -> Iterator[None]:
-        with super().section(self.SECTIONS.get(name, name)):
-            yield
-
-
-class _Context(click.Context):
-    formatter_class = _ChineseHelp
-
-
-class _ChineseHelpOption:
-    """Mixed into our command classes: the --help option described in Chinese."""
-
-    context_class = _Context
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "显示本帮助并退出。"
-        return option
-
-
-class _Command(_ChineseHelpOption, click.Command):
-    pass
-
-
-class _Group(_ChineseHelpOption, click.Group):
-    """Turns our errors into one line each and an exit code; a traceback is a bug."""
-
-    command_class = _Command
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except ProblemsError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            click.echo(f"共 {len(exc.problems)} 个问题。", err=True)
-            ctx.exit(exc.exit_code)
-        except InfostdError as exc:
-            click.echo(f"错误：{exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            click.echo("已中断。", err=True)
-            ctx.exit(130)
-        except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
-            if os.environ.get("INFOSTD_DEBUG"):
-                raise
-            click.echo(f"内部错误（请报告）：{type(exc).__name__}: {exc}", err=True)
-            ctx.exit(INTERNAL_ERROR)
 
 
 def _show_version(ctx: click.Context) -> None:
@@ -95,14 +34,6 @@ def _show_version(ctx: click.Context) -> None:
     root = Path(given).resolve() if given else find_root(Path.cwd())
     click.echo(f"infostd {project_version(root)}（工具 {package_version('infostd')}）")
     ctx.exit(0)
-
-
-def config_of(ctx: click.Context) -> Config:
-    return ctx.find_root().obj
-
-
-def catalog_of(ctx: click.Context) -> Catalog:
-    return load_catalog(config=config_of(ctx))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,11 +61,14 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """检查全部标准：schema、词汇、引用、代码表、示例、前置信息。"""
+    from . import codesafety, tables
     from .programme.data import load_programme
 
     catalog = catalog_of(ctx)
     codeowners.check(catalog, config_of(ctx))
-    release_records.check(catalog, config_of(ctx))
+    releases = release_records.check(catalog, config_of(ctx))
+    codesafety.check(catalog, config_of(ctx), warn=lambda text: click.echo(text, err=True))
+    tables.check(catalog)  # tables of standards/code lists in prose pages are generated
     programme = load_programme(catalog, config_of(ctx))
     records, codelists = len(catalog.records), len(catalog.codelists)
     click.echo(
@@ -143,6 +77,10 @@ def check(ctx: click.Context) -> None:
     if programme.sheets:
         rows = sum(len(s.rows) for s in programme.sheets)
         click.echo(f"实施记录：{len(programme.sheets)} 个文件，{rows} 行。")
+    if releases.enabled:
+        latest = releases.latest.version.tag if releases.latest else "尚无"
+        pending = "、".join(cr.id for cr in releases.open_requests) or "无"
+        click.echo(f"发布记录：最新发布 {latest}；待发布的变更申请：{pending}。")
 
 
 @cli.command()
@@ -265,10 +203,10 @@ def template(ctx: click.Context, key: str, out: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="输出格式；markdown 适合 CI 作业摘要。",
+    help="输出格式；markdown 适合 CI 作业摘要，html 为评审用的修改前后对照。",
 )
 @click.option(
     "--fail-on",
@@ -279,15 +217,30 @@ def template(ctx: click.Context, key: str, out: Path | None) -> None:
 def diff(
     ctx: click.Context, old_ref: str | None, new_ref: str | None, fmt: str, fail_on: str | None
 ) -> None:
-    """比较两个版本的标准并给出所需的版本级别（默认：上一个发布标签 → 工作区）。"""
+    """比较两个版本的标准并给出所需的版本级别（默认：上一个发布 → 工作区；尚无发布时
+    与目标分支 main 比较）。--format html 逐个标准给出修改前后的对照，供评审。"""
     from . import release as release_lib
     from .release.diff import at_least
     from .release.report import FORMATS
 
-    result = release_lib.compare(config_of(ctx), old_ref, new_ref)
+    config = config_of(ctx)
+    old_ref = old_ref or release_lib.review_base(config)
+    result = release_lib.compare(config, old_ref, new_ref)
     click.echo(FORMATS[fmt](result))
     if fail_on and at_least(result.bump, fail_on):
         ctx.exit(1)
+
+
+def _iso_date(_ctx: click.Context, param: click.Parameter, value: str | None):
+    """A date option in Chinese: ``--effective 2027-13-01`` is a clear error (exit 2)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InfostdError(f"--{param.name}：{value} 不是有效日期（应为 YYYY-MM-DD）") from None
 
 
 @cli.command()
@@ -300,11 +253,11 @@ def diff(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="从文件读取发布说明（如合并请求的正文）。",
 )
-@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="发布日期（默认今天）。")
+@click.option("--date", "date", callback=_iso_date, help="发布日期 YYYY-MM-DD（默认今天）。")
 @click.option(
     "--effective",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="实施日期（默认：发布日期；主版本变更为发布日期加通知期）。",
+    callback=_iso_date,
+    help="实施日期 YYYY-MM-DD（默认：发布日期；主版本变更为发布日期加通知期）。",
 )
 @click.option("--document", default="", help="发布通知的文号，如 信管发〔2026〕1号。")
 @click.option("--title", default="", help="发布通知的标题（默认按版本号生成）。")
@@ -338,8 +291,8 @@ def release(
         config,
         catalog,
         summary.strip(),
-        date.date() if date else None,
-        effective.date() if effective else None,
+        date,
+        effective,
         document.strip(),
         title.strip(),
     )
@@ -509,6 +462,11 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
 from .programme.cli import metrics  # noqa: E402
 
 cli.add_command(metrics)
+
+from .edit_cli import COMMANDS as EDIT_COMMANDS  # noqa: E402
+
+for _command in EDIT_COMMANDS:  # new, add-code, deprecate, prepare (edit_cli.py)
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ import difflib
 import io
 import math
 import re
+import re._parser as sre_parse
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from .formats import CHINA_TZ, USCC_CHARSET, parse_datetime
 from .fsutil import atomic_write_bytes
 from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
 from .model import Catalog, CodeList, Field, Schema, Segment, field_codelist
+from .patterns import describe as pattern_words
 from .rules import error_field
 from .version import project_version
 
@@ -67,7 +69,9 @@ FORMAT_RULES = {
     "cn-uscc": "18位统一社会信用代码（GB 32100-2015）：数字或大写字母（不含 I、O、Z、S、V），第3–8位为数字，末位为校验码",
     "cn-resident-id": "18位居民身份证号（GB 11643-1999）：前17位数字，末位为数字或 X，含出生日期与校验码",
     "cn-mobile": "11位手机号码，以 13–19 开头",
+    "intl-phone": "国际电话号码：+ 加国家（地区）代码和号码，共 7–15 位数字，不含空格，如 +85291234567",
     "email": "电子邮箱地址，如 name@example.com",
+    "url": "网址，以 http:// 或 https:// 开头，如 https://www.example.com",
     "date": "日期，格式 YYYY-MM-DD",
     "date-time": "日期时间，格式 YYYY-MM-DD HH:MM:SS（北京时间）",
 }
@@ -145,7 +149,7 @@ def template_choices(catalog: Catalog, schema: Schema) -> dict[str, Choices]:
     """Every list the record uses, in field order, laid out side by side."""
     lists = catalog.codelists
     found: dict[str, Choices] = {}
-    for f in schema.fields:
+    for f in schema.template_fields:
         if f.codelist and f.codelist in lists:  # x-level: only that level is offered
             found.setdefault(
                 field_list_key(f), codelist_choices(lists[f.codelist], f.codelist_level)
@@ -250,6 +254,22 @@ FORMAT_PARTS: dict[str, Callable[[str], list[str]]] = {
         f'ISNUMBER(FIND(MID({r},2,1),"3456789"))',
         chars_in(r, 1, 11, DIGITS),
     ],
+    "intl-phone": lambda r: [
+        f'LEFT({r},1)="+"',
+        f"LEN({r})>=8",
+        f"LEN({r})<=16",
+        f'MID({r},2,1)<>"0"',
+        # every character after "+" is a digit: count the digits (array constant, no MID
+        # past the end, which Excel and LibreOffice treat differently)
+        f"SUMPRODUCT(LEN({r})-LEN(SUBSTITUTE({r},"
+        + '{"0","1","2","3","4","5","6","7","8","9"}'
+        + f',"")))=LEN({r})-1',
+    ],
+    "url": lambda r: [
+        f'OR(EXACT(LEFT({r},7),"http://"),EXACT(LEFT({r},8),"https://"))',
+        f'ISERROR(FIND(" ",{r}))',
+        f'ISNUMBER(FIND(".",{r}))',
+    ],
     "email": lambda r: [
         f'ISERROR(FIND(" ",{r}))',
         f'LEN({r})-LEN(SUBSTITUTE({r},"@",""))=1',
@@ -260,28 +280,93 @@ FORMAT_PARTS: dict[str, Callable[[str], list[str]]] = {
 }
 
 
-SIMPLE_PATTERN = re.compile(r"^\^\[((?:\w-\w|\w)+)\]\{(\d+)(?:,(\d+))?\}\$$", re.ASCII)
+def pattern_shape(pattern: str) -> tuple[int, int, str, str] | None:
+    """(shortest, longest, every character allowed, first characters allowed) of an
+    anchored pattern built from literals, character ranges, groups, alternatives and
+    bounded repeats (``^0[0-9]{2,3}-[0-9]{7,8}(-[0-9]{1,6})?$``); None for anything
+    else. A length and a character set are a necessary condition Excel can evaluate."""
+    try:
+        tree = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    items = list(tree)
+    begin, end = (sre_parse.AT, sre_parse.AT_BEGINNING), (sre_parse.AT, sre_parse.AT_END)
+    if len(items) < 3 or items[0] != begin or items[-1] != end:
+        return None
+    body = items[1:-1]
+    chars = _chars(body)
+    firsts = _firsts(body)
+    low, high = sre_parse.SubPattern(tree.state, body).getwidth()
+    if chars is None or firsts is None or high > 100 or len(chars) > 62 or low == 0:
+        return None
+    return low, high, "".join(sorted(chars)), "".join(sorted(firsts))
+
+
+def _chars(items) -> set[str] | None:
+    """Every character the items can produce, or None when not simply enumerable."""
+    out: set[str] = set()
+    for op, arg in items:
+        if op is sre_parse.LITERAL:
+            out.add(chr(arg))
+        elif op is sre_parse.IN:
+            for kind, value in arg:
+                if kind is sre_parse.LITERAL:
+                    out.add(chr(value))
+                elif kind is sre_parse.RANGE and value[1] - value[0] < 128:
+                    out.update(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    return None
+        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
+            if arg[1] is sre_parse.MAXREPEAT or (inner := _chars(arg[2])) is None:
+                return None
+            out |= inner
+        elif op is sre_parse.SUBPATTERN:
+            if (inner := _chars(arg[-1])) is None:
+                return None
+            out |= inner
+        elif op is sre_parse.BRANCH:
+            for branch in arg[1]:
+                if (inner := _chars(branch)) is None:
+                    return None
+                out |= inner
+        else:
+            return None
+    return out
+
+
+def _firsts(items) -> set[str] | None:
+    """The characters a match can start with (None when a leading part may be empty)."""
+    if not items:
+        return None
+    op, arg = items[0]
+    if op in (sre_parse.LITERAL, sre_parse.IN):
+        return _chars([items[0]])
+    if op is sre_parse.SUBPATTERN:
+        return _firsts(list(arg[-1]))
+    if op is sre_parse.BRANCH:
+        sets = [_firsts(list(b)) for b in arg[1]]
+        return None if any(x is None for x in sets) else set().union(*sets)  # type: ignore[arg-type]
+    if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and arg[0] >= 1:
+        return _firsts(list(arg[2]))
+    return None
 
 
 def pattern_parts(pattern: str, ref: str) -> list[str]:
-    """Exact conditions for the one regex shape Excel checks cheaply, ``^[0-9A-Z]{m,n}$``
-    (e.g. a bank account); other patterns are described and left to the validator."""
-    m = SIMPLE_PATTERN.match(pattern)
-    if not m:
+    """Necessary conditions for a regex Excel cannot run: its length range, the first
+    character and the character set (``pattern_shape``); other patterns are described
+    and left to the validator."""
+    shape = pattern_shape(pattern)
+    if shape is None:
         return []
-    charset = "".join(
-        "".join(chr(c) for c in range(ord(a), ord(b) + 1)) if b else a
-        for a, b in re.findall(r"(\w)(?:-(\w))?", m[1], re.ASCII)
-    )
-    low, high = int(m[2]), int(m[3] or m[2])
-    if high > 100 or len(charset) > 62:
-        return []
+    low, high, charset, firsts = shape
+    quoted, first = charset.replace('"', '""'), firsts.replace('"', '""')
     # mask positions past the end: FIND("") is 1 in Excel but an error in LibreOffice
     rows = f"ROW($1:${high})"
-    found = f'ISNUMBER(FIND(MID({ref},{rows},1),"{charset}"))'
+    found = f'ISNUMBER(FIND(MID({ref},{rows},1),"{quoted}"))'
     return [
         f"LEN({ref})>={low}",
         f"LEN({ref})<={high}",
+        f'ISNUMBER(FIND(LEFT({ref},1),"{first}"))',
         f"SUMPRODUCT(({rows}<=LEN({ref}))*{found})=LEN({ref})",
     ]
 
@@ -350,7 +435,7 @@ def field_rule(f: Field, schema: Schema, catalog: Catalog) -> str:
     if text := range_text(f):
         parts.append(text)
     if f.pattern:
-        parts.append(f"须匹配正则 {f.pattern}")
+        parts.append(f"格式：{pattern_words(f.pattern)}")
     for group in schema.unique:
         if f.key in group:
             others = [schema.field_by_key[k].title for k in group if k != f.key]
@@ -663,7 +748,7 @@ def _write_data_sheet(
     sheet: Worksheet, schema: Schema, catalog: Catalog, found: dict[str, Choices], styles: _Styles
 ) -> None:
     last = FIRST_DATA_ROW + DATA_ROWS - 1
-    for col, f in enumerate(schema.fields):
+    for col, f in enumerate(schema.template_fields):
         header = f.title + (REQUIRED_MARK if f.required else "")
         rule = field_rule(f, schema, catalog)
         example = field_example(f, schema, catalog)
@@ -775,7 +860,7 @@ def _write_guide(
     ]
     for col, text in enumerate(headers):
         sheet.write_string(row, col, text, styles.label)
-    for number, f in enumerate(schema.fields, start=1):
+    for number, f in enumerate(schema.template_fields, start=1):
         row += 1
         choices = choices_of(f, found)
         cells = [

@@ -27,6 +27,20 @@ RESIDENT_ID_RE = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
 # Mainland mobile numbers: 11 digits, 1 then 3–9 (MIIT numbering plan).
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
+# International numbers as ITU-T E.164 writes them: "+", a country code (no leading 0),
+# 7 to 15 digits in all, no spaces (so one number has one spelling).
+INTL_PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+# Web addresses people give for an organisation: http(s), a host name with a dot (or an
+# IPv4 address), an optional port, then anything without spaces.
+URL_RE = re.compile(
+    r"^https?://"
+    r"(?:[A-Za-z0-9\u4e00-\u9fff](?:[A-Za-z0-9\u4e00-\u9fff-]{0,61}[A-Za-z0-9\u4e00-\u9fff])?\.)+"
+    r"[A-Za-z\u4e00-\u9fff]{2,63}"
+    r"(?::[0-9]{1,5})?(?:[/?#].*)?$"
+)
+URL_IPV4_RE = re.compile(r"^https?://(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?::[0-9]{1,5})?(?:[/?#].*)?$")
+
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # RFC 3339, plus the local form people type ("2026-03-01 10:00[:00]"), read as +08:00.
@@ -74,6 +88,25 @@ def check_mobile(value: str) -> str | None:
     return None if MOBILE_RE.match(value) else "prefix"
 
 
+def check_intl_phone(value: str) -> str | None:
+    if not value.startswith("+"):
+        return "plus"
+    digits = value[1:]
+    if not digits.isascii() or not digits.isdigit():
+        return "charset"
+    return None if INTL_PHONE_RE.match(value) else "length"
+
+
+def check_url(value: str) -> str | None:
+    if not value.startswith(("http://", "https://")):
+        return "scheme"
+    if any(c.isspace() for c in value):
+        return "space"
+    if not (URL_RE.match(value) or URL_IPV4_RE.match(value)):
+        return "host"
+    return None
+
+
 def check_email(value: str) -> str | None:
     return None if EMAIL_RE.match(value) else "syntax"
 
@@ -115,7 +148,9 @@ FORMAT_CHECKERS: dict[str, Callable[[str], str | None]] = {
     "cn-uscc": check_uscc,
     "cn-resident-id": check_resident_id,
     "cn-mobile": check_mobile,
+    "intl-phone": check_intl_phone,
     "email": check_email,
+    "url": check_url,
     "date": check_date,
     "date-time": check_datetime,
 }

@@ -67,3 +67,28 @@ def line_of(text: str, path: Path, offsets: dict[Path, int] | None = None) -> in
         if (found := offsets.get(tuple(path[:n]))) is not None:
             return text.count("\n", 0, found)
     return 0
+
+
+# json's messages (CPython's json.decoder / _json scanner), said in Chinese with what to do.
+_SYNTAX_ZH = [
+    (
+        "Expecting property name enclosed in double quotes",
+        "此处应为用双引号括起的键名（最后一项后面是否多了逗号？）",
+    ),
+    ("Expecting value", "此处缺少值（是否多了逗号，或值没有加双引号？）"),
+    ("Expecting ',' delimiter", "缺少逗号（两项之间须用逗号分隔）"),
+    ("Expecting ':' delimiter", "缺少冒号（键和值之间须用冒号分隔）"),
+    ("Invalid \\escape", "无效的反斜杠转义（正则中的 \\ 须写成 \\\\，如 \\\\d）"),
+    ("Invalid \\uXXXX escape", "无效的 \\u 转义（须为 \\u 加 4 位十六进制数）"),
+    ("Invalid control character", "字符串中有换行或制表符等控制字符（须写成 \\n、\\t）"),
+    ("Unterminated string", "字符串缺少结束的双引号"),
+    ("Extra data", "JSON 已结束，后面还有多余内容（是否多了括号？）"),
+]
+
+
+def syntax_message(exc: json.JSONDecodeError) -> str:
+    """A JSON syntax error in Chinese with its column: "第 12 列：缺少逗号（…）"."""
+    for prefix, text in _SYNTAX_ZH:
+        if exc.msg.startswith(prefix):
+            return f"第 {exc.colno} 列：{text}"
+    return f"第 {exc.colno} 列：JSON 语法错误"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from . import searchterms, vocabulary
 from .config import Config, load_config
 from .errors import ProblemsError
 from .formats import format_checker
-from .jsonpos import line_of, value_offsets
+from .glossary import check_terms
+from .jsonpos import line_of, syntax_message, value_offsets
 from .masking import mask_kind, sensitivity
 from .model import (
     SCHEMA_SUFFIX,
@@ -200,7 +202,7 @@ class _Loader:
         for error in errors:
             key = str(error.absolute_path[0]) if error.absolute_path else _missing_or_extra(error)
             location = self.front_location(path, source, key) if key else Location(path, 1)
-            if key == "requirements" and len(error.absolute_path) > 1:  # the entry's own line
+            if key in ("requirements", "terms") and len(error.absolute_path) > 1:  # its own line
                 location = Location(path, item_line(source, key, int(error.absolute_path[1])))
             self.problem(location, "前置信息 " + _describe(error))
         return (None if errors else front), end + 2
@@ -210,7 +212,9 @@ class _Loader:
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
-            self.problem(Location(path, first + exc.lineno), f"JSON 语法错误：{exc.msg}")
+            self.problem(
+                Location(path, first + exc.lineno), f"JSON 语法错误，{syntax_message(exc)}"
+            )
             return
         if not isinstance(raw, dict):
             self.problem(fence, "schema 块应为 JSON 对象")
@@ -309,7 +313,19 @@ class _Loader:
                     continue  # a page the portal generates (下载, 在线校验, …)
                 if target.endswith(".md") and not resolved.is_file():
                     line = (token.map[0] + 1) if token.map else 1
-                    self.problem(Location(path, line), f"链接指向不存在的文件：{target}")
+                    self.problem(
+                        Location(path, line),
+                        f"链接指向不存在的文件：{target}{self.link_hint(path, target)}",
+                    )
+
+    def link_hint(self, path: Path, target: str) -> str:
+        """ "（是否应为 ../policies/collection.md？）": the closest existing page, written
+        relative to the linking file."""
+        pages = [
+            os.path.relpath(p, path.parent).replace(os.sep, "/") for p in self.root.rglob("*.md")
+        ]
+        guess = difflib.get_close_matches(target, pages, 1, 0.6)
+        return f"（是否应为 {guess[0]}？）" if guess else ""
 
     def check_kind(self, standard: Standard, path: Path, source: str) -> None:
         if any(p.location.path == path for p in self.problems):
@@ -328,19 +344,27 @@ class _Loader:
         for block in self.blocks:
             schema = block.schema
             if schema.kind == "codelist":
-                self.check_codelist(block)
+                self.check_codelist(block, codelists)
             else:
                 self.check_record(block, catalog, codelists)
         for standard in self.standards:
             self.check_front_references(standard, codelists)
         self.problems += check_register(catalog)
+        self.problems += check_terms(catalog)
         if not self.problems:
             self.check_examples(catalog, blocks)
 
-    def check_codelist(self, block: _Block) -> None:
+    def check_codelist(self, block: _Block, codelists: dict[str, CodeList]) -> None:
         seen: dict[str, int] = {}
-        codes = set(block.schema.codelist.codes)
-        for index, entry in enumerate(block.schema.codelist.entries):
+        codelist = block.schema.codelist
+        codes = set(codelist.codes)
+        rule = self.usable_code_rule(block, codelists)
+        for index, entry in enumerate(codelist.entries):
+            if rule is not None and rule.split(entry.code, codelists) is None:
+                self.problem(
+                    block.at("oneOf", index, "const"),
+                    f"代码 {entry.code} 不符合本代码表的编码规则（{rule.describe(codelists)}）",
+                )
             if entry.code in seen:
                 self.problem(
                     block.at("oneOf", index, "const"),
@@ -367,6 +391,27 @@ class _Loader:
                         f"字段 {f.key} 的{what}“{name}”与字段 {first[0]} 的{first[1]}"
                         f"“{first[2]}”相同：按表头读文件时该列会被读入错误的字段",
                     )
+
+    def usable_code_rule(self, block: _Block, codelists: dict[str, CodeList]) -> CodeRule | None:
+        """The list's own code rule when its code-list segments name other, existing lists."""
+        rule = block.schema.codelist.code_rule
+        if rule is None:
+            return None
+        usable = True
+        for index, segment in enumerate(rule.segments):
+            if segment.kind != "codelist":
+                continue
+            at = block.at("x-code-rule", "segments", index)
+            if segment.value == block.schema.key:
+                self.problem(at, "代码表的编码规则不能引用代码表自身")
+                usable = False
+            elif segment.value not in codelists:
+                self.problem(at, f"编码规则引用的代码表 {segment.value} 不存在")
+                usable = False
+            elif not codelists[segment.value].codes_at(segment.level):
+                self.problem(at, f"代码表 {segment.value} 没有第 {segment.level} 级代码")
+                usable = False
+        return rule if usable else None
 
     def check_record(self, block: _Block, catalog: Catalog, codelists: dict[str, CodeList]) -> None:
         schema = block.schema
@@ -398,6 +443,11 @@ class _Loader:
                         block.at(*where, "x-level"),
                         f"代码表 {target.key} 没有第 {f.codelist_level} 级代码",
                     )
+            if f.read_only and f.required:
+                self.problem(
+                    block.at(*where, "readOnly"),
+                    f"字段 {f.key} 由系统记录（readOnly），不能列为必填：模板中没有这一列",
+                )
             if f.code_rule is not None:
                 if f.pattern is not None:
                     self.problem(
@@ -564,7 +614,9 @@ def _read_codelist(schema: Schema) -> CodeList:
         )
         for e in schema.raw["oneOf"]
     ]
-    return CodeList(key=schema.key, title=schema.title, entries=entries)
+    rule = schema.raw.get("x-code-rule")
+    code_rule = CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None
+    return CodeList(key=schema.key, title=schema.title, entries=entries, code_rule=code_rule)
 
 
 def _read_record(schema: Schema) -> None:
@@ -625,6 +677,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         default=prop.get("default"),
         deprecated=bool(prop.get("deprecated", False)),
         deprecated_in=prop.get("x-deprecated-in"),
+        read_only=bool(prop.get("readOnly", False)),
         raw=prop,
     )
 
@@ -674,5 +727,29 @@ def _describe(error: ValidationError) -> str:
             return f"{subject}的类型应为 {error.validator_value}，实际为 {value}"
         case "pattern" | "format":
             return f"{subject}的取值 {value} 不符合格式 {error.validator_value}"
+        case "oneOf" | "anyOf" if error.schema.get("title"):
+            return f"{subject}的取值 {value} 不在代码表“{error.schema['title']}”中"
+        case "oneOf" | "anyOf":
+            return f"{subject}的取值 {value} 不符合任何一种允许的写法"
         case _:
-            return f"{where}：{error.message}" if where else error.message
+            return subject + _SCHEMA_WORDS.get(error.validator, "不符合要求").format(
+                limit=json.dumps(error.validator_value, ensure_ascii=False), value=value
+            )
+
+
+# The remaining jsonschema keywords, in words (jsonschema's own messages are English).
+_SCHEMA_WORDS = {
+    "minLength": "的取值 {value} 太短：至少 {limit} 个字符",
+    "maxLength": "的取值 {value} 太长：至多 {limit} 个字符",
+    "minimum": "的取值 {value} 小于最小值 {limit}",
+    "maximum": "的取值 {value} 大于最大值 {limit}",
+    "exclusiveMinimum": "的取值 {value} 须大于 {limit}",
+    "exclusiveMaximum": "的取值 {value} 须小于 {limit}",
+    "multipleOf": "的取值 {value} 须为 {limit} 的整数倍",
+    "minItems": "至少要有 {limit} 项",
+    "maxItems": "至多只能有 {limit} 项",
+    "uniqueItems": "中有重复的项",
+    "minProperties": "不能为空对象",
+    "not": "的取值 {value} 不允许",
+    "dependentRequired": "缺少相关的必需项",
+}

@@ -89,6 +89,7 @@ class CodeList:
     key: str
     title: str
     entries: list[CodeEntry]
+    code_rule: CodeRule | None = None  # ``x-code-rule`` of the list: the shape of every code
 
     @cached_property
     def by_code(self) -> dict[str, CodeEntry]:
@@ -294,6 +295,7 @@ class Field:
     default: Any = None
     deprecated: bool = False
     deprecated_in: str | None = None
+    read_only: bool = False  # ``readOnly``: recorded by the system, not asked in templates
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -309,7 +311,7 @@ class Field:
             self.codelist
             or self.code_rule
             or self.pattern
-            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile"}
+            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile", "intl-phone"}
         )
 
 
@@ -376,6 +378,11 @@ class Schema:
     @property
     def required(self) -> list[str]:
         return [f.key for f in self.fields if f.required]
+
+    @property
+    def template_fields(self) -> list[Field]:
+        """The columns a person fills: ``readOnly`` fields are the system's to record."""
+        return [f for f in self.fields if not f.read_only]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Shared fixtures: small hand-written standards trees in tmp dirs, and the shipped catalog."""
+"""Shared fixtures: standards trees in tmp dirs, the fixture catalog and the shipped catalog.
+
+Tool tests run on fixture catalogs (``tests/fixtures/``): ``mini``, ``portal`` and ``catalog``,
+a frozen copy of the shipped standards with its project settings. The shipped content
+(``standards/``) is judged only by ``check``, ``schemas --check``, ``build`` and invariants
+that hold for any valid catalog (``shipped_catalog``, ``shipped_site``), so a committee's
+valid edit never turns a tool test red (DESIGN "Tests vs content")."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from .browser import browser  # noqa: F401 - the session's Chromium, a fixture f
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+CATALOG = FIXTURES / "catalog"  # a project: pyproject.toml (teams), standards/, CODEOWNERS
 
 
 def make_project(tmp_path: Path, standards: Path = FIXTURES / "mini") -> Path:
@@ -39,8 +46,23 @@ def mini_catalog(mini_project: Path) -> Catalog:
     return load_catalog(config=load_config(mini_project))
 
 
+def catalog_project(tmp_path: Path) -> Path:
+    """A writable copy of the fixture catalog's project (settings, standards, CODEOWNERS)."""
+    root = tmp_path / "catalog"
+    shutil.copytree(CATALOG, root)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+@pytest.fixture(scope="session")
+def fixture_catalog() -> Catalog:
+    """The frozen copy of the shipped standards: what tool tests pin specifics on."""
+    return load_catalog(config=load_config(CATALOG))
+
+
 @pytest.fixture(scope="session")
 def shipped_catalog() -> Catalog:
+    """The live standards: only for invariants that hold for any valid catalog."""
     return load_catalog(config=load_config(REPO))
 
 
@@ -59,6 +81,13 @@ def build_site(root: Path, out: Path) -> Path:
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The portal of the shipped standards, built once per test session."""
     return build_site(REPO, tmp_path_factory.mktemp("shipped") / "site")
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The portal of the fixture catalog, built once per test session."""
+    root = catalog_project(tmp_path_factory.mktemp("fixture-catalog"))
+    return build_site(root, root / "site")
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from generators.cli import cli
 from generators.config import load_config
 from generators.loader import load_catalog
 from tests import audit_ledgers as L
-from tests.conftest import FIXTURES, REPO, make_project
+from tests.conftest import CATALOG, FIXTURES, make_project
 
 
 def run(root: Path, *args: str):
@@ -35,7 +35,7 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     sales, service = L.shipped_sales_ledger(tmp_path), L.shipped_service_ledger(tmp_path)
     mapping, report = tmp_path / "map.yaml", tmp_path / "report.html"
     result = run(
-        REPO,
+        CATALOG,
         "audit",
         str(sales),
         str(service),
@@ -74,7 +74,7 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     mapping.write_text(text, encoding="utf-8")
 
     again = run(
-        REPO, "audit", str(sales), str(service), "--mapping", str(mapping), "--format", "json"
+        CATALOG, "audit", str(sales), str(service), "--mapping", str(mapping), "--format", "json"
     )
     data = json.loads(again.stdout)
     grades = [c for c in data["conflicts"] if c["field"] == "value_grade"]
@@ -82,7 +82,7 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     assert mapping.read_text(encoding="utf-8") == text  # reused, not overwritten
 
     out = tmp_path / "客户信息.xlsx"
-    migrated = run(REPO, "migrate", str(sales), "--mapping", str(mapping), "-o", str(out))
+    migrated = run(CATALOG, "migrate", str(sales), "--mapping", str(mapping), "-o", str(out))
     assert migrated.exit_code == 1, migrated.output
     lines = migrated.stdout.splitlines()
     assert any(
@@ -95,7 +95,7 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
 
     wb = openpyxl.load_workbook(out)
     ws = wb["客户信息"]
-    catalog = load_catalog(config=load_config(REPO))
+    catalog = load_catalog(config=load_config(CATALOG))
     keys = [c.value for c in ws[2]]
     assert keys == [f.key for f in catalog.records["customer"].fields]
     assert ws.row_dimensions[2].hidden
@@ -114,7 +114,7 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     assert rows[0]["value_grade"] == "A" and rows[1]["credit_limit"] == 200000
     assert rows[1]["owner_dept"] == "XS02 华东销售分部"
     # `infostd validate` accepts the file except for the row migrate listed
-    checked = run(REPO, "validate", str(out), "--format", "json")
+    checked = run(CATALOG, "validate", str(out), "--format", "json")
     assert checked.exit_code == 1, checked.output
     (report,) = json.loads(checked.stdout)["files"]
     assert report["rows"] == 3 and report["record"] == "customer"
@@ -128,7 +128,7 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     ws.cell(5, keys.index("uscc") + 1, L.uscc("91440101MA59ABCD1"))
     ws.cell(5, keys.index("mobile") + 1, "13812340000")
     wb.save(out)
-    assert run(REPO, "validate", str(out)).exit_code == 0
+    assert run(CATALOG, "validate", str(out)).exit_code == 0
 
 
 def test_audit_text_report_and_xlsx(project, tmp_path):

@@ -7,6 +7,7 @@ everywhere."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from generators.validate import validate_paths
 from generators.validate.engine import validate_rows
 from generators.validate.messages import MESSAGES
 
+from .browser import needs_chromium, serve
 from .codegen_support import generate_into, import_module, needs_node
 from .conftest import make_project
 from .test_codegen_differential import three_way
@@ -102,3 +104,48 @@ def test_generated_validators_agree_with_the_reference(widened: Catalog, tmp_pat
     rejected = {e["value"] for e in found["table"] if e["field"] == "customer_code"}
     assert rejected.isdisjoint(ACCEPTED)
     assert len({e["row"] for e in found["table"] if e["field"] == "customer_code"}) == len(REJECTED)
+
+
+@needs_chromium
+def test_validator_page_agrees_with_the_reference(
+    widened: Catalog, fixture_site: Path, browser, tmp_path: Path
+) -> None:
+    """The 在线校验 page runs the generated JS module of its catalog: a copy of the fixture
+    portal serving the widened catalog's module checks a CSV exactly as the reference does."""
+    site = tmp_path / "site"
+    shutil.copytree(fixture_site, site, ignore=shutil.ignore_patterns("downloads", "*.pdf"))
+    module = site / "assets/infostd/validator" / codegen.JS_MODULE
+    assert module.is_file()
+    generated = generate_into(widened, tmp_path / "module", MESSAGES)
+    shutil.copy(generated[codegen.JS_MODULE], module)
+    lines = ["客户编码,客户名称,统一社会信用代码,地区"]
+    lines += [
+        f"{v},{ROW['name']}{n},{ROW['uscc']},{ROW['region']}"
+        for n, v in enumerate(ACCEPTED + REJECTED)
+    ]
+    path = tmp_path / "customers.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = [
+        (str(e.row), e.field, e.rule, e.message, e.value or "")
+        for e in validate_paths(widened, [path], record="customer").files[0].errors
+    ]
+    assert {e[4] for e in expected if e[1] == "customer_code"}.isdisjoint(ACCEPTED)
+    server = serve(site)
+    url = next(server)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url + "tools/validator/", wait_until="networkidle")
+        page.wait_for_selector("body[data-infostd-validator=ready]", timeout=15000)
+        page.locator("#infostd-file").set_input_files(str(path))
+        page.wait_for_function("Number(document.body.dataset.infostdFinished || 0) > 0")
+        shown = page.locator("#infostd-errors tbody tr").evaluate_all(
+            """rows => rows.map(tr => {
+                const cells = [...tr.cells].map(td => td.textContent);
+                return [tr.dataset.row, tr.dataset.field, tr.dataset.rule, cells[4], cells[5]];
+            })"""
+        )
+    finally:
+        context.close()
+        server.close()
+    assert [tuple(r) for r in shown] == expected

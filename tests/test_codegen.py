@@ -27,8 +27,8 @@ REFRESH = "INFOSTD_REFRESH_GOLDEN=1 .venv/bin/python -m pytest tests/test_codege
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory, shipped_catalog: Catalog) -> dict:
-    paths = generate_into(shipped_catalog, tmp_path_factory.mktemp("validators"))
+def shipped(tmp_path_factory: pytest.TempPathFactory, fixture_catalog: Catalog) -> dict:
+    paths = generate_into(fixture_catalog, tmp_path_factory.mktemp("validators"))
     return {"py": import_module(paths[codegen.PYTHON_MODULE]), "js": paths[codegen.JS_MODULE]}
 
 
@@ -49,16 +49,16 @@ def test_golden_files_for_the_mini_catalog(mini_catalog: Catalog, tmp_path: Path
         assert actual == expected, f"{name} differs from the golden file; run: {REFRESH}\n{diff}"
 
 
-def test_output_is_deterministic(shipped_catalog: Catalog) -> None:
-    plan = checkplan.build_plan(shipped_catalog, "1.0.0", {"required": {"zh": "必填"}})
+def test_output_is_deterministic(fixture_catalog: Catalog) -> None:
+    plan = checkplan.build_plan(fixture_catalog, "1.0.0", {"required": {"zh": "必填"}})
     assert codegen.render(plan) == codegen.render(plan)
 
 
-def test_version_and_schema_checksums_are_embedded(shipped, shipped_catalog: Catalog) -> None:
+def test_version_and_schema_checksums_are_embedded(shipped, fixture_catalog: Catalog) -> None:
     py = shipped["py"]
     assert py.VERSION == "1.2.3+test"
-    for key in shipped_catalog.records:
-        assert py.RECORDS[key]["sha256"] == shipped_catalog.checksum(key)
+    for key in fixture_catalog.records:
+        assert py.RECORDS[key]["sha256"] == fixture_catalog.checksum(key)
     if NODE:
         js = run_node(shipped["js"], "return [v.VERSION, v.RECORDS];", None)
         assert js[0] == py.VERSION
@@ -128,7 +128,7 @@ def test_every_supported_keyword_is_compiled() -> None:
     compiled = {"type", *GENERAL_KEYWORDS, *STRING_KEYWORDS, *NUMBER_KEYWORDS}
     structural = {"$ref", "properties", "required", "additionalProperties", "oneOf"}
     annotations = {"$comment", "$id", "$schema", "title", "description", "default", "examples"}
-    annotations |= {"deprecated"}
+    annotations |= {"deprecated", "readOnly"}  # readOnly: left out of templates, not a check
     assert set(SUPPORTED_JSON_SCHEMA_KEYWORDS) == compiled | structural | annotations
 
 
@@ -156,7 +156,18 @@ FORMAT_SAMPLES = {
     "cn-uscc": st.one_of(USCC_TEXT, valid_uscc()),
     "cn-resident-id": st.one_of(DIGITS, valid_resident_id()),
     "cn-mobile": st.text(alphabet="0123456789１a", min_size=9, max_size=12),
+    "intl-phone": st.one_of(
+        st.text(alphabet="+0123456789 -１", min_size=1, max_size=17),
+        st.from_regex(r"\+[1-9][0-9]{6,14}", fullmatch=True),
+    ),
     "email": st.text(alphabet="ab.@-_1中", max_size=12),
+    "url": st.one_of(
+        st.text(alphabet="htps:/.ab1中-?# \u3000\x1c", max_size=20),
+        st.from_regex(
+            r"https?://[a-z0-9中-]{1,8}(\.[a-z中]{2,4}){1,2}(:[0-9]{1,5})?(/[a-z?#= ]{0,6})?",
+            fullmatch=True,
+        ),
+    ),
     "date": st.one_of(st.dates().map(str), st.text(alphabet="0123-9", max_size=11)),
     "date-time": st.one_of(
         st.datetimes().map(lambda d: d.isoformat(sep=" ", timespec="minutes")),

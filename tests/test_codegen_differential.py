@@ -27,15 +27,15 @@ from generators.validate.engine import validate_rows as reference_rows
 from generators.validate.messages import MESSAGES
 
 from .codegen_support import NODE, generate_into, import_module, needs_node, run_node
+from .conftest import CATALOG
 from .test_codegen_parity import JS_ROWS, rows_of
 
 pytestmark = needs_node
-REPO = Path(__file__).parent.parent
 
 
 @pytest.fixture(scope="module")
-def modules(tmp_path_factory: pytest.TempPathFactory, shipped_catalog: Catalog) -> dict:
-    paths = generate_into(shipped_catalog, tmp_path_factory.mktemp("differential"), MESSAGES)
+def modules(tmp_path_factory: pytest.TempPathFactory, fixture_catalog: Catalog) -> dict:
+    paths = generate_into(fixture_catalog, tmp_path_factory.mktemp("differential"), MESSAGES)
     return {"py": import_module(paths[codegen.PYTHON_MODULE]), "js": paths[codegen.JS_MODULE]}
 
 
@@ -60,9 +60,9 @@ def three_way(modules: dict, catalog: Catalog, cases: dict[str, tuple[str, list[
     return out
 
 
-def test_schema_examples(modules: dict, shipped_catalog: Catalog) -> None:
-    cases = {key: (key, s.examples) for key, s in shipped_catalog.records.items()}
-    found = three_way(modules, shipped_catalog, cases)
+def test_schema_examples(modules: dict, fixture_catalog: Catalog) -> None:
+    cases = {key: (key, s.examples) for key, s in fixture_catalog.records.items()}
+    found = three_way(modules, fixture_catalog, cases)
     assert all(e["severity"] != "error" for f in found.values() for e in f)
 
 
@@ -105,18 +105,20 @@ def defects(catalog: Catalog, f: Field) -> list[Any]:
             "cn-resident-id": ["11010519491231002Y", "110105194902300021", "1101051949123100"],
             "cn-mobile": ["12800138000", "1380013800", "138-0013-8000"],
             "email": ["a@b", "ab.cn"],
+            "url": ["www.example.com", "https://example .com", "https://localhost"],
+            "intl-phone": ["85291234567", "+852 9123 4567", "+0852912345"],
             "date": ["2026-02-30", "2026/3/1", "2026年3月1日", "昨天"],
             "date-time": ["2026-03-01 25:00", "2026-03-01T10:00", "2026/3/1 9:05"],
         }[f.format]
     return values
 
 
-def test_a_defect_for_every_rule(modules: dict, shipped_catalog: Catalog) -> None:
+def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> None:
     cases = {}
-    for key, schema in shipped_catalog.records.items():
+    for key, schema in fixture_catalog.records.items():
         example = schema.examples[0]
         for f in schema.fields:
-            rows = [{**example, f.key: value} for value in defects(shipped_catalog, f)]
+            rows = [{**example, f.key: value} for value in defects(fixture_catalog, f)]
             cases[f"{key}.{f.key}"] = (key, [example, *rows])  # duplicates: unique too
         for rule in schema.rules:  # every x-rule broken: swap the two dates, clear the field
             params = rule.params
@@ -132,15 +134,16 @@ def test_a_defect_for_every_rule(modules: dict, shipped_catalog: Catalog) -> Non
         if any(fk.record == key for fk in schema.foreign_keys):
             fk = next(fk for fk in schema.foreign_keys if fk.record == key)
             cases[f"{key}/fk"] = (key, [{**example, fk.field: "ZZ99"}])
-    found = three_way(modules, shipped_catalog, cases)
+    found = three_way(modules, fixture_catalog, cases)
     rules = {e["rule"] for f in found.values() for e in f}
     expected = {"required", "type", "enum", "codelist", "code-rule", "pattern", "minLength"}
     expected |= {"maxLength", "minimum", "maximum", "exclusiveMinimum", "multipleOf", "unique"}
     expected |= {"foreign-key", "leading-zero", "full-width", "whitespace"}
     expected |= {
-        f"format:{name}" for name in ("cn-uscc", "cn-mobile", "email", "date", "date-time")
+        f"format:{name}"
+        for name in ("cn-uscc", "cn-mobile", "intl-phone", "email", "url", "date", "date-time")
     }
-    expected |= {f"rule:{r.id}" for s in shipped_catalog.records.values() for r in s.rules}
+    expected |= {f"rule:{r.id}" for s in fixture_catalog.records.values() for r in s.rules}
     assert expected <= rules, expected - rules
 
 
@@ -148,12 +151,12 @@ def test_a_defect_for_every_rule(modules: dict, shipped_catalog: Catalog) -> Non
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_hypothesis_rows(modules: dict, shipped_catalog: Catalog, data: st.DataObject) -> None:
+def test_hypothesis_rows(modules: dict, fixture_catalog: Catalog, data: st.DataObject) -> None:
     cases = {
-        key: (key, data.draw(rows_of(shipped_catalog, key), label=key))
-        for key in shipped_catalog.records
+        key: (key, data.draw(rows_of(fixture_catalog, key), label=key))
+        for key in fixture_catalog.records
     }
-    three_way(modules, shipped_catalog, cases)
+    three_way(modules, fixture_catalog, cases)
 
 
 SEEDED = (
@@ -175,7 +178,7 @@ def test_seeded_defects_file_gives_the_same_report(modules: dict, tmp_path: Path
     data.write_text(SEEDED, encoding="utf-8")
     result = CliRunner().invoke(
         cli,
-        ["--root", str(REPO), "validate", str(data), "--record", "customer", "--format", "json"],
+        ["--root", str(CATALOG), "validate", str(data), "--record", "customer", "--format", "json"],
     )
     assert result.exit_code == 1, result.output
     expected = json.loads(result.stdout)

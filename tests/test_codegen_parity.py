@@ -31,8 +31,8 @@ MUTATIONS = [
 
 
 @pytest.fixture(scope="module")
-def modules(tmp_path_factory: pytest.TempPathFactory, shipped_catalog: Catalog) -> dict:
-    paths = generate_into(shipped_catalog, tmp_path_factory.mktemp("parity"))
+def modules(tmp_path_factory: pytest.TempPathFactory, fixture_catalog: Catalog) -> dict:
+    paths = generate_into(fixture_catalog, tmp_path_factory.mktemp("parity"))
     return {"py": import_module(paths[codegen.PYTHON_MODULE]), "js": paths[codegen.JS_MODULE]}
 
 
@@ -99,8 +99,8 @@ def compare(modules: dict, cases: dict[str, tuple[str, list[dict], bool]]) -> No
         assert js[name] == python_findings(modules["py"], key, rows, normalise), (name, rows)
 
 
-def test_schema_examples_are_valid_in_both(modules: dict, shipped_catalog: Catalog) -> None:
-    cases = {key: (key, s.examples, True) for key, s in shipped_catalog.records.items()}
+def test_schema_examples_are_valid_in_both(modules: dict, fixture_catalog: Catalog) -> None:
+    cases = {key: (key, s.examples, True) for key, s in fixture_catalog.records.items()}
     for key, (_, rows, _) in cases.items():
         findings = python_findings(modules["py"], key, rows)
         assert [f for f in findings if f["severity"] == "error"] == [], key
@@ -111,10 +111,10 @@ def test_schema_examples_are_valid_in_both(modules: dict, shipped_catalog: Catal
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_random_rows_give_the_same_findings(modules: dict, shipped_catalog: Catalog, data) -> None:
+def test_random_rows_give_the_same_findings(modules: dict, fixture_catalog: Catalog, data) -> None:
     cases = {}
-    for key in shipped_catalog.records:
-        rows = data.draw(rows_of(shipped_catalog, key), label=key)
+    for key in fixture_catalog.records:
+        rows = data.draw(rows_of(fixture_catalog, key), label=key)
         cases[key] = (key, rows, True)
         cases[f"{key}/json"] = (key, rows, False)
     compare(modules, cases)

@@ -199,7 +199,7 @@ def test_every_constraint_kind(wide_catalog: Catalog, tmp_path: Path) -> None:
     assert "LEN(H3)<=60" in dvs["email"].formula1
     assert "LEN(I3)=18" in dvs["manager_id"].formula1 and "敏感个人信息" in dvs["manager_id"].prompt
     assert (dvs["note"].type, dvs["note"].operator) == ("textLength", "lessThanOrEqual")
-    assert "LEN(L3)<=3" in dvs["old_code"].formula1 and "^[0-9]{3}$" in dvs["old_code"].prompt
+    assert "LEN(L3)<=3" in dvs["old_code"].formula1 and "格式：3 位数字" in dvs["old_code"].prompt
     assert "已停用" in dvs["old_code"].prompt
 
     code = dvs["station_code"]
@@ -273,13 +273,13 @@ def test_every_shipped_record(shipped_catalog: Catalog, tmp_path: Path) -> None:
         book = written(shipped_catalog, key, tmp_path)
         data = book.worksheets[0]
         assert data.title == excel.sheet_name(schema.title)
-        assert [c.value for c in data[2]] == [f.key for f in schema.fields]
+        assert [c.value for c in data[2]] == [f.key for f in schema.template_fields]
         assert dict(book["_meta"].iter_rows(values_only=True))["schema_sha256"] == (
             shipped_catalog.checksum(key)
         )
         dvs = validations(data)
         codes = book["代码表"]
-        for f in schema.fields:
+        for f in schema.template_fields:
             column = column_dimension(data, column_of(data, f.key))
             if f.is_code:
                 assert column.number_format == "@", (key, f.key)

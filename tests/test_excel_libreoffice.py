@@ -21,7 +21,7 @@ from generators.config import load_config
 from generators.formats import FORMAT_CHECKERS
 from generators.loader import load_catalog
 from generators.model import Catalog, Field
-from tests.conftest import FIXTURES, REPO, make_project
+from tests.conftest import CATALOG, FIXTURES, make_project
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(
@@ -80,6 +80,25 @@ CASES: dict[tuple[str, str], list[tuple[object, bool]]] = {
         ("a@b.cn.", False),
         ("a@.cn", False),
     ],
+    ("station", "website"): [
+        ("https://www.example.com", True),
+        ("http://云图.中国/a?b=1", True),
+        ("www.example.com", False),
+        ("ftp://example.com", False),
+        ("https://example .com", False),
+        ("https://localhost", False),
+        ("https://-bad.com", True),  # host syntax: left to the validator
+    ],
+    ("station", "hotline"): [
+        ("+85291234567", True),
+        ("+8613800138000", True),
+        ("85291234567", False),
+        ("+0852912345", False),
+        ("+852 9123 4567", False),
+        ("+852-91234567", False),
+        ("+123456", False),
+        ("+1234567890123456", False),
+    ],
     ("station", "manager_id"): [
         ("11010519491231002X", True),
         ("11010519491231002x", False),
@@ -94,6 +113,16 @@ CASES: dict[tuple[str, str], list[tuple[object, bool]]] = {
         ("1234567", False),
         ("1234567a", False),
         ("1" * 31, False),
+    ],
+    ("station", "phone"): [
+        ("010-82345678", True),
+        ("0755-82345678-8001", True),
+        ("010-8234567", True),
+        ("10-82345678", False),  # the first character
+        ("010 82345678", False),  # a character outside the pattern
+        ("010-823", False),  # too short
+        ("010-82345678-12345678", False),  # too long
+        ("0-123456789", True),  # the shape is a necessary condition: left to the validator
     ],
     ("station", "ratio"): [(0.5, True), (0, False), (1, False)],
     ("station", "fee"): [(10.25, True), (19.99, True), (10.255, False), (-1, False)],
@@ -149,7 +178,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
     base = tmp_path_factory.mktemp("lo")
     catalogs = {
         "fixture": load_catalog(config=load_config(make_project(base, FIXTURES / "templates"))),
-        "shipped": load_catalog(config=load_config(REPO)),
+        "shipped": load_catalog(config=load_config(CATALOG)),
     }
     src, out = base / "src", base / "out"
     originals, evaluated = {}, {}

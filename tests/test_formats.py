@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 from generators.formats import (
     USCC_CHARSET,
     check_datetime,
+    check_intl_phone,
     check_mobile,
     check_resident_id,
+    check_url,
     check_uscc,
     format_checker,
     parse_datetime,
@@ -108,6 +110,45 @@ def test_valid_mobiles(value: str) -> None:
 )
 def test_invalid_mobiles(value: str, reason: str) -> None:
     assert check_mobile(value) == reason
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("+85291234567", None),
+        ("+8613800138000", None),
+        ("85291234567", "plus"),
+        ("+852 9123 4567", "charset"),
+        ("+852-91234567", "charset"),
+        ("+", "charset"),
+        ("+0852912345", "length"),
+        ("+123456", "length"),
+        ("+1234567890123456", "length"),
+    ],
+)
+def test_international_phone_numbers(value: str, reason: str | None) -> None:
+    assert check_intl_phone(value) == reason
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("https://www.example.com", None),
+        ("http://example.com.cn/about?x=1#top", None),
+        ("https://云图.中国", None),
+        ("http://10.1.2.3:8080/", None),
+        ("www.example.com", "scheme"),
+        ("HTTPS://example.com", "scheme"),
+        ("ftp://example.com", "scheme"),
+        ("https://example .com", "space"),
+        ("https://example.com/\u3000", "space"),
+        ("https://localhost", "host"),
+        ("https://-bad.com", "host"),
+        ("https://", "host"),
+    ],
+)
+def test_urls(value: str, reason: str | None) -> None:
+    assert check_url(value) == reason
 
 
 def test_datetimes_people_type() -> None:

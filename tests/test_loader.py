@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -182,3 +183,63 @@ def test_outside_a_project_the_message_says_how_to_find_it(tmp_path: Path, monke
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 1
     assert "标准目录不存在" in result.output and "--root" in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "(../codelists/region.md)",
+            "(../codelists/regoin.md)",
+            "链接指向不存在的文件：../codelists/regoin.md（是否应为 ../codelists/region.md？）",
+        ),
+        ('"region": "11"}', '"region": "99"}', 'region 的取值 "99" 不在代码表“地区代码”中'),
+        ('"name": "北京示例科技有限公司"', '"name": "北"', '"北" 太短：至少 2 个字符'),
+        (
+            '"format": "cn-mobile"',
+            '"pattern": "^\\d+$"',
+            "JSON 语法错误，第 62 列：无效的反斜杠转义（正则中的 \\ 须写成 \\\\，如 \\\\d）",
+        ),
+        (
+            '"x-sensitive": "personal"}',
+            '"x-sensitive": "personal",}',
+            "此处应为用双引号括起的键名（最后一项后面是否多了逗号？）",
+        ),
+    ],
+)
+def test_mistakes_are_told_in_chinese(mini_project: Path, old: str, new: str, message: str) -> None:
+    """A committee member's typical slips: every message Chinese, with a hint where one helps
+    (jsonschema's and json's own messages are English)."""
+    path = mini_project / "standards" / "records" / "customer.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(config=load_config(mini_project))
+    problems = [p.message for p in raised.value.problems]
+    assert any(message in p for p in problems), problems
+    assert not any(re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", p) for p in problems), problems
+
+
+def test_code_list_code_rule_checks_every_code(mini_project: Path) -> None:
+    path = mini_project / "standards" / "codelists" / "region.md"
+    text = path.read_text(encoding="utf-8").replace(
+        '  "oneOf": [',
+        '  "x-code-rule": {"segments": [{"digits": 2, "title": "省级码"}]},\n  "oneOf": [',
+    )
+    path.write_text(text, encoding="utf-8")
+    load_catalog(config=load_config(mini_project))  # the shipped codes fit the rule
+    bad = text.replace('{"const": "44", "title": "广东省"}', '{"const": "4４", "title": "广东省"}')
+    path.write_text(bad.replace('{"const": "31",', '{"const": "x31",'), encoding="utf-8")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(config=load_config(mini_project))
+    found = [str(p) for p in raised.value.problems]
+    assert any(
+        "region.md:20: 代码 x31 不符合本代码表的编码规则（省级码：2位数字）" in p for p in found
+    )
+    assert any("region.md:21: 代码 4４ 不符合" in p for p in found), found
+    self_ref = text.replace('{"digits": 2, "title": "省级码"}', '{"codelist": "region"}')
+    path.write_text(self_ref, encoding="utf-8")
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(config=load_config(mini_project))
+    assert "代码表的编码规则不能引用代码表自身" in str(raised.value.problems[0])

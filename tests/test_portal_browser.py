@@ -25,8 +25,8 @@ pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
-def shipped_url(shipped_site: Path) -> Iterator[str]:
-    yield from serve(shipped_site)
+def site_url(fixture_site: Path) -> Iterator[str]:
+    yield from serve(fixture_site)
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +72,8 @@ class Visit:
 
 
 @pytest.fixture
-def visit(browser, shipped_url: str) -> Iterator[Visit]:
-    v = Visit(browser, shipped_url)
+def visit(browser, site_url: str) -> Iterator[Visit]:
+    v = Visit(browser, site_url)
     yield v
     v.close()
 
@@ -108,7 +108,7 @@ def test_mermaid_becomes_svg_from_local_script(visit: Visit) -> None:
     assert visit.foreign_requests() == []
 
 
-def test_template_download_is_a_valid_workbook(visit: Visit, shipped_site: Path) -> None:
+def test_template_download_is_a_valid_workbook(visit: Visit, fixture_site: Path) -> None:
     visit.open("records/customer/")
     button = visit.page.locator("a.infostd-download", has_text="下载模板")
     with visit.page.expect_download() as info:
@@ -116,7 +116,7 @@ def test_template_download_is_a_valid_workbook(visit: Visit, shipped_site: Path)
     download = info.value
     assert download.suggested_filename == "customer.xlsx"
     data = Path(download.path()).read_bytes()
-    assert data == (shipped_site / "downloads/templates/customer.xlsx").read_bytes()
+    assert data == (fixture_site / "downloads/templates/customer.xlsx").read_bytes()
     workbook = load_workbook(io.BytesIO(data))
     assert "客户信息" in workbook.sheetnames
     headers = [c.value for c in next(workbook["客户信息"].iter_rows(max_row=1))]

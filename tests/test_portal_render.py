@@ -159,7 +159,7 @@ def test_generated_pages(mini_catalog: Catalog, mini_project) -> None:
     assert "        - [客户信息数据标准](../records/customer.md) `T-DS-001`" in tree
     matrix = responsibility_page(ctx)
     row = next(line for line in matrix.splitlines() if "T-DS-001" in line)
-    assert "所有·批准" in row and "评审·批准" in row
+    assert "归口·批准" in row and "评审·批准" in row
     codelists = codelists_page(ctx)
     assert "## 地区代码 {#region}" in codelists and "<code>44</code>" in codelists
     nav = navigation(ctx, [])

@@ -30,10 +30,10 @@ def read(site: Path, page: str) -> str:
 
 
 # ── pages ──────────────────────────────────────────────────────────────────
-def test_customer_page_has_card_field_table_and_downloads(shipped_site: Path) -> None:
-    html = read(shipped_site, "records/customer")
+def test_customer_page_has_card_field_table_and_downloads(fixture_site: Path) -> None:
+    html = read(fixture_site, "records/customer")
     assert 'class="infostd-card"' in html and "IMS-DS-001" in html
-    assert f"<code>{project_version(REPO)}</code>" in html
+    assert f"<code>{project_version(fixture_site.parent)}</code>" in html
     assert '<table class="infostd-fields">' in html
     # Chinese name first, each field with a stable anchor, each cell named for phone cards.
     assert '<tr id="customer.uscc"><td data-label="名称">' in html
@@ -42,8 +42,18 @@ def test_customer_page_has_card_field_table_and_downloads(shipped_site: Path) ->
     assert 'href="../../downloads/schemas/customer.schema.json" download' in html
     assert 'href="../../codelists/industry/#schema-industry"' in html
     assert "信息分类与编码规范" in html  # prose kept
-    assert f"版本 {project_version(REPO)}" in html  # footer
-    # The configured channel ([tool.infostd] feedback): a mail with standard and page filled in.
+    assert f"版本 {project_version(fixture_site.parent)}" in html  # footer
+    # No feedback channel configured: the repository's issue form (repo_url).
+    feedback = re.search(r'href="([^"]+)">反馈意见', html).group(1)
+    assert feedback.startswith("https://git.example.com/infostd/standards/issues/new?")
+    assert "template=pilot-feedback.yml" in feedback and "standard=IMS-DS-001" in feedback
+
+
+def test_configured_feedback_channel_is_a_mail_with_standard_and_page(
+    shipped_site: Path,
+) -> None:
+    """[tool.infostd] feedback (the shipped pyproject.toml): staff need no Git account."""
+    html = read(shipped_site, "records/customer")
     feedback = html_unescape(re.search(r'href="([^"]+)">反馈意见', html).group(1))
     assert feedback.startswith("mailto:standards-committee@corp.internal?subject=")
     assert "example.com" not in feedback
@@ -52,8 +62,8 @@ def test_customer_page_has_card_field_table_and_downloads(shipped_site: Path) ->
     assert "页面：records/customer/" in fields["body"][0]
 
 
-def test_generated_pages_exist_and_are_linked(shipped_site: Path) -> None:
-    home = read(shipped_site, "")
+def test_generated_pages_exist_and_are_linked(fixture_site: Path) -> None:
+    home = read(fixture_site, "")
     for page, title in [
         ("catalog/classification", "分类导航"),
         ("catalog/codelists", "代码表总览"),
@@ -62,14 +72,14 @@ def test_generated_pages_exist_and_are_linked(shipped_site: Path) -> None:
         ("catalog/changelog", "变更记录"),
         ("news", "发布公告"),
     ]:
-        assert "<h1" in read(shipped_site, page) and title in read(shipped_site, page)
+        assert "<h1" in read(fixture_site, page) and title in read(fixture_site, page)
         assert f'href="{page}/"' in home  # in the navigation
     for nav in ["管理制度", "数据标准", "代码表"]:
         assert nav in home
-    tree = read(shipped_site, "catalog/classification")
+    tree = read(fixture_site, "catalog/classification")
     assert 'href="../../records/customer/"' in tree
     # the readers' 变更记录: release history and 修订记录 per standard (not CHANGELOG.md)
-    changelog = read(shipped_site, "catalog/changelog")
+    changelog = read(fixture_site, "catalog/changelog")
     assert "发布历史" in changelog and "各标准修订记录" in changelog
 
 

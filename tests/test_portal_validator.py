@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from openpyxl import load_workbook
 
+from generators.config import load_config
+from generators.loader import load_catalog
 from generators.model import Catalog
 from generators.validate.api import validate_paths
 from generators.validate.sample import customer_rows
@@ -71,22 +73,28 @@ def write_csv(catalog: Catalog, rows: list[dict], path: Path, encoding: str) -> 
 
 
 @pytest.fixture(scope="module")
+def site_catalog(fixture_site: Path) -> Catalog:
+    """The catalog the site was built from (its project folder: same version stamp)."""
+    return load_catalog(config=load_config(fixture_site.parent))
+
+
+@pytest.fixture(scope="module")
 def seeded_files(
-    shipped_site: Path, shipped_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory
+    fixture_site: Path, site_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("validator")
-    rows = seeded_rows(shipped_catalog)
-    template = shipped_site / "downloads/templates/customer.xlsx"
+    rows = seeded_rows(site_catalog)
+    template = fixture_site / "downloads/templates/customer.xlsx"
     return {
         "xlsx": fill_template(template, rows, folder / "客户清单.xlsx"),
-        "utf-8-sig": write_csv(shipped_catalog, rows, folder / "客户-utf8.csv", "utf-8-sig"),
-        "gb18030": write_csv(shipped_catalog, rows, folder / "客户-gb18030.csv", "gb18030"),
+        "utf-8-sig": write_csv(site_catalog, rows, folder / "客户-utf8.csv", "utf-8-sig"),
+        "gb18030": write_csv(site_catalog, rows, folder / "客户-gb18030.csv", "gb18030"),
     }
 
 
 @pytest.fixture(scope="module")
-def site_url(shipped_site: Path) -> Iterator[str]:
-    yield from serve(shipped_site)
+def site_url(fixture_site: Path) -> Iterator[str]:
+    yield from serve(fixture_site)
 
 
 @pytest.fixture
@@ -140,10 +148,10 @@ def assert_file_stayed_local(page, site_url: str) -> None:
 
 @pytest.mark.parametrize("kind", ["xlsx", "utf-8-sig", "gb18030"])
 def test_page_shows_the_reference_errors(
-    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog, kind: str
+    page, site_url: str, seeded_files: dict[str, Path], site_catalog: Catalog, kind: str
 ) -> None:
     path = seeded_files[kind]
-    errors, warnings = expected(shipped_catalog, path)
+    errors, warnings = expected(site_catalog, path)
     rules = {e[3] for e in errors}
     assert {"format:cn-uscc", "format:cn-mobile", "required", "codelist", "unique"} <= rules
     assert [w[3] for w in warnings] == ["whitespace"]
@@ -175,13 +183,13 @@ def test_page_shows_the_reference_errors(
 
 
 def test_english_messages_match_the_reference(
-    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog
+    page, site_url: str, seeded_files: dict[str, Path], site_catalog: Catalog
 ) -> None:
     upload(page, seeded_files["xlsx"])
     done = int(page.evaluate("document.body.dataset.infostdFinished || '0'"))
     page.locator("#infostd-lang").select_option("en")  # checked again in the worker
     page.wait_for_function(f"Number(document.body.dataset.infostdFinished || 0) > {done}")
-    errors, _ = expected(shipped_catalog, seeded_files["xlsx"], lang="en")
+    errors, _ = expected(site_catalog, seeded_files["xlsx"], lang="en")
     assert shown(page, "infostd-errors") == errors
     assert "errors" in page.locator("#infostd-summary").inner_text()
     assert_file_stayed_local(page, site_url)
@@ -299,7 +307,7 @@ def test_xlsx_reader_reads_cells_as_calamine(
     [("9.0.0", None, "error"), ("0.9.0", None, "warning"), (None, "0" * 64, "warning")],
 )
 def test_template_version_is_checked_like_the_reference(
-    page, site_url: str, seeded_files: dict[str, Path], shipped_catalog: Catalog, tmp_path: Path,
+    page, site_url: str, seeded_files: dict[str, Path], site_catalog: Catalog, tmp_path: Path,
     version: str | None, checksum: str | None, severity: str,
 ) -> None:  # fmt: skip
     book = load_workbook(seeded_files["xlsx"])
@@ -310,7 +318,7 @@ def test_template_version_is_checked_like_the_reference(
         meta["schema_sha256"].value = checksum
     path = tmp_path / "旧模板.xlsx"
     book.save(path)
-    errors, warnings = expected(shipped_catalog, path)
+    errors, warnings = expected(site_catalog, path)
     found = [e for e in (errors if severity == "error" else warnings) if e[3] == "template-version"]
     assert len(found) == 1, (errors, warnings)
     upload(page, path)
@@ -320,10 +328,10 @@ def test_template_version_is_checked_like_the_reference(
 
 
 def test_findings_grouped_with_chinese_rule_names_and_links(
-    page, seeded_files: dict[str, Path], shipped_catalog: Catalog, shipped_site: Path
+    page, seeded_files: dict[str, Path], site_catalog: Catalog, fixture_site: Path
 ) -> None:
     upload(page, seeded_files["xlsx"])
-    errors, _ = expected(shipped_catalog, seeded_files["xlsx"])
+    errors, _ = expected(site_catalog, seeded_files["xlsx"])
     groups = page.locator("#infostd-groups tbody tr").evaluate_all(
         """rows => rows.map(tr => ({
             field: tr.dataset.field, rule: tr.dataset.rule, name: tr.cells[1].textContent,
@@ -337,7 +345,7 @@ def test_findings_grouped_with_chinese_rule_names_and_links(
     names = {g["rule"]: g["name"] for g in groups}
     assert names["format:cn-uscc"] == "统一社会信用代码格式" and names["required"] == "必填"
     assert not any(":" in g["name"] or g["name"].isascii() for g in groups), names
-    standard = (shipped_site / "records/customer/index.html").read_text(encoding="utf-8")
+    standard = (fixture_site / "records/customer/index.html").read_text(encoding="utf-8")
     for g in groups:  # every rule link lands on the field's row of the standard page
         page_url, anchor = g["href"].split("#")
         assert page_url == "../../records/customer/"
@@ -348,10 +356,10 @@ def test_findings_grouped_with_chinese_rule_names_and_links(
 
 
 def test_red_marked_workbook_made_in_the_browser(
-    page, seeded_files: dict[str, Path], shipped_catalog: Catalog
+    page, seeded_files: dict[str, Path], site_catalog: Catalog
 ) -> None:
     upload(page, seeded_files["xlsx"])
-    errors, _ = expected(shipped_catalog, seeded_files["xlsx"])
+    errors, _ = expected(site_catalog, seeded_files["xlsx"])
     with page.expect_download() as info:
         page.locator("#infostd-marked").click()
     assert info.value.suggested_filename.endswith("-校验结果.xlsx")
@@ -386,15 +394,15 @@ LONG_TASKS = """() => {
 
 
 def test_twenty_thousand_rows_never_freeze_the_page(
-    page, shipped_site: Path, shipped_catalog: Catalog, tmp_path: Path
+    page, fixture_site: Path, site_catalog: Catalog, tmp_path: Path
 ) -> None:
     """A 20,000-row workbook is read and checked in the page's worker, a progress bar
     showing; a long-task observer sees no main-thread task near the seconds the page used
     to freeze for (3.4 s). The figure itself (longest task, target ≤ 200 ms) is measured by
     benchmarks/validator_page_bench.py: timings do not belong in assertions on a shared
     machine."""
-    rows = list(customer_rows(shipped_catalog, 20_000, seed=11, defect_rate=0.02))
-    template = shipped_site / "downloads/templates/customer.xlsx"
+    rows = list(customer_rows(site_catalog, 20_000, seed=11, defect_rate=0.02))
+    template = fixture_site / "downloads/templates/customer.xlsx"
     big = fill_template(template, rows, tmp_path / "big.xlsx")
     page.evaluate(LONG_TASKS)
     done = int(page.evaluate("document.body.dataset.infostdFinished || '0'"))

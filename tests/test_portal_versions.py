@@ -73,16 +73,10 @@ def test_mike_deploys_two_versions_and_the_latest_alias(tmp_path: Path) -> None:
 def test_the_real_portal_deploys_as_versions_with_a_selector(tmp_path: Path) -> None:
     """The project's own mkdocs.yml and plugin under mike: two releases, and each page
     carries mkdocs-material's version-selector configuration."""
-    import shutil
 
-    from .conftest import REPO
+    from .conftest import catalog_project
 
-    root = tmp_path / "standards-repo"
-    root.mkdir()
-    for name in ("standards", "schemas"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("mkdocs.yml", "pyproject.toml", "CHANGELOG.md"):
-        shutil.copy(REPO / name, root / name)
+    root = catalog_project(tmp_path)  # the fixture catalog with the project's mkdocs.yml
     run(root, "git", "init", "-q", "-b", "main")
     run(root, "git", "add", "-A")
     run(root, "git", "commit", "-qm", "v1")

@@ -15,15 +15,17 @@ from generators.cli import cli
 
 from .conftest import REPO
 
-COPIED = (
-    "pyproject.toml",
-    "mkdocs.yml",
-    "standards",
-    "schemas",
-    "programme",
-    ".github",
-    "CHANGELOG.md",
-)
+# Everything of the repository that ``infostd check`` may read; not the code, tests or outputs.
+SKIPPED = {
+    ".git",
+    ".venv",
+    "generators",
+    "tests",
+    "benchmarks",
+    "site",
+    "test-artifacts",
+    "node_modules",
+}
 
 
 @pytest.fixture
@@ -31,12 +33,19 @@ def project(tmp_path: Path) -> Path:
     """A copy of the repository's standards and programme data, to change freely."""
     root = tmp_path / "repo"
     root.mkdir()
-    for name in COPIED:
-        source = REPO / name
+    for source in REPO.iterdir():
+        if (
+            source.name in SKIPPED
+            or source.name.endswith("_cache")
+            or source.name.startswith(".site")
+        ):
+            continue
         if source.is_dir():
-            shutil.copytree(source, root / name)
-        elif source.exists():
-            shutil.copy(source, root / name)
+            shutil.copytree(
+                source, root / source.name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy(source, root / source.name)
     return root
 
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from generators.cli import cli
-from tests.conftest import REPO, make_project
+from tests.conftest import CATALOG, make_project
 
 TODAY = r"\d{4}-\d{2}-\d{2}"
 
@@ -47,11 +47,11 @@ def repo(tmp_path: Path) -> Path:
 def shipped_clone(tmp_path: Path) -> Path:
     """A repository holding the shipped standards and project settings (teams, CODEOWNERS)."""
     root = tmp_path / "shipped"
-    shutil.copytree(REPO / "standards", root / "standards")
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(CATALOG / "standards", root / "standards")
+    shutil.copy(CATALOG / "pyproject.toml", root / "pyproject.toml")
     for host in (".github", ".gitlab"):
         (root / host).mkdir()
-        shutil.copy(REPO / host / "CODEOWNERS", root / host / "CODEOWNERS")
+        shutil.copy(CATALOG / host / "CODEOWNERS", root / host / "CODEOWNERS")
     return init_repo(root)
 
 
@@ -273,7 +273,11 @@ def test_diff_in_a_project_inside_a_larger_repository(tmp_path: Path) -> None:
     assert "[minor] T-DS-001  字段 customer.name（客户名称） 最小长度：2 → 1" in text
 
 
-def test_no_tag_yet_compares_with_nothing(repo: Path) -> None:
+def test_no_tag_yet_compares_with_the_base_branch(repo: Path) -> None:
+    """Before the first release a review wants the change, not the whole catalog (issue 17)."""
+    result = json.loads(infostd(repo, "diff", "--format", "json").output)
+    assert result["from"] == "main" and result["bump"] == "none"
+    git(repo, "branch", "-m", "main", "trunk")  # no base branch either: the whole catalog
     result = json.loads(infostd(repo, "diff", "--format", "json").output)
     assert result["from"] is None and result["bump"] == "minor"
     assert {"record-added", "codelist-added", "standard-added"} == {

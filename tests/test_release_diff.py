@@ -16,6 +16,7 @@ from generators.loader import load_catalog
 from generators.model import Catalog
 from generators.release.diff import (
     CODE_ENTRY_KEYWORDS_COMPARED,
+    CODELIST_KEYWORDS_COMPARED,
     FIELD_KEYWORDS_COMPARED,
     KINDS,
     RECORD_KEYWORDS_COMPARED,
@@ -36,6 +37,12 @@ FK = '"x-foreign-keys": [{"field": "customer_code", "record": "customer", "ref":
 
 
 HT = '[{"text": "HT"}, {"digits": 4}]'
+SUPPLIER_INFO = (
+    BASICS,
+    '{"const": "01", "title": "基础信息"},',
+    '{"const": "01", "title": "基础信息"},\n    {"const": "01.02", "title": "供应商信息", "x-parent": "01"},',
+)
+CATEGORY = '"category": {"title": "信息分类", "$ref": "info-category.schema.json", "x-level": 2},'
 GD = '{"const": "44", "title": "广东省"}'
 SZ = '{"const": "4403", "title": "深圳市", "x-parent": "44"}'
 REQUIRED_IF = (
@@ -234,6 +241,17 @@ CASES = [
         [(REGION, GD, f"{GD},\n    {SZ}")],
         "code-added",
         "minor",
+    ),
+    (
+        "code moved off the level an x-level field takes",
+        [(CUSTOMER, NAME, NAME + CATEGORY), SUPPLIER_INFO],
+        [
+            (CUSTOMER, NAME, NAME + CATEGORY),
+            SUPPLIER_INFO,
+            (BASICS, '"title": "客户信息", "x-parent": "01"', '"title": "客户信息"'),
+        ],
+        "codelist-narrowed",
+        "major",
     ),
     (
         "code removed from a list a code rule uses",
@@ -541,6 +559,7 @@ def test_every_vocabulary_keyword_is_compared() -> None:
     assert set(vocabulary.FIELD["properties"]) <= FIELD_KEYWORDS_COMPARED
     assert set(vocabulary.RECORD["properties"]) <= RECORD_KEYWORDS_COMPARED
     assert set(vocabulary.CODE_ENTRY["properties"]) <= CODE_ENTRY_KEYWORDS_COMPARED
+    assert set(vocabulary.CODELIST["properties"]) <= CODELIST_KEYWORDS_COMPARED
 
 
 def test_every_kind_has_a_known_bump_and_section() -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from generators.cli import cli
 from generators.version import project_version
 from tests.conftest import REPO, make_project
+from tests.test_release import git, infostd
+from tests.test_release import git_identity as git_identity  # noqa: F401 - autouse
 
 POLICY = """\
 publisher: 测试集团有限公司
@@ -45,27 +45,6 @@ def approval(body: str, date: str = "2026-11-20", decision: str = "同意") -> s
 def request(cid: str, standards: str, *bodies: str, extra: str = "") -> str:
     body = "".join(approval(b) for b in bodies)
     return f"id: {cid}\ntitle: 变更申请 {cid}\nstandards: {standards}\napprovals:\n{body}{extra}"
-
-
-@pytest.fixture(autouse=True)
-def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "标准委员会")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "committee@example.test")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-def infostd(root: Path, *args: str, code: int | None = 0):
-    result = CliRunner().invoke(cli, ["--root", str(root), *args])
-    if code is not None:
-        assert result.exit_code == code, result.output
-    return result
 
 
 def write(root: Path, name: str, text: str) -> Path:
@@ -157,6 +136,9 @@ def test_a_later_rejection_withdraws_an_approval(project: Path) -> None:
 def test_first_release_writes_editions_commits_and_tags(project: Path) -> None:
     approve_all(project)
     infostd(project, "check")  # the open request covers the released statuses
+    unnumbered = infostd(project, "release", "--date", "2026-12-01", code=1)
+    assert "发布通知须有文号" in unnumbered.output and git(project, "tag", "--list") == ""
+    assert git(project, "status", "--porcelain") == ""  # nothing half-written
     infostd(
         project,
         "release",
@@ -336,8 +318,9 @@ def test_record_names_and_references_are_checked(project: Path) -> None:
 def shipped_repo(tmp_path: Path) -> Path:
     """The shipped repository's content (standards, settings, releases/) in a fresh git repo."""
     root = tmp_path / "shipped"
-    for name in ("standards", "releases", ".github"):
-        shutil.copytree(REPO / name, root / name)
+    for name in ("standards", "releases", "programme", ".github", ".gitlab"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
     for name in ("pyproject.toml", "mkdocs.yml", "CHANGELOG.md"):
         shutil.copy(REPO / name, root / name)
     git(root, "init", "-q", "-b", "main")
@@ -346,11 +329,24 @@ def shipped_repo(tmp_path: Path) -> Path:
 
 
 def test_shipped_approvals_are_complete_for_the_first_release(tmp_path: Path) -> None:
+    """Before the first release: the example approvals cover every standard the release
+    would publish. After it: the clone is at the recorded version and nothing is pending."""
     root = shipped_repo(tmp_path)
+    recorded = sorted((root / "releases").glob("v*.yaml"))
     result = infostd(root, "release", "--dry-run", "--effective", "2027-01-01")
+    if recorded:
+        assert "无需发布" in result.output
+        assert project_version(root) == recorded[-1].stem.removeprefix("v")
+        return
     assert "（尚无发布） → v1.0.0" in result.output
     assert "所需批准齐全（变更申请：CR-2026-001）" in result.output
     released_count = sum(
         1 for p in (root / "standards").rglob("*.md") if "\nstatus: released" in p.read_text()
     )
     assert result.output.count("  发布 Q/XXX ") >= released_count
+
+
+def test_a_date_that_is_not_a_date_is_a_chinese_error(project: Path) -> None:
+    approve_all(project)
+    result = infostd(project, "release", "--dry-run", "--effective", "2027-02-30", code=2)
+    assert "--effective：2027-02-30 不是有效日期（应为 YYYY-MM-DD）" in result.output

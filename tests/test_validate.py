@@ -102,11 +102,11 @@ def test_unusable_inputs_raise_input_error(tmp_path, mini_catalog, content):
         read_table(mini_catalog, path)
 
 
-def test_letters_segment_rejects_digits_and_lower_case(shipped_catalog) -> None:
+def test_letters_segment_rejects_digits_and_lower_case(fixture_catalog) -> None:
     from generators.validate.cells import code_rule_problem
 
-    rule = shipped_catalog.records["department"].field_by_key["dept_code"].code_rule
-    lists = shipped_catalog.codelists
+    rule = fixture_catalog.records["department"].field_by_key["dept_code"].code_rule
+    lists = fixture_catalog.codelists
     assert code_rule_problem(rule, "XS01", lists) is None
     assert code_rule_problem(rule, "A101", lists) is not None  # "A1" is not two letters
     assert code_rule_problem(rule, "xs01", lists) is not None

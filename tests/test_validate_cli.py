@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from generators.cli import cli
 from generators.validate.sample import customer_rows, write_csv, write_xlsx
 
-REPO = Path(__file__).parent.parent
+from .conftest import CATALOG
+
 HEADER = "客户编码 *,客户名称 *,统一社会信用代码 *,手机,地区 *,信用额度,登记日期"
 GOOD = "110001,北京示例科技有限公司,91110108MA01ABCD2H,13800138000,11,100,2026-03-01"
 
@@ -160,13 +161,13 @@ def test_random_input_never_tracebacks(mini_project, tmp_path, data, cells):
 @pytest.fixture
 def shipped_project(tmp_path):
     root = tmp_path / "repo"
-    shutil.copytree(REPO / "standards", root / "standards")
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(CATALOG / "standards", root / "standards")
+    shutil.copy(CATALOG / "pyproject.toml", root / "pyproject.toml")
     return root
 
 
-def test_done_when_scenario(shipped_project, shipped_catalog, tmp_path):
-    catalog = shipped_catalog
+def test_done_when_scenario(shipped_project, fixture_catalog, tmp_path):
+    catalog = fixture_catalog
     rows = list(customer_rows(catalog, 10, defect_rate=0))
     rows[1]["uscc"] = rows[1]["uscc"][:-1] + ("1" if rows[1]["uscc"][-1] != "1" else "2")
     rows[2]["mobile"] = "1380013800"
@@ -252,18 +253,18 @@ def test_report_names_the_path_given_not_a_symlinks_target(mini_project, tmp_pat
     assert "gone.csv" in result.output
 
 
-def test_emit_csv_from_two_records_is_refused_before_validating(shipped_catalog, tmp_path):
+def test_emit_csv_from_two_records_is_refused_before_validating(fixture_catalog, tmp_path):
     """One CSV has one header: customers and contracts cannot share it (JSON Lines can)."""
     paths = []
     for key in ("customer", "contract"):
-        rows = [{k: str(v) for k, v in e.items()} for e in shipped_catalog.records[key].examples]
-        write_csv(shipped_catalog, key, rows, tmp_path / f"{key}.csv")
+        rows = [{k: str(v) for k, v in e.items()} for e in fixture_catalog.records[key].examples]
+        write_csv(fixture_catalog, key, rows, tmp_path / f"{key}.csv")
         paths.append(str(tmp_path / f"{key}.csv"))
-    result = run(REPO, *paths, "--emit", str(tmp_path / "clean.csv"))
+    result = run(CATALOG, *paths, "--emit", str(tmp_path / "clean.csv"))
     assert result.exit_code == 2, result.output
     assert "--emit" in result.output and ".jsonl" in result.output
     assert not (tmp_path / "clean.csv").exists()
-    result = run(REPO, *paths, "--emit", str(tmp_path / "clean.jsonl"))
+    result = run(CATALOG, *paths, "--emit", str(tmp_path / "clean.jsonl"))
     assert result.exit_code in (0, 1), result.output
     assert len((tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()) >= 3
 
@@ -273,13 +274,11 @@ def test_header_only_csv_is_unusable_like_an_empty_json_array(tmp_path, monkeypa
 
     from generators.cli import cli
 
-    from .conftest import REPO
-
     monkeypatch.chdir(tmp_path)
     (tmp_path / "空.csv").write_text("客户编码,客户名称,统一社会信用代码\n", encoding="utf-8")
     (tmp_path / "空.json").write_text("[]", encoding="utf-8")
     for name in ("空.csv", "空.json"):
-        result = CliRunner().invoke(cli, ["--root", str(REPO), "validate", name])
+        result = CliRunner().invoke(cli, ["--root", str(CATALOG), "validate", name])
         assert result.exit_code == 2, result.output
         assert "0 行" in result.output and name in result.output
 
@@ -300,13 +299,11 @@ def test_report_to_a_file_states_the_verdict_and_checks_the_suffix(tmp_path, mon
 
     from generators.cli import cli
 
-    from .conftest import REPO
-
     monkeypatch.chdir(tmp_path)
     (tmp_path / "c.json").write_text('[{"customer_code": "1", "name": "甲"}]', encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["--root", str(REPO), "validate", "c.json", "--format", "xlsx", "-o", "r.csv"]
+        cli, ["--root", str(CATALOG), "validate", "c.json", "--format", "xlsx", "-o", "r.csv"]
     )
     assert result.exit_code == 2 and "应以 .xlsx 结尾" in result.output
     assert not (tmp_path / "r.csv").exists()
@@ -314,7 +311,7 @@ def test_report_to_a_file_states_the_verdict_and_checks_the_suffix(tmp_path, mon
         cli,
         [
             "--root",
-            str(REPO),
+            str(CATALOG),
             "validate",
             "c.json",
             "--record",

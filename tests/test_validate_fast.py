@@ -23,26 +23,26 @@ def test_whitespace_class_is_pythons():
 
 
 @pytest.mark.parametrize("kind", ["csv", "gb18030.csv", "xlsx"])
-def test_fast_equals_reference(shipped_catalog, tmp_path, kind):
-    rows = list(customer_rows(shipped_catalog, 1500, seed=3, defect_rate=0.3))
+def test_fast_equals_reference(fixture_catalog, tmp_path, kind):
+    rows = list(customer_rows(fixture_catalog, 1500, seed=3, defect_rate=0.3))
     rows[5]["industry"] = 1  # typed cells take the reference path in xlsx
     rows[6]["credit_limit"] = 12.5
     path = tmp_path / f"customers.{kind}"
     if kind == "xlsx":
-        write_xlsx(shipped_catalog, "customer", rows, path)
+        write_xlsx(fixture_catalog, "customer", rows, path)
     else:
         encoding = "gb18030" if kind.startswith("gb") else "utf-8"
-        write_csv(shipped_catalog, "customer", rows, path, encoding)
-    fast = validate_paths(shipped_catalog, [path])
-    slow = validate_paths(shipped_catalog, [path], engine="python")
+        write_csv(fixture_catalog, "customer", rows, path, encoding)
+    fast = validate_paths(fixture_catalog, [path])
+    slow = validate_paths(fixture_catalog, [path], engine="python")
     assert fast.files[0].rows == 1500
     assert fast.to_dict() == slow.to_dict()
     assert len(fast.files[0].errors) > 300
     # and validate_rows over the same rows agrees with the file engines
-    table = read_table(shipped_catalog, path)
+    table = read_table(fixture_catalog, path)
     numbered = list(table.rows)
     issues = validate_rows(
-        shipped_catalog, "customer", [r for _, r in numbered], first_row=numbered[0][0],
+        fixture_catalog, "customer", [r for _, r in numbered], first_row=numbered[0][0],
         sheet=table.sheet, columns=table.column_of,
     )  # fmt: skip
     assert issues == [i for i in fast.files[0].issues if i.row is not None]
@@ -66,11 +66,11 @@ def test_benchmark_smoke():
     assert all(v > 0 for v in figures.values())
 
 
-def test_json_report_is_json_with_one_line_per_issue(shipped_catalog, tmp_path):
-    rows = list(customer_rows(shipped_catalog, 200, seed=5, defect_rate=0.3))
+def test_json_report_is_json_with_one_line_per_issue(fixture_catalog, tmp_path):
+    rows = list(customer_rows(fixture_catalog, 200, seed=5, defect_rate=0.3))
     path = tmp_path / "customers.csv"
-    write_csv(shipped_catalog, "customer", rows, path)
-    report = validate_paths(shipped_catalog, [path])
+    write_csv(fixture_catalog, "customer", rows, path)
+    report = validate_paths(fixture_catalog, [path])
     text = to_json(report)
     assert json.loads(text) == report.to_dict()
     issue_lines = [line for line in text.splitlines() if '"rule": ' in line]
@@ -104,18 +104,18 @@ def _quirky_rows(catalog):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_fast_equals_reference_on_csv_quirks_across_blocks(
-    shipped_catalog, tmp_path, monkeypatch, encoding
+    fixture_catalog, tmp_path, monkeypatch, encoding
 ):
     from generators.validate import fast
 
     path = tmp_path / "customers.csv"
-    write_csv(shipped_catalog, "customer", _quirky_rows(shipped_catalog), path, encoding)
+    write_csv(fixture_catalog, "customer", _quirky_rows(fixture_catalog), path, encoding)
     with path.open("a", encoding=encoding, newline="") as handle:
         handle.write("\r\n\r\n110002,尾部公司\n")  # empty records, a short last line
-    reference = validate_paths(shipped_catalog, [path], engine="python")
+    reference = validate_paths(fixture_catalog, [path], engine="python")
     for block in (100_000, 700, 64):  # one block, several, one per record or so
         monkeypatch.setattr(fast, "BLOCK_BYTES", block)
-        assert validate_paths(shipped_catalog, [path]).to_dict() == reference.to_dict()
+        assert validate_paths(fixture_catalog, [path]).to_dict() == reference.to_dict()
     assert reference.files[0].rows == 119
     assert {"full-width", "whitespace", "leading-zero"} <= {
         i.rule for i in reference.files[0].issues
@@ -151,10 +151,10 @@ def test_utf8_check_agrees_with_the_codec(tmp_path, monkeypatch, data):
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_empty_foreign_key_cell_is_not_a_missing_reference(shipped_catalog, tmp_path, kind):
+def test_empty_foreign_key_cell_is_not_a_missing_reference(fixture_catalog, tmp_path, kind):
     """An optional foreign-key cell left empty (a contract with a supplier, no customer)
     cites nothing: no foreign-key error, in either engine."""
-    schemas = shipped_catalog.records
+    schemas = fixture_catalog.records
     customers = [{k: str(v) for k, v in schemas["customer"].examples[0].items()}]
     contracts = [
         {k: ("true" if v is True else str(v)) for k, v in e.items()}
@@ -166,10 +166,10 @@ def test_empty_foreign_key_cell_is_not_a_missing_reference(shipped_catalog, tmp_
         ["contract", "customer"], [contracts, customers], paths, strict=True
     ):
         if kind == "xlsx":
-            write_xlsx(shipped_catalog, key, rows, path)
+            write_xlsx(fixture_catalog, key, rows, path)
         else:
-            write_csv(shipped_catalog, key, rows, path)
-    fast = validate_paths(shipped_catalog, paths)
-    slow = validate_paths(shipped_catalog, paths, engine="python")
+            write_csv(fixture_catalog, key, rows, path)
+    fast = validate_paths(fixture_catalog, paths)
+    slow = validate_paths(fixture_catalog, paths, engine="python")
     assert fast.to_dict() == slow.to_dict()
     assert [i.value for i in fast.files[0].errors if i.rule == "foreign-key"] == ["310002"]

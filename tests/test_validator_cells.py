@@ -48,10 +48,10 @@ def as_js(value: Any) -> Any:
     return value
 
 
-def test_date_cells_read_as_the_reference(tmp_path, shipped_catalog: Catalog) -> None:
-    module = generate_into(shipped_catalog, tmp_path, MESSAGES)[codegen.JS_MODULE]
+def test_date_cells_read_as_the_reference(tmp_path, fixture_catalog: Catalog) -> None:
+    module = generate_into(fixture_catalog, tmp_path, MESSAGES)[codegen.JS_MODULE]
     cases: dict[str, tuple[str, list[dict]]] = {}
-    for key, schema in shipped_catalog.records.items():
+    for key, schema in fixture_catalog.records.items():
         base = dict(schema.examples[0]) if schema.examples else {}
         for f in schema.fields:
             cases[f"{key}.{f.key}"] = (key, [{**base, f.key: value} for value in VALUES])
@@ -67,7 +67,7 @@ def test_date_cells_read_as_the_reference(tmp_path, shipped_catalog: Catalog) ->
     for name, (key, rows) in cases.items():
         expected = [
             {**i.to_dict(), "severity": i.severity}
-            for i in reference_rows(shipped_catalog, key, rows)
+            for i in reference_rows(fixture_catalog, key, rows)
         ]
         assert js[name] == expected, name
         rules |= {e["rule"] for e in expected}

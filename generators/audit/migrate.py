@@ -146,7 +146,7 @@ def migrate(
             out_row = FIRST_DATA_ROW + len(out_rows)
             origin[out_row] = (table.name, number)
             row = []
-            for f in schema.fields:
+            for f in schema.template_fields:
                 value, problem = output_value(catalog, f, values.get(f.key))
                 if problem:
                     result.problems.append(RowProblem(table.name, number, out_row, f.key, problem))

@@ -54,6 +54,16 @@ def _store(key: str, data: bytes) -> None:
         atomic_write_bytes(cache_dir() / f"{key}.pdf", data)
 
 
+def pdf_bytes(html: str) -> bytes:
+    """The PDF of an HTML text (``document_html``), from the cache when it was made before."""
+    key = _key(html)
+    data = _cached(key)
+    if data is None:
+        data = layout(html).write_pdf()
+        _store(key, data)
+    return data
+
+
 @dataclass
 class _Part:
     standard: Standard

@@ -41,6 +41,7 @@ from ..model import Catalog, Standard
 from ..programme import portal as _programme  # noqa: F401 - registers 质量看板, 常见问题
 from ..searchterms import FILE as SEARCH_TERMS_FILE
 from ..version import project_version
+from . import guide as _guide  # noqa: F401 - registers 编写指南, 关键字参考
 from . import pages as registry
 from . import releases as _releases  # registers 发布公告, 变更记录 and the Atom feed
 from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
@@ -143,7 +144,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
 
     def _pages(self) -> list[registry.GeneratedPage]:
         assert self.context is not None
-        return [p for p in registry.PAGES if p.when(self.context)]
+        return registry.all_pages(self.context)
 
     # ── files: generated pages, assets, downloads ──────────────────────────
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -112,12 +112,25 @@ class StaticFile:
 
 PAGES: list[GeneratedPage] = []
 STATIC_FILES: list[StaticFile] = []
+# Families of pages whose paths depend on the catalog (one 填写卡 per record).
+PAGE_SOURCES: list[Callable[[PortalContext], list[GeneratedPage]]] = []
 
 
 def register_page(page: GeneratedPage) -> None:
     if any(p.path == page.path for p in PAGES):
         raise ValueError(f"generated page {page.path} registered twice")
     PAGES.append(page)
+
+
+def register_pages(source: Callable[[PortalContext], list[GeneratedPage]]) -> None:
+    """A family of pages computed per build (their paths depend on the catalog)."""
+    PAGE_SOURCES.append(source)
+
+
+def all_pages(ctx: PortalContext) -> list[GeneratedPage]:
+    """The registered pages and the families' pages of this build, each only when wanted."""
+    pages = [*PAGES, *(p for source in PAGE_SOURCES for p in source(ctx))]
+    return [p for p in pages if p.when(ctx)]
 
 
 def register_static(static: StaticFile) -> None:
@@ -252,8 +265,8 @@ def responsibility_page(ctx: PortalContext) -> str:
     lines = [
         "# 职责矩阵",
         "",
-        "每份标准由**所有部门**负责制定、维护和数据质量；**评审部门**参与评审。"
-        "标准的任何变更须经所有部门和全部评审部门批准后发布。",
+        "每份标准由**归口部门**负责制定、维护和数据质量；**评审部门**参与评审。"
+        "标准的任何变更须经归口部门和全部评审部门批准后发布。",
         "",
         '<div class="infostd-matrix" markdown>',
         "",
@@ -264,7 +277,7 @@ def responsibility_page(ctx: PortalContext) -> str:
     ]
     for s in standards:
         cells = [
-            "所有·批准" if c == s.owner else "评审·批准" if c in s.reviewers else "" for c in codes
+            "归口·批准" if c == s.owner else "评审·批准" if c in s.reviewers else "" for c in codes
         ]
         lines.append(
             f"| {_standard_link(RESPONSIBILITY, s)} | `{s.id}` | " + " | ".join(cells) + " |"

@@ -18,6 +18,7 @@ from typing import Any
 from ..labels import KIND_LABELS, SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
 from ..masking import MASK_LABELS
 from ..model import Catalog, CodeList, CodeRule, Field, Schema, Standard
+from ..patterns import describe as pattern_words
 from ..rules import parse_duration
 
 # A schema key → URL of the section that defines it, relative to the current page.
@@ -41,7 +42,9 @@ FORMAT_LABELS = {
     "cn-uscc": "统一社会信用代码（GB 32100-2015，含校验位）",
     "cn-resident-id": "居民身份证号（GB 11643-1999，含校验位）",
     "cn-mobile": "中国大陆手机号（11 位）",
+    "intl-phone": "国际电话号码（+ 加国家或地区代码，如 +85291234567）",
     "email": "电子邮箱",
+    "url": "网址（http:// 或 https:// 开头）",
     "date": "日期 YYYY-MM-DD",
     "date-time": "日期时间 YYYY-MM-DD HH:MM",
 }
@@ -170,7 +173,7 @@ def field_rules(f: Field, catalog: Catalog) -> list[str]:
     if f.multiple_of is not None:
         parts.append(f"精度 {_number(f.multiple_of)}")
     if f.pattern:
-        parts.append(f"正则 {f.pattern}")
+        parts.append(f"格式：{pattern_words(f.pattern)}")
     if f.enum:
         parts.append("取值：" + "、".join(str(v) for v in f.enum))
     if f.const is not None:
@@ -378,6 +381,9 @@ def schema_html(schema: Schema, catalog: Catalog, link: Linker) -> str:
     """Everything a reader needs about one embedded schema, as one HTML block."""
     parts = [f"<p>{esc(schema.description)}</p>"] if schema.description else []
     if schema.kind == "codelist" and schema.codelist is not None:
+        if schema.codelist.code_rule is not None:
+            words = schema.codelist.code_rule.describe(catalog.codelists)
+            parts.append(f"<p>编码规则：{esc(words)}</p>")
         parts.append(codelist_table(schema.codelist))
     else:
         if schema.security_level:
@@ -446,7 +452,7 @@ def header_card(
             )
         )
     if standard.owner:
-        rows.append(("所有部门", esc(department_label(catalog, standard.owner))))
+        rows.append(("归口部门", esc(department_label(catalog, standard.owner))))
     if standard.reviewers:
         rows.append(
             ("评审部门", esc("、".join(department_label(catalog, r) for r in standard.reviewers)))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _Group, catalog_of, config_of
+from ..clikit import _Group, catalog_of, config_of
 from ..errors import InfostdError
 from ..model import Catalog, display_path
 from .data import load_programme

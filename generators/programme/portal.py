@@ -1,6 +1,6 @@
 """Portal pages of the programme, registered at import: 质量看板 (each goal against its
-target over time, per department, pilots and open problems) and 常见问题 (resolved
-feedback). Static HTML: SVG charts with the figures in a table beside each; every value
+target over time, per department, pilots and open problems), 常见问题 (resolved
+feedback) and 培训 (brief, handbook, one 填写卡 per record, quiz). Static HTML: SVG charts with the figures in a table beside each; every value
 read from programme/ goes through ``esc``/``md_text``."""
 
 from __future__ import annotations
@@ -12,13 +12,21 @@ from mkdocs.exceptions import PluginError
 
 from ..config import load_config
 from ..errors import ProblemsError
-from ..portal.pages import GeneratedPage, PortalContext, StaticFile, register_page, register_static
+from ..portal.pages import (
+    GeneratedPage,
+    PortalContext,
+    StaticFile,
+    md_link,
+    register_page,
+    register_pages,
+    register_static,
+)
 from ..portal.render import department_label, esc, md_text
 from .charts import line_chart
 from .data import Programme, load_programme, programme_files
-from .goals import LATE, NO_DATA, REACHED, Standing, goals, in_scope, standing
-from .history import history
-from .report import PERCENT_METRICS, current_figures, scope_text, shown
+from .goals import LATE, NO_DATA, REACHED, Standing, in_scope
+from .report import PERCENT_METRICS, scope_text, shown, standings_of
+from .training import Document, documents, page_path, pdf_path, quiz_html, quizzes
 
 DASHBOARD = "programme/dashboard.md"
 FAQ = "programme/faq.md"
@@ -49,13 +57,6 @@ def has_programme(ctx: PortalContext) -> bool:
     return bool(programme_files(load_config(ctx.root)))
 
 
-def as_of(programme: Programme) -> dt.date:
-    """The day the page reports: the last day anything was recorded (a build is
-    reproducible; it does not depend on the clock)."""
-    days = [f.measured_on for f in history(programme)]
-    return dt.date.fromisoformat(max(days)) if days else dt.date.today()
-
-
 def example_note(programme: Programme) -> list[str]:
     if not programme.example:
         return []
@@ -70,9 +71,7 @@ def example_note(programme: Programme) -> list[str]:
 # ── 质量看板 ─────────────────────────────────────────────────────────────
 def dashboard_page(ctx: PortalContext) -> str:
     programme = programme_of(ctx)
-    day = as_of(programme)
-    figures = current_figures(ctx.catalog, load_config(ctx.root), programme, day)
-    standings = [standing(g, figures, day) for g in goals(programme)]
+    day, figures, standings = standings_of(ctx.catalog, load_config(ctx.root), programme)
     lines = [
         "# 质量看板",
         "",
@@ -293,6 +292,70 @@ def _relative(from_page: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_page))
 
 
+# ── 培训 ─────────────────────────────────────────────────────────────────
+TRAINING = "培训"
+QUIZ = "training/quiz.md"
+QUIZ_SCRIPT = "assets/infostd/programme/quiz.js"
+_docs: dict[int, tuple[PortalContext, list[Document]]] = {}
+
+
+def training_documents(ctx: PortalContext) -> list[Document]:
+    cached = _docs.get(id(ctx))
+    if cached is not None and cached[0] is ctx:
+        return cached[1]
+    programme = programme_of(ctx) if has_programme(ctx) else None
+    standings = standings_of(ctx.catalog, load_config(ctx.root), programme)[2] if programme else []
+    docs = documents(ctx.catalog, programme, standings)
+    _docs.clear()
+    _docs[id(ctx)] = (ctx, docs)
+    return docs
+
+
+def training_pages(ctx: PortalContext) -> list[GeneratedPage]:
+    return [
+        GeneratedPage(page_path(d), d.title, lambda c, d=d: training_page(c, d), TRAINING)
+        for d in training_documents(ctx)
+    ]
+
+
+def training_page(ctx: PortalContext, doc: Document) -> str:
+    path = page_path(doc)
+    lines = [f"# {md_text(doc.title)}", ""]
+    if doc.key == "management":
+        programme = programme_of(ctx) if has_programme(ctx) else None
+        lines += example_note(programme) if programme else []
+    intro = f"适用：{md_text(doc.audience)}。本页由标准库根据现行标准自动生成，标准修订后随之更新。"
+    pdf = f"downloads/{pdf_path(doc)}"
+    if ctx.downloads is not None and (ctx.downloads / pdf_path(doc)).is_file():
+        intro += " " + md_link(path, pdf, "下载打印版（PDF）")
+    lines += [intro, ""]
+    for part in doc.parts:
+        lines += [f"## {md_text(part.title)}", "", _scroll(part.title, part.html), ""]
+    return "\n".join(lines)
+
+
+def quiz_page(ctx: PortalContext) -> str:
+    lines = [
+        "# 测验",
+        "",
+        "每个角色 5 道题，题目由要求清单和数据标准自动生成。选好答案后点“交卷”，页面立即判分并给出正确答案；"
+        "答案不会发送到任何地方。",
+        "",
+    ]
+    for index, (role, questions) in enumerate(quizzes(ctx.catalog).items(), start=1):
+        lines += [
+            f"## {md_text(role)}",
+            "",
+            f'<div markdown="0">{quiz_html(role, questions, f"quiz-{index}")}</div>',
+            "",
+        ]
+    lines += ["<noscript>判分需要启用 JavaScript。</noscript>", ""]
+    return "\n".join(lines)
+
+
 register_page(GeneratedPage(DASHBOARD, "质量看板", dashboard_page, SECTION, has_programme))
 register_page(GeneratedPage(FAQ, "常见问题", faq_page, SECTION, has_programme))
+register_page(GeneratedPage(QUIZ, "测验", quiz_page, TRAINING))
+register_pages(training_pages)
 register_static(StaticFile(CSS, ASSETS / "programme.css", link="css"))
+register_static(StaticFile(QUIZ_SCRIPT, ASSETS / "quiz.js", link="js"))

@@ -57,3 +57,19 @@ def shown(metric: str, value: float | None) -> str:
 PERCENT_METRICS = tuple(
     m for m in ("完整性", "有效性", "唯一性", "及时性", *PROGRAMME_METRICS) if m != "未关闭问题数"
 )
+
+
+def as_of(programme: Programme) -> dt.date:
+    """The day pages and training material report: the last day anything was recorded
+    (a build is reproducible; it does not depend on the clock)."""
+    days = [f.measured_on for f in history(programme)]
+    return dt.date.fromisoformat(max(days)) if days else dt.date.today()
+
+
+def standings_of(catalog: Catalog, config: Config, programme: Programme):
+    """(day, figures, each goal's standing) as the pages show them."""
+    from .goals import goals, standing
+
+    day = as_of(programme)
+    figures = current_figures(catalog, config, programme, day)
+    return day, figures, [standing(g, figures, day) for g in goals(programme)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config, load_config
@@ -38,6 +38,9 @@ class Comparison:
     old_ref: str | None  # None: nothing released yet, compared with an empty catalog
     new_ref: str | None  # None: the working tree
     changes: list[Change]
+    # the two catalogs compared (the html report renders them before and after)
+    old: Catalog | None = field(default=None, repr=False)
+    new: Catalog | None = field(default=None, repr=False)
 
     @property
     def bump(self) -> Bump:
@@ -87,7 +90,15 @@ def compare(
         new = catalog_at(config, new_ref)
     elif new is None:
         new = load_catalog(config=config)
-    return Comparison(old_ref, new_ref, diff_catalogs(old, new))
+    return Comparison(old_ref, new_ref, diff_catalogs(old, new), old, new)
+
+
+def review_base(config: Config) -> str | None:
+    """What ``infostd diff`` compares with by default: the last release, or — before the
+    first release — the base branch (``origin/main`` or ``main``), so a review lists the
+    change, not the whole catalog. None when there is neither."""
+    released = previous_release(config)[1]
+    return released or git.base_branch(config.root)
 
 
 def previous_release(config: Config, ref: str = "HEAD") -> tuple[Version | None, str | None]:

@@ -52,7 +52,8 @@ def render(catalog: Catalog, config: Config) -> str:
             problems.append(
                 StandardError(
                     _front_line(catalog, standard, key),
-                    f"部门 {code} 在 pyproject.toml [tool.infostd.teams] 中没有对应的评审团队",
+                    f"部门 {code} 在 pyproject.toml [tool.infostd.teams] 中没有对应的评审团队"
+                    f'（请加一行 {code} = "@组织/团队"，再运行 infostd prepare）',
                 )
             )
         teams = list(dict.fromkeys(config.teams[d] for d in departments if d in config.teams))

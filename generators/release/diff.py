@@ -94,6 +94,7 @@ KINDS: dict[str, KindInfo] = {
     "alias-added": KindInfo("minor", CHANGED),
     "default-changed": KindInfo("minor", CHANGED),
     "sensitivity-changed": KindInfo("minor", CHANGED),
+    "read-only-changed": KindInfo("minor", CHANGED),
     "security-level-changed": KindInfo("minor", CHANGED),
     # record-level constraints
     "unique-added": KindInfo("major", CHANGED),
@@ -114,6 +115,7 @@ KINDS: dict[str, KindInfo] = {
     "code-title-changed": KindInfo("minor", CHANGED),
     "code-label-lost": KindInfo("major", CHANGED),
     "code-rule-narrowed": KindInfo("major", CHANGED),
+    "codelist-narrowed": KindInfo("major", CHANGED),
     "code-parent-changed": KindInfo("minor", CHANGED),
     # words only
     "title-changed": KindInfo("patch", CHANGED),
@@ -247,6 +249,11 @@ def _standard_changes(old: Standard, new: Standard) -> list[Change]:
     ):
         if before != after:
             add("metadata-changed", f"标准 {name} {label}：{_show(before)} → {_show(after)}")
+    # any other front matter (e.g. the requirement register) documents, it does not check data
+    compared = {"id", "title", "status", "category", "owner", "reviewers", "kind"}
+    for key in sorted((set(old.front_matter) | set(new.front_matter)) - compared):
+        if old.front_matter.get(key) != new.front_matter.get(key):
+            add("metadata-changed", f"标准 {name} 前置信息 {key} 修改")
     if old.prose != new.prose:
         added, removed = _line_counts(old.prose, new.prose)
         add("prose-changed", f"标准 {name} 正文修改（+{added}/−{removed} 行）")
@@ -613,6 +620,9 @@ def _annotations(p: Pair) -> Iterator[tuple[str, str]]:
             f"个人信息标记：{_show(old.sensitive)}（{_show(old.mask)}）"
             f" → {_show(new.sensitive)}（{_show(new.mask)}）",
         )
+    if old.read_only != new.read_only:  # only whether the template has the column
+        shown = f"{_show(old.read_only)} → {_show(new.read_only)}"
+        yield "read-only-changed", f"由系统记录（模板中无此列）：{shown}"
     if old.security_level != new.security_level:
         yield (
             "security-level-changed",
@@ -639,7 +649,7 @@ FIELD_KEYWORDS_COMPARED = frozenset(
     {"type", "format", "pattern", "multipleOf", "enum", "const", "$ref", "x-level", "x-code-rule"}
     | {keyword for keyword, _, _ in LENGTHS}
     | set(BOUNDS)
-    | {"x-aliases", "default", "x-sensitive", "x-security-level"}
+    | {"x-aliases", "default", "x-sensitive", "x-security-level", "readOnly"}
     | {"title", "description", "$comment", "examples", "deprecated", "x-deprecated-in"}
 )
 
@@ -727,6 +737,7 @@ def _codelist_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) 
     ruled = [u for u in users if _rule_uses(_field(catalog, u), new.key)]
     accepted = accepted_inputs(catalog.codelists[new.key]) if new.codelist else set()
     out = []
+    renamed: set[str] = set()
 
     def add(kind: str, message: str) -> None:
         out.append(_on(new, None, kind, message))
@@ -743,6 +754,7 @@ def _codelist_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) 
             add("code-added", f"{name} 新增代码 {code} {entry['title']}{note}")
             continue
         if was_entry["title"] != entry["title"]:
+            renamed.add(code)
             add(*_code_title(name, code, was_entry["title"], entry["title"], labelled, accepted))
         if was_entry.get("x-parent") != entry.get("x-parent"):
             add(
@@ -764,7 +776,11 @@ def _codelist_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) 
             add("code-removed", f"{name} 删除代码 {code} {entry['title']}{impact}")
     if [c for c in before if c in after] != [c for c in after if c in before]:
         add("order-changed", f"{name} 代码顺序调整")
+    if old.raw.get("x-code-rule") != new.raw.get("x-code-rule"):
+        # it checks the list's own codes when the standard is written; data takes the codes listed
+        add("metadata-changed", f"{name} 代码的编码规则修改（约束代码表本身，数据接受的代码不变）")
     out += _rules_narrowed(new, was, catalog)
+    out += _levels_narrowed(new, was, catalog, set(before) - set(after), renamed)
     return out
 
 
@@ -803,6 +819,33 @@ def _rules_narrowed(new: Schema, was: Catalog, catalog: Catalog) -> list[Change]
     return out
 
 
+def _levels_narrowed(
+    new: Schema, was: Catalog, catalog: Catalog, removed: set[str], renamed: set[str]
+) -> list[Change]:
+    """A field with ``x-level`` accepts one tree level: moving a code to another level
+    (``x-parent``) drops it, beyond what removed or renamed codes already explain."""
+    out = []
+    for user in _users_of(catalog, new.key):
+        before, after = _field(was, user), _field(catalog, user)
+        if before is None or after is None or after.codelist != new.key:
+            continue
+        if (before.codelist, before.codelist_level) != (after.codelist, after.codelist_level):
+            continue  # the field's own change is classified with the field
+        old_list = field_codelist(before, was.codelists)
+        lost = accepted_inputs(old_list) - accepted_inputs(field_codelist(after, catalog.codelists))
+        explained = {
+            v for e in old_list.entries if e.code in removed | renamed
+            for v in (e.code, e.label, e.title)
+        }  # fmt: skip
+        if lost - explained:
+            message = (
+                f"{_sch(new)} 的修改使 {user}（{_list_name(after)}）不再接受"
+                f"{_quote(sorted(lost - explained))}（旧版有效的值）"
+            )
+            out.append(_on(new, None, "codelist-narrowed", message))
+    return out
+
+
 def _rule_uses(f: Field | None, codelist: str) -> bool:
     segments = f.code_rule.segments if f is not None and f.code_rule else []
     return any(s.kind == "codelist" and s.value == codelist for s in segments)
@@ -826,6 +869,11 @@ def _users_of(catalog: Catalog, codelist: str) -> list[str]:
                 users.append(f"{record.key}.{f.key}")
     return users
 
+
+CODELIST_KEYWORDS_COMPARED = frozenset(
+    {"title", "description", "$comment", "examples", "deprecated", "x-deprecated-in"}
+    | {"oneOf", "x-code-rule", "$id", "$schema", "type"}
+)
 
 CODE_ENTRY_KEYWORDS_COMPARED = frozenset(
     {"const", "title", "description", "$comment", "deprecated", "x-deprecated-in", "x-parent"}

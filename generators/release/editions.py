@@ -22,6 +22,7 @@ from .records import (
     ChangeRequest,
     Edition,
     Policy,
+    Release,
     Releases,
 )
 
@@ -204,7 +205,7 @@ def _words(subject: Subject) -> tuple[str, ...]:
     return tuple(messages)
 
 
-def describe_plan(record, missing: list[Missing]) -> str:
+def describe_plan(record: Release, missing: list[Missing]) -> str:
     """The editions and the approval verdict, as ``infostd release`` prints them."""
     lines = [
         f"发布日期 {record.date}，文号 {record.document or '（未给出，正式发布时须用 --document）'}"

@@ -128,3 +128,14 @@ def export(root: Path, ref: str, into: Path) -> Path:
     project = into / prefix
     project.mkdir(parents=True, exist_ok=True)
     return project
+
+
+BASE_BRANCHES = ("origin/main", "main", "origin/master", "master")
+
+
+def base_branch(root: Path) -> str | None:
+    """The branch changes are merged into: the first of BASE_BRANCHES that exists."""
+    try:
+        return next((b for b in BASE_BRANCHES if resolve_or_none(root, b)), None)
+    except GitError:
+        return None

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import ProblemsError
-from ..model import Catalog, Location, StandardError
+from ..model import Catalog, Location, Standard, StandardError
 from ..vocabulary import ID_PATTERN
 from .git import TAG_RE, Version
 from .yamldata import YamlProblem, read_yaml, schema_problems
@@ -510,7 +510,7 @@ def status_problems(catalog: Catalog, releases: Releases) -> list[StandardError]
     return problems
 
 
-def _status_line(standard) -> int:
+def _status_line(standard: Standard) -> int:
     for number, line in enumerate(standard.source.splitlines()[: standard.body_line], start=1):
         if line.startswith("status:"):
             return number

@@ -50,4 +50,10 @@ def as_markdown(result: Comparison) -> str:
     return "\n".join(lines)
 
 
-FORMATS = {"text": as_text, "json": as_json, "markdown": as_markdown}
+def as_html(result: Comparison) -> str:
+    from .html import as_html as render  # the portal's renderers, only when asked for
+
+    return render(result)
+
+
+FORMATS = {"text": as_text, "json": as_json, "markdown": as_markdown, "html": as_html}

@@ -30,7 +30,7 @@ from ..model import CodeList, CodeRule, Field, field_codelist
 from .issues import Issue, Severity
 from .messages import render
 
-CODE_FORMATS = {"cn-uscc", "cn-resident-id", "cn-mobile"}
+CODE_FORMATS = {"cn-uscc", "cn-resident-id", "cn-mobile", "intl-phone"}
 TRUE_WORDS = {"true", "是", "1", "yes", "y", "√"}
 FALSE_WORDS = {"false", "否", "0", "no", "n", "×"}
 INTEGER_RE = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.0*)?$", re.ASCII)

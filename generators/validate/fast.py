@@ -28,6 +28,7 @@ import polars as pl
 
 from ..formats import (
     EMAIL_RE,
+    INTL_PHONE_RE,
     MOBILE_RE,
     RESIDENT_ID_CHECK,
     RESIDENT_ID_WEIGHTS,
@@ -141,7 +142,7 @@ def clean_expr(f: Field, catalog: Catalog) -> pl.Expr:
     return pl.when(empty).then(pl.lit(not f.required)).otherwise(filled)
 
 
-ASCII_FORMATS = {"cn-mobile", "cn-uscc", "email", "cn-resident-id"}
+ASCII_FORMATS = {"cn-mobile", "intl-phone", "cn-uscc", "email", "cn-resident-id"}
 
 
 def _plain(texts) -> bool:
@@ -213,6 +214,8 @@ def _string_checks(f: Field, value: pl.Expr, catalog: Catalog) -> pl.Expr:
         ok = ok & value.str.contains(f.pattern) if _regex_ok(f.pattern) else pl.lit(False)
     if f.format == "cn-mobile":
         ok = ok & value.str.contains(MOBILE_RE.pattern)
+    elif f.format == "intl-phone":
+        ok = ok & value.str.contains(INTL_PHONE_RE.pattern)
     elif f.format == "email":
         ok = ok & value.str.contains(EMAIL_RE.pattern)
     elif f.format == "cn-uscc":
@@ -348,6 +351,7 @@ def _csv_frames(table: Table) -> Iterator[pl.LazyFrame]:
         frame = pl.scan_csv(
             block, has_header=False, schema=dict.fromkeys(names, pl.String),
             separator=table.delimiter, truncate_ragged_lines=True, row_index_name=ROW,
+            missing_columns="insert",  # a block may start with a short record
         )  # fmt: skip
         yield frame.select(ROW, *keep).with_columns(pl.lit(False).alias(SLOW))
 

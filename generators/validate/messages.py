@@ -111,6 +111,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "“{title}”不是有效的手机号：“{value}”应以 13–19 开头",
         "en": "“{title}” is not a mobile number: “{value}” must start with 13–19",
     },
+    "format:intl-phone:plus": {
+        "zh": "“{title}”应以 + 和国家（地区）代码开头，如 +85291234567，“{value}”不是",
+        "en": "“{title}” must start with + and a country code, e.g. +85291234567; “{value}” does not",
+    },
+    "format:intl-phone:charset": {
+        "zh": "“{title}”在 + 之后只能是数字（不含空格和横线），“{value}”含有其他字符",
+        "en": "“{title}” may contain only digits after + (no spaces or dashes); “{value}” does not",
+    },
+    "format:intl-phone:length": {
+        "zh": "“{title}”应为 + 加 7–15 位数字（国家代码不以 0 开头），“{value}”不是",
+        "en": "“{title}” must be + and 7–15 digits (no leading 0 in the country code); “{value}” is not",
+    },
+    "format:url:scheme": {
+        "zh": "“{title}”应以 http:// 或 https:// 开头，“{value}”不是",
+        "en": "“{title}” must start with http:// or https://; “{value}” does not",
+    },
+    "format:url:space": {
+        "zh": "“{title}”不能包含空格，“{value}”含有空格",
+        "en": "“{title}” may not contain spaces; “{value}” does",
+    },
+    "format:url:host": {
+        "zh": "“{title}”不是有效的网址：“{value}”，网址应形如 https://www.example.com",
+        "en": "“{title}” is not a valid web address: “{value}”; write e.g. https://www.example.com",
+    },
     "format:email:syntax": {
         "zh": "“{title}”不是有效的电子邮箱：“{value}”",
         "en": "“{title}” is not a valid e-mail address: “{value}”",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InfostdError
+from ..jsonpos import syntax_message
 from ..model import Catalog, Schema, clean_header, display_path
 from ..version import project_version
 from .issues import Issue
@@ -460,8 +461,8 @@ def _parse_json(path: Path, text: str, line: int | None) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        where = f"第 {line} 行" if line else f"第 {exc.lineno} 行第 {exc.colno} 列"
-        raise InputError(path, f"{where}：JSON 格式错误（{exc.msg}）") from exc
+        where = f"第 {line} 行" if line else f"第 {exc.lineno} 行"
+        raise InputError(path, f"{where}{syntax_message(exc)}") from exc
 
 
 # ── common ────────────────────────────────────────────────────────────────

@@ -71,6 +71,8 @@ def customer_rows(
             "status": "正常",
             "remark": "",
         }
+        if row["customer_type"] == "9":  # rule CU-08: 其他 needs the kind of body in 备注
+            row["remark"] = "主体类型：农民专业合作社"
         if rng.random() < defect_rate:
             _defect(row, DEFECTS[rng.randrange(len(DEFECTS))], f"{regions[0]}{0:0{width}d}")
         yield row
