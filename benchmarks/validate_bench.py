@@ -236,12 +236,14 @@ def figures(results: dict[str, tuple[int, float, float]]) -> dict[str, float]:
     extra = {}
     if "generated_python" in results:
         extra["generated_python_rps"] = rps("generated_python")
+        extra["generated_python_peak_rss_mb"] = round(results["generated_python"][2], 1)
         extra["generated_python_vs_jsonschema"] = round(
             extra["generated_python_rps"] / rps("jsonschema"), 1
         )
     if "generated_js" in results:
         extra["generated_js_rps"] = rps("generated_js")
         extra["generated_js_cli_rps"] = rps("generated_js_cli")
+        extra["generated_js_cli_peak_rss_mb"] = round(results["generated_js_cli"][2], 1)
     if "ajv" in results:
         extra["ajv_rps"] = rps("ajv")
         extra["generated_js_vs_ajv"] = round(extra["generated_js_rps"] / extra["ajv_rps"], 2)

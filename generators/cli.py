@@ -21,6 +21,7 @@ from .errors import InfostdError
 from .model import display_path
 from .release import codeowners, gitlab
 from .release import records as release_records
+from .textsafe import shown
 
 
 def _show_version(ctx: click.Context) -> None:
@@ -226,7 +227,7 @@ def diff(
     config = config_of(ctx)
     old_ref = old_ref or release_lib.review_base(config)
     result = release_lib.compare(config, old_ref, new_ref)
-    click.echo(FORMATS[fmt](result))
+    click.echo(shown(FORMATS[fmt](result), lines=True))
     if fail_on and at_least(result.bump, fail_on):
         ctx.exit(1)
 
@@ -306,7 +307,7 @@ def release(
 
         click.echo(describe_plan(plan.record, plan.missing or []))
     if dry_run:
-        click.echo("\n" + plan.section)
+        click.echo("\n" + shown(plan.section, lines=True))
         click.echo("\n（预览：未写入、未提交、未打标签）")
         if plan.missing:
             ctx.exit(1)
@@ -410,10 +411,11 @@ def audit(
     if mapping_path is not None and not reuse:
         atomic_write_text(mapping_path, dump_mappings(result.mappings))
         click.echo(
-            f"已写入映射文件 {display_path(mapping_path)}，请核对后用 --mapping 复用。", err=True
+            shown(f"已写入映射文件 {display_path(mapping_path)}，请核对后用 --mapping 复用。"),
+            err=True,
         )
     if out is not None:
-        click.echo(f"已写入报告 {display_path(out)}", err=True)
+        click.echo(shown(f"已写入报告 {display_path(out)}"), err=True)
 
 
 @cli.command()
@@ -444,14 +446,14 @@ def migrate(ctx: click.Context, ledger: Path, mapping_path: Path, out: Path) -> 
     version = project_version(config_of(ctx).root)
     result = run_migrate(catalog, ledger, load_mappings(catalog, mapping_path), out, version)
     for name, row, why in result.skipped:
-        click.echo(f"{name} 第 {row} 行：{why}，未迁移")
+        click.echo(shown(f"{name} 第 {row} 行：{why}，未迁移"))
     for note in result.notes:
-        click.echo(f"注意：{note}")
+        click.echo(shown(f"注意：{note}"))
     for p in result.problems:
-        click.echo(f"{p.ledger} 第 {p.ledger_row} 行（输出第 {p.out_row} 行）：{p.message}")
+        click.echo(shown(f"{p.ledger} 第 {p.ledger_row} 行（输出第 {p.out_row} 行）：{p.message}"))
     rows = len(result.problem_rows)
     click.echo(
-        f"已写入 {display_path(out)}：{result.record}，{result.written} 行"
+        shown(f"已写入 {display_path(out)}：{result.record}，{result.written} 行")
         + (f"，其中 {rows} 行需修改（见上）。" if rows else "，全部通过校验。")
     )
     if rows:

@@ -15,6 +15,7 @@ from .config import Config
 from .errors import InfostdError, ProblemsError
 from .loader import load_catalog
 from .model import Catalog
+from .textsafe import shown
 
 INTERNAL_ERROR = 70
 
@@ -63,11 +64,11 @@ class _Group(_ChineseHelpOption, click.Group):
             return super().invoke(ctx)
         except ProblemsError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                click.echo(shown(problem), err=True)
             click.echo(f"共 {len(exc.problems)} 个问题。", err=True)
             ctx.exit(exc.exit_code)
         except InfostdError as exc:
-            click.echo(f"错误：{exc}", err=True)
+            click.echo(f"错误：{shown(exc)}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -77,7 +78,7 @@ class _Group(_ChineseHelpOption, click.Group):
         except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
             if os.environ.get("INFOSTD_DEBUG"):
                 raise
-            click.echo(f"内部错误（请报告）：{type(exc).__name__}: {exc}", err=True)
+            click.echo(f"内部错误（请报告）：{type(exc).__name__}: {shown(exc)}", err=True)
             ctx.exit(INTERNAL_ERROR)
 
 

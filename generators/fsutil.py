@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,8 @@ WRITE_ERRORS = {
     errno.EISDIR: "是文件夹，请给出文件名",
     errno.ENOTDIR: "上级路径中有一个是文件而不是文件夹",
     errno.EEXIST: "上级路径中有一个是文件而不是文件夹",
+    errno.EFBIG: "超过允许的文件大小（磁盘配额或 ulimit -f）",
+    errno.EDQUOT: "超出磁盘配额",
 }
 
 
@@ -31,11 +34,58 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         _write(path, data)
     except OSError as exc:
-        reason = WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
-        raise OutputError(f"{display_path(path)}：无法写入（{reason}）") from exc
+        raise output_error(path, exc) from exc
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    reason = WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
+    return OutputError(f"{display_path(path)}：无法写入（{reason}）")
+
+
+def workbook_bytes(book, path: Path) -> bytes:
+    """An openpyxl workbook as bytes for ``path``. openpyxl writes each sheet through a
+    temporary file first, so a full disk (or ``ulimit -f``) shows up here: the output's
+    error. With lxml installed the failure is lxml's ``SerialisationError("IO_EFBIG")``."""
+    import io
+
+    buffer = io.BytesIO()
+    failure: OSError | None = None
+    try:
+        book.save(buffer)
+    except OSError as exc:
+        failure = exc
+    except Exception as exc:  # noqa: BLE001 - lxml's error carries the errno name only
+        code = getattr(errno, str(exc).removeprefix("IO_"), None)
+        if not isinstance(code, int):
+            raise
+        failure = OSError(code, os.strerror(code))
+    if failure is None:
+        return buffer.getvalue()
+    _collect_quietly()  # openpyxl's abandoned sheet writers would print "Exception ignored"
+    raise output_error(path, failure)
+
+
+def _collect_quietly() -> None:
+    import gc
+    import sys
+
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _write(path: Path, data: bytes) -> None:
+    """Atomic replace for regular files (a symlink's target is replaced, the link kept);
+    a device, pipe or terminal (``-o /dev/stdout``) is written in place: renaming a
+    temp file over ``/dev/null`` would replace the device itself."""
+    real = Path(os.path.realpath(path))
+    if _special(real):
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    path = real if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -46,6 +96,17 @@ def _write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _special(real: Path) -> bool:
+    """Not a place for a regular file: an existing non-regular file, or anything under
+    /dev or /proc (``/dev/stdout`` → ``/proc/self/fd/1`` → a pipe or a terminal)."""
+    if real.parts[1:2] in (("dev",), ("proc",)):
+        return True
+    try:
+        return not stat.S_ISREG(real.stat().st_mode) and not real.is_dir()
+    except OSError:
+        return False  # does not exist yet: a new regular file
 
 
 def _mode_for(path: Path) -> int:

@@ -33,6 +33,7 @@ from .errors import ProblemsError
 from .formats import format_checker
 from .glossary import check_terms
 from .jsonpos import line_of, syntax_message, value_offsets
+from .limits import LIMITS, LimitExceeded, json_depth_line, yaml_load
 from .masking import mask_kind, sensitivity
 from .model import (
     SCHEMA_SUFFIX,
@@ -55,6 +56,28 @@ from .rules import RULE_TYPES, check_rule, rule_fields
 
 SCHEMA_FENCE = "json schema"
 _markdown = MarkdownIt("commonmark")
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_SCRIPT_TAG = re.compile(r"<\s*/?\s*script\b", re.I)
+_HANDLER = re.compile(r"<[^>]*?[\s/\"']on[a-z]+\s*=", re.I)
+_SCRIPT_URL = re.compile(r"(?:java|vb)script:|data:text/html", re.I)
+
+
+def active_content(line: str) -> str | None:
+    """What in a Markdown line a browser would run: a script element, an on…= event
+    handler in a tag, a javascript:/vbscript:/data:text/html URL (entities decoded and
+    blanks removed first, as a browser reads an attribute). None when the line is text."""
+    import html
+
+    text = _CODE_SPAN.sub("", line)
+    if _SCRIPT_TAG.search(text):
+        return " <script> 元素"
+    if _HANDLER.search(text):
+        return "事件处理属性（on…=）"
+    if _SCRIPT_URL.search(re.sub(r"[\s\x00-\x1f]", "", html.unescape(text))):
+        return " javascript: 等脚本链接"
+    return None
 
 
 class CatalogError(ProblemsError):
@@ -169,6 +192,7 @@ class _Loader:
             if token.type == "fence" and token.info.strip() == SCHEMA_FENCE and token.map:
                 self.read_block(standard, path, token.content, token.map[0] + 1, token.map[1])
         self.check_links(path, tokens)
+        self.check_active_content(path, source, tokens, body_line)
         self.check_kind(standard, path, source)
 
     def front_location(self, path: Path, source: str, key: str) -> Location:
@@ -187,7 +211,10 @@ class _Loader:
             self.problem(Location(path, 1), "YAML 前置信息没有结束的 ---")
             return None, 1
         try:
-            front = yaml.safe_load("\n".join(lines[1:end])) or {}
+            front = yaml_load("\n".join(lines[1:end]), str(path), 2) or {}
+        except LimitExceeded as exc:
+            self.problem(Location(path, exc.line or 2), "前置信息" + exc.reason)
+            return None, 1
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark else 1
@@ -209,6 +236,11 @@ class _Loader:
 
     def read_block(self, standard: Standard, path: Path, text: str, first: int, last: int) -> None:
         fence = Location(path, first)
+        if (deep := json_depth_line(text)) is not None:
+            self.problem(
+                Location(path, first + deep), f"schema 块超过上限：{LIMITS['json_depth'].what}"
+            )
+            return
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -296,6 +328,25 @@ class _Loader:
             )
             self.problem(where, _describe(error))
         return len(self.problems) == before
+
+    def check_active_content(
+        self, path: Path, source: str, tokens: Iterable, body_line: int
+    ) -> None:
+        """A standard's body is text for the portal: no script, event-handler attribute
+        or script URL (the portal passes the author's raw HTML through). Code blocks and
+        code spans are shown literally, so they may hold such text."""
+        code = {n for t in tokens if t.type in ("fence", "code_block") and t.map
+                for n in range(t.map[0] + 1, t.map[1] + 1)}  # fmt: skip
+        lines = [
+            "" if n < body_line or n in code else _CODE_SPAN.sub("", line)
+            for n, line in enumerate(source.splitlines(), start=1)
+        ]
+        found = {n: reason for n, line in enumerate(lines, 1) if (reason := active_content(line))}
+        text = "\n".join(lines)  # a tag may span lines: <img src=x\n onerror=…>
+        for match in _HANDLER.finditer(text):
+            found.setdefault(text.count("\n", 0, match.end()) + 1, "事件处理属性（on…=）")
+        for number, reason in sorted(found.items()):
+            self.problem(Location(path, number), f"正文不能包含{reason}（门户会执行它）")
 
     def check_links(self, path: Path, tokens: Iterable) -> None:
         generated = _generated_pages()

@@ -28,7 +28,7 @@ from generators.programme.data import EXAMPLE_MARK  # noqa: E402
 from generators.validate.sample import customer_rows, write_csv  # noqa: E402
 
 # (measured on, department, customer defect rate, share of customers without a contact
-# mobile, share of contracts entered late or None for no contract file)
+# person, share of contracts entered late or None for no contract file)
 RUNS = [
     ("2026-06-30", "XS01", 0.12, 0.15, 0.25),
     ("2026-07-31", "XS01", 0.07, 0.06, 0.15),
@@ -64,7 +64,7 @@ def write_data(root: Path) -> None:
         ]
         for row in rows:
             if rng.random() < missing:
-                row["mobile"] = ""  # 联系人手机 not collected: the survey's most common gap
+                row["contact_name"] = ""  # 联系人 not collected: the survey's most common gap
         write_csv(catalog, "customer", rows, files[0])
         if late is not None:
             write_csv(

@@ -8,16 +8,24 @@ valid edit never turns a tool test red (DESIGN "Tests vs content")."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from generators.config import load_config
 from generators.loader import load_catalog
 from generators.model import Catalog
 
 from .browser import browser  # noqa: F401 - the session's Chromium, a fixture for every module
+
+# In CI (CI=true) every property-based test draws the same examples each run: a red run
+# must point at a change, not at luck. Locally they explore new examples each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent

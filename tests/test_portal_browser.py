@@ -133,6 +133,14 @@ def test_planted_scripts_do_not_run(browser, portal_url: str) -> None:
         body = v.page.locator("article").inner_text()
         assert "<script>window.__planted = 'description'</script>" in body
         assert "<script>window.__planted = 'field'</script>" in body
+        # the front matter title (nav, <title>, header, card) is text too, on every page
+        assert "<script>window.__planted = 'title'</script>" in v.page.title()
+        for path in ("", "records/customer/"):
+            v.open(path)
+            v.page.wait_for_timeout(200)
+            assert v.page.evaluate("window.__planted") is None
+            assert v.page.locator("img[onerror]").count() == 0
+            assert "<img src=x" in (v.page.locator("nav.md-nav--primary").text_content() or "")
     finally:
         v.close()
 

@@ -275,6 +275,17 @@ def test_search_index_has_catalog_words_and_sub_words(portal_site: Path) -> None
     assert any("信用" in d.get("keywords", "").split("\u200b") for d in customer)
 
 
+def test_front_matter_title_is_escaped_on_every_page(portal_site: Path) -> None:
+    """mkdocs' theme renders titles without autoescape (nav, <title>, header, footer)."""
+    pages = sorted(portal_site.rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>window.__planted = 'title'" not in text, page
+        assert '<img src=x onerror="window.__planted' not in text, page
+    assert "&lt;script&gt;window.__planted = &#x27;title&#x27;" in read(portal_site, "records/note")
+
+
 def test_schema_text_is_shown_not_run(portal_site: Path) -> None:
     html = read(portal_site, "records/note")
     assert "<script>window.__planted" not in html and "<img src=x" not in html

@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from generators.cli import cli
+from generators.config import load_config
+from generators.loader import load_catalog
 
 from .conftest import REPO
 
@@ -79,13 +81,18 @@ def test_bad_programme_rows_are_located_errors(project: Path) -> None:
     assert "programme/问题与反馈.csv:5: B 列：“提出日期”不是有效日期" in result.output
     edit(feedback, "FB2026-003,2026-07-46", "FB2026-003,2026-07-16")
     # cross-checks need the catalog: a standard that does not exist, a ledger of another dept
-    edit(feedback, "IMS-DS-005,资产编码", "IMS-DS-095,资产编码")
+    edit(feedback, "IMS-DS-005,AS-03", "IMS-DS-095,AS-03")
     edit(
         project / "programme" / "台账清单.csv", "XS02-001,XS02 华东销售分部", "XS02-001,XS01 销售部"
     )
+    edit(feedback, "IMS-DS-002,CT-01,", "IMS-DS-002,CU-01,")  # a requirement of another standard
     result = run(project, "check")
     assert result.exit_code == 1
     assert "问题与反馈.csv:10: G 列（涉及标准）：没有编号为 IMS-DS-095 的标准" in result.output
+    assert (
+        "问题与反馈.csv:6: H 列（涉及要求）：要求 CU-01 不在 IMS-DS-002 的要求清单中"
+        in result.output
+    )
     assert (
         "台账清单.csv:7: A 列（台账编号）：台账编号的部门代码 XS02 与所属部门 XS01 不一致"
         in result.output
@@ -125,7 +132,7 @@ def test_a_ledger_converted_moves_the_electronic_storage_rate(project: Path) -> 
 
 def test_closing_a_problem_moves_the_open_count(project: Path) -> None:
     feedback = project / "programme" / "问题与反馈.csv"
-    edit(feedback, "资产编码,处理中,,,", "资产编码,已解决,资产类别细分到中类,2026-11-25,!21")
+    edit(feedback, "AS-03,处理中,,,", "AS-03,已解决,资产类别细分到中类,2026-11-25,!21")
     assert goal(project, "G-06")["value"] == 2
 
 
@@ -135,23 +142,26 @@ def test_record_computes_from_a_validation_run(project: Path) -> None:
     result = run(project, *args)
     assert result.exit_code == 0, result.output
     month = project / "programme" / "metrics" / "2026-12.csv"
-    assert "XS01 销售部,customer,完整性,100,720,720" in month.read_text(encoding="utf-8")
-    # a ledger row loses its mobile and gets a duplicate: the next run shows it
+    required = len(load_catalog(config=load_config(project)).records["customer"].required)
+    cells = 80 * required
+    assert f"XS01 销售部,customer,完整性,100,{cells},{cells}" in month.read_text(encoding="utf-8")
+    # a ledger row loses its name and repeats another's code: the next run shows it
     lines = data.read_text(encoding="utf-8").splitlines()
-    cells = lines[3].split(",")
-    cells[0] = lines[2].split(",")[0]
-    cells[8] = ""  # 联系人手机
-    lines[3] = ",".join(cells)
+    row = lines[3].split(",")
+    row[0] = lines[2].split(",")[0]  # 客户编码 of the row above
+    row[1] = ""  # 客户名称
+    lines[3] = ",".join(row)
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run(project, *args)
     assert result.exit_code == 0, result.output
     text = month.read_text(encoding="utf-8")
-    assert "XS01 销售部,customer,完整性,99.9,719,720" in text
+    filled = round(100 * (cells - 1) / cells, 1)
+    assert f"XS01 销售部,customer,完整性,{filled},{cells - 1},{cells}" in text
     assert "XS01 销售部,customer,唯一性,98.8,79,80" in text
     assert text.count(",customer,完整性,") == 1  # the re-run replaced the figure
     assert run(project, "check").exit_code == 0
     g02 = goal(project, "G-02", "2026-12-31")
-    assert (g02["value"], g02["measured_on"]) == (99.9, "2026-12-15")
+    assert (g02["value"], g02["measured_on"]) == (filled, "2026-12-15")
 
 
 @pytest.mark.parametrize(
@@ -190,4 +200,33 @@ def test_shipped_history_is_what_the_example_runs_compute(project: Path) -> None
         for p in (project / "programme" / "metrics").glob("*.csv")
     }
     written = programme_examples.rebuild_history(project)
-    assert {p.name: p.read_text(encoding="utf-8") for p in written} == shipped
+    assert {p.name: p.read_text(encoding="utf-8") for p in written} == shipped, (
+        "示例指标历史（programme/metrics/）与当前标准算出的不一致："
+        "运行 python scripts/programme_examples.py --data 并提交结果"
+    )
+
+
+LEDGER = (
+    "单位名称,税号,客户编码,联系人,手机,地区\n"
+    "北京云图智能科技有限公司,91110108MA01C7K26W,110001,张伟,13800138000,北京\n"
+    "北京云图智能科技有限公司,91110108MA01C7K26W,110002,张伟,1380013800,北京\n"
+    "上海某某公司,,310001,,13900139000,上海\n"
+)
+
+
+def test_record_computes_from_an_audit_of_a_legacy_ledger(project: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "销售部客户台账.csv"
+    ledger.write_text(LEDGER, encoding="utf-8")
+    mapping = tmp_path / "映射.yaml"
+    args = ["metrics", "record", "--date", "2026-12-01", "-d", "XS01", "--mapping", str(mapping)]
+    missing = run(project, *args, str(ledger))
+    assert missing.exit_code == 2 and "映射文件" in missing.output
+    assert run(project, "audit", str(ledger), "--mapping", str(mapping)).exit_code == 0
+    result = run(project, *args, str(ledger))
+    assert result.exit_code == 0, result.output
+    text = (project / "programme" / "metrics" / "2026-12.csv").read_text(encoding="utf-8")
+    # 9 fields counted (required or mapped) × 3 rows, 11 cells empty or without a column
+    assert "XS01 销售部,customer,完整性,59.3,16,27," in text
+    assert "XS01 销售部,customer,有效性,93.8,15,16," in text  # one mobile with 10 digits
+    assert "XS01 销售部,customer,唯一性,66.7,2,3," in text  # row 3 repeats row 2's USCC
+    assert run(project, "check").exit_code == 0

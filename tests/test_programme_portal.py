@@ -42,6 +42,7 @@ def test_faq_lists_resolved_feedback_only(shipped_site: Path) -> None:
     assert "客户编码由系统按地区自动生成顺序号" in html
     assert "供应商资质证书扫描件" not in html  # FB2026-009 is still open
     assert 'href="../../records/customer/"' in html  # the standard concerned, linked
+    assert 'href="../../catalog/requirements/#cu-01"' in html  # and its requirement
 
 
 def test_data_are_escaped_never_markup(project: Path) -> None:  # noqa: F811

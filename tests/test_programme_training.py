@@ -29,8 +29,8 @@ def test_card_follows_the_standard(project: Path) -> None:  # noqa: F811
     assert "<td>联系人</td>" in card.parts[0].html.split("<p>选填")[0]
     edit(
         project / "standards" / "records" / "customer.md",
-        '"uscc", "contact_name", "mobile"',
-        '"uscc", "mobile"',
+        '"uscc", "contact_name", "industry"',
+        '"uscc", "industry"',
     )
     catalog = load_catalog(config=load_config(project))
     card = fill_card(catalog, catalog.records["customer"])

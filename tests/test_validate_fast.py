@@ -55,9 +55,13 @@ def test_benchmark_smoke():
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    generated = {"generated_python_rps", "generated_python_vs_jsonschema"}
+    generated = {
+        "generated_python_rps",
+        "generated_python_vs_jsonschema",
+        "generated_python_peak_rss_mb",
+    }
     if shutil.which("node"):
-        generated |= {"generated_js_rps", "generated_js_cli_rps"}
+        generated |= {"generated_js_rps", "generated_js_cli_rps", "generated_js_cli_peak_rss_mb"}
     assert set(figures) == {
         "csv_parse_rps", "csv_validate_rps", "xlsx_read_rps", "xlsx_validate_rps",
         "frictionless_rps", "jsonschema_rps", "csv_validate_peak_rss_mb",

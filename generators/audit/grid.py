@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InfostdError
+from ..limits import Unreadable, check_xlsx, is_panic
 from ..model import display_path
-from ..validate.readers import detect_encoding
+from ..validate.readers import csv_records, detect_encoding
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -72,6 +73,13 @@ def read_grids(path: Path) -> list[Grid]:
 def _excel_grids(path: Path) -> list[Grid]:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    if path.suffix.lower() != ".xls":
+        try:
+            check_xlsx(path)  # sizes and cells within the limits before calamine allocates them
+        except Unreadable as exc:
+            raise LedgerReadError(
+                f"{display_path(path)}: 无法读取 Excel 文件（{exc.reason}）"
+            ) from exc
     try:
         book = CalamineWorkbook.from_path(str(path))
         grids = []
@@ -83,6 +91,10 @@ def _excel_grids(path: Path) -> list[Grid]:
         return grids
     except (CalamineError, ValueError, OSError) as exc:
         raise LedgerReadError(f"{display_path(path)}: 无法读取 Excel 文件（{exc}）") from exc
+    except BaseException as exc:  # a Rust panic (pyo3 PanicException is a BaseException)
+        if not is_panic(exc):
+            raise
+        raise LedgerReadError(f"{display_path(path)}: 工作簿中有无法读取的单元格") from None
 
 
 def _csv_grid(path: Path) -> Grid:
@@ -91,8 +103,5 @@ def _csv_grid(path: Path) -> Grid:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    try:
-        cells = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise LedgerReadError(f"{display_path(path)}: CSV 格式错误（{exc}）") from exc
+    cells = [list(row) for row in csv_records(path, io.StringIO(text, newline=""), dialect)]
     return Grid(path, None, cells)

@@ -15,7 +15,9 @@ import yaml
 
 from ..errors import InfostdError
 from ..formats import FORMAT_CHECKERS
+from ..limits import yaml_load
 from ..model import Catalog, CodeEntry, CodeList, Field, Schema, display_path
+from ..textsafe import shown
 from .ledger import LedgerTable, normalise_header
 
 PROPOSE_AT = 0.5  # below this a column is left unmapped (the reviewer decides)
@@ -328,13 +330,20 @@ HEADER_COMMENT = """\
 
 
 def _scalar(value: Any) -> str:
-    return (
-        yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1000)
-        .strip()
-        .removesuffix("\n...")
-        .removesuffix("...")
-        .strip()
-    )
+    """One YAML scalar on one line, written by the serializer: plain or single-quoted
+    when that fits on a line, else double-quoted with escapes (a header "联系\\n电话", a
+    value with a line separator). Never a template: "a: b", "#", "&a", "!!tag" stay text."""
+    options: dict[str, Any] = {"allow_unicode": True, "width": float("inf")}
+    text = yaml.safe_dump(value, default_flow_style=True, **options)
+    text = text.removesuffix("\n").removesuffix("\n...").removesuffix("...").strip()
+    if "\n" in text or not text or (isinstance(value, str) and not value.isprintable()):
+        text = yaml.safe_dump(value, default_style='"', **options).strip()
+    return text
+
+
+def _comment(text: str) -> str:
+    """A reason as one comment line: line breaks folded, control characters escaped."""
+    return shown(" ".join(str(text).split()))
 
 
 def dump_mappings(mappings: list[LedgerMapping]) -> str:
@@ -350,7 +359,7 @@ def dump_mappings(mappings: list[LedgerMapping]) -> str:
             line = f"      {_scalar(column)}: {_scalar(key)}"
             p = reasons.get(column)
             if p is not None:
-                line += f"  # {p.confidence:.2f} {p.reason}"
+                line += f"  # {p.confidence:.2f} {_comment(p.reason)}"
             lines.append(line)
         if m.values:
             lines.append("    values:")
@@ -361,7 +370,7 @@ def dump_mappings(mappings: list[LedgerMapping]) -> str:
                     line = f"        {_scalar(value)}: {_scalar(code)}"
                     if value in why:
                         p = why[value]
-                        line += f"  # {p.confidence:.2f} {p.reason}（{p.count} 行）"
+                        line += f"  # {p.confidence:.2f} {_comment(p.reason)}（{p.count} 行）"
                     lines.append(line)
     return "\n".join(lines) + "\n"
 
@@ -370,7 +379,7 @@ def load_mappings(catalog: Catalog, path: Path) -> list[LedgerMapping]:
     """Read and check a mapping file; every mistake names the file and the entry."""
     where = display_path(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml_load(Path(path).read_text(encoding="utf-8"), where)
     except OSError as exc:
         raise MappingError(f"{where}: 无法读取映射文件（{exc.strerror}）") from exc
     except yaml.YAMLError as exc:
@@ -387,13 +396,17 @@ def load_mappings(catalog: Catalog, path: Path) -> list[LedgerMapping]:
     return out
 
 
+def _kind(value: Any) -> str:
+    return "列表" if isinstance(value, list) else "映射" if isinstance(value, dict) else "该值"
+
+
 def _read_entry(catalog: Catalog, entry: Any, where: str) -> LedgerMapping:
     if not isinstance(entry, dict):
         raise MappingError(f"{where}: 须为映射（file、record、columns）")
     file, record, columns = entry.get("file"), entry.get("record"), entry.get("columns")
     if not isinstance(file, str) or not file:
         raise MappingError(f"{where}: 缺少 file（台账文件名）")
-    if record not in catalog.records:
+    if not isinstance(record, str) or record not in catalog.records:
         known = "、".join(catalog.records)
         raise MappingError(f"{where}: 未知记录“{record}”（可用：{known}）")
     schema = catalog.records[record]
@@ -401,6 +414,10 @@ def _read_entry(catalog: Catalog, entry: Any, where: str) -> LedgerMapping:
         raise MappingError(f"{where}: columns 须为“台账列名: 字段键”的映射")
     cols: dict[str, str | None] = {}
     for column, key in columns.items():
+        if key is not None and not isinstance(key, str):
+            raise MappingError(
+                f"{where}: 列“{column}”对应的须是一个字段键或 null，不是{_kind(key)}"
+            )
         if key is not None and key not in schema.field_by_key:
             hint = difflib.get_close_matches(str(key), list(schema.field_by_key), n=1)
             more = f"，是否为“{hint[0]}”？" if hint else ""
@@ -414,12 +431,16 @@ def _read_entry(catalog: Catalog, entry: Any, where: str) -> LedgerMapping:
         raise MappingError(f"{where}: values 须为“字段键: {{台账取值: 代码}}”的映射")
     vals: dict[str, dict[str, str | None]] = {}
     for key, table in values.items():
-        f = schema.field_by_key.get(key)
+        f = schema.field_by_key.get(key) if isinstance(key, str) else None
         codelist = field_codelist(catalog, f) if f else None
         if codelist is None or not isinstance(table, dict):
             raise MappingError(f"{where}: values 中的“{key}”不是记录 {record} 的代码字段")
         vals[key] = {}
         for value, code in table.items():
+            if isinstance(code, dict | list):
+                raise MappingError(
+                    f"{where}: values.{key} 中“{value}”对应的须是一个代码或 null，不是{_kind(code)}"
+                )
             code = None if code is None else str(code)
             if code is not None and codelist.normalise(code) is None:
                 raise MappingError(

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import InfostdError
 from ..formats import CHINA_TZ, parse_date, parse_datetime
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, workbook_bytes
 from ..model import Catalog, Field, Schema, display_path
 from . import read_tables
 from .checks import file_issues
@@ -99,7 +99,9 @@ def _matching(tables: list[LedgerTable], mappings: list[LedgerMapping], path: Pa
     return pairs
 
 
-def _workbook(catalog: Catalog, schema: Schema, rows: list[list[Any]], version: str) -> bytes:
+def _workbook(
+    catalog: Catalog, schema: Schema, rows: list[list[Any]], version: str, out: Path
+) -> bytes:
     """The standard's Excel template (``generators/excel.py``: dropdowns, validations,
     guide, ``_meta``) with the migrated rows written from row 3."""
     from openpyxl import load_workbook
@@ -112,10 +114,10 @@ def _workbook(catalog: Catalog, schema: Schema, rows: list[list[Any]], version: 
     for r, row in enumerate(rows, FIRST + 1):
         for c, value in enumerate(row, 1):
             if value is not None:
-                sheet.cell(r, c, value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+                cell = sheet.cell(r, c, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # openpyxl reads "=…" as a formula: data stays text
+    return workbook_bytes(book, out)
 
 
 def migrate(
@@ -152,7 +154,7 @@ def migrate(
                     result.problems.append(RowProblem(table.name, number, out_row, f.key, problem))
                 row.append(value)
             out_rows.append(row)
-    atomic_write_bytes(out, _workbook(catalog, schema, out_rows, version))
+    atomic_write_bytes(out, _workbook(catalog, schema, out_rows, version, out))
     result.written = len(out_rows)
     listed = {(p.out_row, p.field) for p in result.problems}
     for issue in file_issues(catalog, schema.key, out):  # what `infostd validate` will say

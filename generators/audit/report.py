@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ..errors import InfostdError
 from ..fsutil import atomic_write_bytes, atomic_write_text
 from ..model import display_path
+from ..textsafe import shown
 from . import AuditResult
 
 FIXED_TIME = dt.datetime(2000, 1, 1)  # xlsx properties: same data, same bytes
@@ -147,7 +148,7 @@ def render_text(result: AuditResult) -> str:
             side = "；".join(f"{v['ledger']} 第 {v['row']} 行：{v['value']}" for v in c["values"])
             lines.append(f"  {c['entity']} 的{c['title']}：{side}")
     lines += [f"注意：{n}" for n in data["notes"]]
-    return "\n".join(lines) + "\n"
+    return "".join(shown(line) + "\n" for line in lines)  # one line each, data escaped
 
 
 _env = Environment(
@@ -177,12 +178,26 @@ def render_html(result: AuditResult) -> str:
     )
 
 
+def typed_write(ws, row: int, col: int, value: Any, fmt=None) -> None:
+    """One cell by its Python type. Never XlsxWriter's ``write()``: it turns a string
+    starting with ``=`` into a live formula and ``http://…`` into a hyperlink."""
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
 def render_xlsx(result: AuditResult) -> bytes:
     import xlsxwriter
 
     data = report_data(result)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False})  # fmt: skip
     book.set_properties({"title": "台账现状诊断报告", "created": FIXED_TIME})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     pct = book.add_format({"num_format": "0%"})
@@ -192,7 +207,7 @@ def render_xlsx(result: AuditResult) -> bytes:
         ws.write_row(0, 0, header, bold)
         for r, row in enumerate(rows, 1):
             for c, value in enumerate(row):
-                ws.write(r, c, value, pct if c in pct_cols and value is not None else None)
+                typed_write(ws, r, c, value, pct if c in pct_cols and value is not None else None)
         ws.freeze_panes(1, 0)
         ws.set_column(0, len(header) - 1, 18)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from .. import limits as _limits
 from ..checkplan import Plan, plan_for
 from ..config import Config
 from ..fsutil import atomic_write_text
@@ -74,12 +75,20 @@ def environment() -> jinja2.Environment:
     return env
 
 
+# The reader limits the generated modules enforce, with the reference's words (limits.py).
+LIMITS = {
+    name: {"value": limit.value, "what": limit.what}
+    for name, limit in _limits.LIMITS.items()
+    if name in ("cell_chars", "number_digits", "json_depth", "xlsx_bytes", "xlsx_cells")
+}
+
+
 def render(plan: Plan) -> dict[str, str]:
     """File name → generated source text."""
     env = environment()
     return {
-        PYTHON_MODULE: env.get_template(PYTHON_MODULE + ".j2").render(plan=plan),
-        JS_MODULE: env.get_template(JS_MODULE + ".j2").render(plan=plan),
+        PYTHON_MODULE: env.get_template(PYTHON_MODULE + ".j2").render(plan=plan, limits=LIMITS),
+        JS_MODULE: env.get_template(JS_MODULE + ".j2").render(plan=plan, limits=LIMITS),
     }
 
 

@@ -16,6 +16,7 @@ staging folder, keeping what earlier steps wrote there (see DESIGN.md).
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -23,6 +24,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import config_options as c
 from mkdocs.config import load_config as load_mkdocs_config
@@ -91,6 +93,19 @@ class InfostdOptions(MkdocsOptions):
     extra_files = c.Optional(c.Type(str))
 
 
+def _escaped(nav: list) -> list:
+    """The navigation with every title as escaped text: a title given in ``nav`` wins over
+    the page's own and mkdocs' theme renders it without autoescape. ``Markup`` so that
+    a template's ``| e`` leaves it escaped once."""
+
+    def item(entry):
+        if isinstance(entry, dict):
+            return {Markup(html.escape(str(k))): item(v) for k, v in entry.items()}
+        return _escaped(entry) if isinstance(entry, list) else entry
+
+    return [item(entry) for entry in nav]
+
+
 class InfostdPlugin(BasePlugin[InfostdOptions]):
     supports_multiple_instances = False
 
@@ -130,7 +145,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             if static.link and static.path not in target:
                 target.append(static.path)
         if not config.nav:
-            config.nav = registry.navigation(self.context, self._pages())
+            config.nav = _escaped(registry.navigation(self.context, self._pages()))
         load_user_dictionary(user_dictionary(catalog))
         # Our template overrides (a named search dialog) go before the theme's own.
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
@@ -177,6 +192,10 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        if isinstance(page.meta.get("title"), str):
+            # mkdocs' theme renders titles without autoescape (nav, <title>, header, footer):
+            # the title is text, so it goes in escaped, as Markup so that "| e" keeps it once.
+            page.meta["title"] = Markup(html.escape(page.meta["title"], quote=True))
         standard = self.standards_by_uri.get(page.file.src_uri)
         if standard is None or self.context is None:
             return markdown

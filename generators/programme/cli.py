@@ -15,7 +15,7 @@ from ..model import Catalog, display_path
 from .data import load_programme
 from .goals import Standing, goals, standing
 from .history import append, month_file
-from .metrics import Figure, programme_figures, run_figures
+from .metrics import Figure, audit_figures, programme_figures, run_figures
 from .report import current_figures, scope_text, shown, source_of, sources
 
 
@@ -101,6 +101,12 @@ def _line(catalog: Catalog, s: Standing) -> str:
 @click.option("-d", "--department", help="数据所属部门（代码或名称，如 XS01 或 销售部）。")
 @click.option("--record", help="记录键（无法从文件推断时指定），如 customer。")
 @click.option("--date", "day_text", help="测量日期（YYYY-MM-DD，默认今天）。")
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="文件是部门原有台账：按核对过的映射文件（infostd audit --mapping 生成）诊断后计算。",
+)
 @click.pass_context
 def record_command(
     ctx: click.Context,
@@ -108,6 +114,7 @@ def record_command(
     department: str | None,
     record: str | None,
     day_text: str | None,
+    mapping_path: Path | None,
 ) -> None:
     """校验一个部门提交的数据文件，计算完整性、有效性、唯一性、及时性，连同台账清单、
     问题与反馈、培训记录得出的指标，写入 programme/metrics/<年-月>.csv。"""
@@ -122,9 +129,12 @@ def record_command(
     if files:
         if code is None:
             raise InfostdError("给出数据文件时必须用 --department 指明所属部门")
-        tables = [read_table(catalog, path, record) for path in files]
-        report = validate_tables(catalog, tables)
-        figures += run_figures(catalog, tables, report.files, code, day, source_of(config))
+        if mapping_path is not None:
+            figures += _audited(catalog, files, mapping_path, record, code, day, source_of(config))
+        else:
+            tables = [read_table(catalog, path, record) for path in files]
+            report = validate_tables(catalog, tables)
+            figures += run_figures(catalog, tables, report.files, code, day, source_of(config))
     figures += programme_figures(programme, day, sources(config, programme))
     if not figures:
         raise InfostdError(
@@ -138,3 +148,18 @@ def record_command(
             f"{shown(f.metric, f.value)}（{f.numerator}/{f.denominator}）"
         )
     click.echo(f"已写入 {len(figures)} 项指标到 {display_path(path)}。")
+
+
+def _audited(catalog, files, mapping_path: Path, record, department, day, source) -> list[Figure]:
+    """Figures of legacy ledgers through ``infostd audit`` with a reviewed mapping file."""
+    from ..audit import audit as run_audit
+    from ..audit.mapping import load_mappings
+
+    if not mapping_path.is_file():
+        raise InfostdError(
+            f"映射文件 {display_path(mapping_path)} 不存在：先运行 infostd audit 台账 --mapping 文件 生成并核对"
+        )
+    result = run_audit(
+        catalog, list(files), record=record, mappings=load_mappings(catalog, mapping_path)
+    )
+    return audit_figures(result.ledgers, department, day, source)

@@ -145,7 +145,8 @@ def _sheet(catalog: Catalog, table: Table) -> Sheet:
 
 def cross_check(catalog: Catalog, programme: Programme) -> list[StandardError]:
     """What the schema cannot say: references into the catalog and sums that must agree."""
-    ids = {s.id for s in catalog.standards}
+    by_id = {s.id: s for s in catalog.standards}
+    ids = set(by_id)
     problems = []
 
     def problem(sheet: Sheet, number: int, key: str, message: str) -> None:
@@ -164,6 +165,15 @@ def cross_check(catalog: Catalog, programme: Programme) -> list[StandardError]:
             for std in (row.get(key) or "").split("、"):
                 if std and std not in ids:
                     problem(sheet, number, key, f"没有编号为 {std} 的标准")
+        requirement, standard = row.get("requirement"), by_id.get(row.get("standard_id") or "")
+        if (
+            requirement
+            and standard is not None
+            and requirement not in {r.id for r in standard.requirements}
+        ):
+            problem(
+                sheet, number, "requirement", f"要求 {requirement} 不在 {standard.id} 的要求清单中"
+            )
         if sheet.record == "ledger-inventory":
             prefix = (row.get("ledger_id") or "").split("-")[0]
             if prefix and row.get("department") and prefix != row["department"]:

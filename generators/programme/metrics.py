@@ -90,6 +90,38 @@ def run_figures(
     return figures  # type: ignore[return-value]
 
 
+def audit_figures(
+    profiles: Sequence,
+    department: str,
+    day: dt.date,
+    source: Callable[[Path], str] = display_path,
+) -> list[Figure]:
+    """Completeness, validity and uniqueness of legacy ledgers from an ``infostd audit`` run
+    (the reviewed mapping says which column is which field). Validity here is the audit's
+    accuracy: filled values without a value-level error; timeliness needs the standard's
+    template and is measured by validation runs only."""
+    by_record: dict[str, list[Figure]] = {}
+    for p in profiles:
+        rows = p.fields[0].rows if p.fields else 0
+        counted = [f for f in p.fields if f.required or f.column]
+        repeated = len({n for d in p.duplicates for n in d.rows[1:]})
+        counts = [
+            ("完整性", sum(f.filled for f in counted if f.column), rows * len(counted)),
+            ("有效性", sum(f.passed for f in p.fields), sum(f.checked for f in p.fields)),
+            ("唯一性", rows - repeated, rows),
+        ]
+        name = source(p.table.path)
+        for metric, num, den in counts:
+            by_record.setdefault(p.mapping.record, []).append(
+                Figure(day.isoformat(), department, p.mapping.record, metric, num, den, name)
+            )
+    return [
+        combine([f for f in found if f.metric == metric], record=record)  # type: ignore[misc]
+        for record, found in by_record.items()
+        for metric in ("完整性", "有效性", "唯一性")
+    ]
+
+
 def file_counts(catalog: Catalog, table: Table, report: FileReport) -> list[tuple[str, int, int]]:
     """(metric, numerator, denominator) of one validated file."""
     schema = catalog.records[table.record]

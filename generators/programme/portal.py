@@ -22,6 +22,7 @@ from ..portal.pages import (
     register_static,
 )
 from ..portal.render import department_label, esc, md_text
+from ..portal.requirements_page import REQUIREMENTS_PAGE
 from .charts import line_chart
 from .data import Programme, load_programme, programme_files
 from .goals import LATE, NO_DATA, REACHED, Standing, in_scope
@@ -99,7 +100,7 @@ def _summary_table(ctx: PortalContext, standings: list[Standing]) -> str:
     )
     return _scroll(
         "目标一览",
-        '<table class="infostd-table"><caption>目标一览</caption><thead><tr>'
+        '<table class="infostd-table infostd-wide"><caption>目标一览</caption><thead><tr>'
         '<th scope="col">编号</th><th scope="col">目标</th><th scope="col">当前值</th>'
         f'<th scope="col">目标值与截止日期</th><th scope="col">状态</th></tr></thead><tbody>{rows}</tbody></table>',
     )
@@ -175,7 +176,7 @@ def _by_department(ctx: PortalContext, s: Standing, figures) -> str:
     caption = f"{g.id} {g.metric}：按部门"
     return _scroll(
         caption,
-        f'<table class="infostd-table"><caption>{esc(caption)}</caption><thead><tr>'
+        f'<table class="infostd-table infostd-wide"><caption>{esc(caption)}</caption><thead><tr>'
         f'<th scope="col">部门</th>{head}</tr></thead><tbody>{body}</tbody></table>',
     )
 
@@ -210,7 +211,7 @@ def _pilots(ctx: PortalContext, programme: Programme) -> list[str]:
         "",
         _scroll(
             "试点",
-            '<table class="infostd-table"><caption>试点及其状态</caption><thead><tr>'
+            '<table class="infostd-table infostd-wide"><caption>试点及其状态</caption><thead><tr>'
             '<th scope="col">编号</th><th scope="col">部门</th><th scope="col">试点标准</th>'
             '<th scope="col">期间</th><th scope="col">状态</th><th scope="col">问题</th>'
             '<th scope="col">退出标准</th><th scope="col">结论</th></tr></thead>'
@@ -237,7 +238,7 @@ def _open_problems(ctx: PortalContext, programme: Programme, day: dt.date) -> li
         *lines,
         _scroll(
             "未关闭的问题",
-            '<table class="infostd-table"><caption>未关闭的问题</caption><thead><tr>'
+            '<table class="infostd-table infostd-wide"><caption>未关闭的问题</caption><thead><tr>'
             '<th scope="col">编号</th><th scope="col">提出日期</th><th scope="col">提出部门</th>'
             '<th scope="col">类型</th><th scope="col">涉及标准</th><th scope="col">问题</th>'
             f'<th scope="col">状态</th></tr></thead><tbody>{rows}</tbody></table>',
@@ -259,7 +260,7 @@ def faq_page(ctx: PortalContext) -> str:
         "",
     ]
     for kind in dict.fromkeys(f["kind"] for f in resolved):
-        lines += [f"## {md_text(kind)}", ""]
+        lines += [f"## {md_text(kind)}类问题", ""]
         for f in (f for f in resolved if f["kind"] == kind):
             standard = by_id.get(f["standard_id"])
             concerned = f["standard_id"]
@@ -268,7 +269,10 @@ def faq_page(ctx: PortalContext) -> str:
                 concerned = f"[{md_text(standard.id + ' ' + standard.title)}]({href})"
             else:
                 concerned = md_text(concerned)
-            clause = f" · {md_text(f['requirement'])}" if f.get("requirement") else ""
+            clause = ""
+            if f.get("requirement"):
+                anchor = f"{REQUIREMENTS_PAGE}#{f['requirement'].lower()}"
+                clause = f" · 要求 {md_link(FAQ, anchor, f['requirement'])}"
             lines += [
                 f"### {md_text(f['problem'])}",
                 "",
@@ -328,7 +332,7 @@ def training_page(ctx: PortalContext, doc: Document) -> str:
     pdf = f"downloads/{pdf_path(doc)}"
     if ctx.downloads is not None and (ctx.downloads / pdf_path(doc)).is_file():
         intro += " " + md_link(path, pdf, "下载打印版（PDF）")
-    lines += [intro, ""]
+    lines += [intro, "{: .infostd-meta }", ""]
     for part in doc.parts:
         lines += [f"## {md_text(part.title)}", "", _scroll(part.title, part.html), ""]
     return "\n".join(lines)

@@ -45,8 +45,9 @@ def table(caption: str, headers: list[str], rows: list[list[str]]) -> str:
         "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
         or f'<tr><td colspan="{len(headers)}">无</td></tr>'
     )
+    wide = " infostd-wide" if len(headers) >= 4 else ""
     return (
-        f'<table class="infostd-table"><caption>{esc(caption)}</caption>'
+        f'<table class="infostd-table{wide}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 

@@ -16,9 +16,12 @@ from ..config import Config
 from ..errors import ProblemsError
 from ..fsutil import atomic_write_text, is_current
 from ..model import SCHEMA_SUFFIX, Catalog, Location, Standard, StandardError
+from ..textsafe import shown
 from . import gitlab
 
 PATH = Path(".github") / "CODEOWNERS"
+# A CODEOWNERS path token: printable, no "#" (a comment) and no line break.
+PATH_RE = re.compile(r"/[^\x00-\x1f\x7f#\\\s]+(?: [^\x00-\x1f\x7f#\\\s]+)*")
 HANDLE_RE = re.compile(r"^(@[A-Za-z0-9][\w.-]*(/[\w.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 HEADER = (
     "# 由 `infostd codeowners` 根据各标准的 owner 与 reviewers 生成，请勿手工编辑。\n"
@@ -59,7 +62,15 @@ def render(catalog: Catalog, config: Config) -> str:
         teams = list(dict.fromkeys(config.teams[d] for d in departments if d in config.teams))
         paths = [f"/{config.standards_dir}/{standard.path.as_posix()}"]
         paths += [f"/{config.schemas_dir}/{s.key}{SCHEMA_SUFFIX}" for s in standard.schemas]
-        lines.append(f"\n# {standard.id} {standard.title}\n")
+        if bad := [p for p in paths if not PATH_RE.fullmatch(p)]:
+            problems.append(
+                StandardError(
+                    Location(catalog.root / standard.path, 1),
+                    f"路径 {shown(bad[0])!r} 含有换行、控制字符或 #，不能写入 CODEOWNERS",
+                )
+            )
+            continue
+        lines.append(f"\n# {_comment(f'{standard.id} {standard.title}')}\n")
         lines += [f"{_escape(p)} {' '.join(teams)}\n" for p in paths]
     if problems:
         raise ProblemsError(problems)
@@ -99,7 +110,7 @@ def _team_problems(config: Config) -> list[StandardError]:
             f"[tool.infostd.teams] {code} = {handle!r} 不是团队或用户标识（应如 @org/team）",
         )
         for code, handle in config.teams.items()
-        if not isinstance(handle, str) or not HANDLE_RE.match(handle)
+        if not isinstance(handle, str) or not HANDLE_RE.fullmatch(handle)
     ]
 
 
@@ -127,6 +138,12 @@ def _front_line(catalog: Catalog, standard: Standard, key: str) -> Location:
         if line.startswith(f"{key}:"):
             return Location(path, number)
     return Location(path, 1)
+
+
+def _comment(text: str) -> str:
+    """One comment line whatever a title holds: line breaks folded into spaces, other
+    control characters shown escaped, so no text from a standard starts a live line."""
+    return shown(" ".join(text.split()))
 
 
 def _escape(path: str) -> str:

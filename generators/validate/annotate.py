@@ -9,7 +9,6 @@ run as a formula is neutralised.
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, workbook_bytes
 from ..masking import mask
 from ..model import Catalog
 from .cells import display
 from .issues import FileReport, Issue, Report
-from .readers import Table
+from .readers import InputError, Table
 from .reports import neutralise
 
 RED = PatternFill("solid", fgColor="FFC7CE")
@@ -38,9 +37,11 @@ def write_annotated(
     catalog: Catalog, tables: list[Table], report: Report, out: Path, lang: str = "zh"
 ) -> None:
     if len(tables) == 1 and tables[0].kind == "xlsx":
-        book = load_workbook(tables[0].path)
+        book = _open(tables[0].path)
         sheets = [book[tables[0].sheet]]
         for ws in sheets:
+            for merged in list(ws.merged_cells.ranges):  # a merged cell takes no comment
+                ws.unmerge_cells(str(merged))
             _mask_sensitive(catalog, tables[0], ws, from_table=False)
     else:
         book = Workbook()
@@ -49,9 +50,16 @@ def write_annotated(
     for ws, table, file in zip(sheets, tables, report.files, strict=True):
         _annotate(ws, table, file)
     _summary(book, sheets, tables, report)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    atomic_write_bytes(out, buffer.getvalue())
+    atomic_write_bytes(out, workbook_bytes(book, out))
+
+
+def _open(path: Path) -> Workbook:
+    """The input workbook for the annotated copy (the validator already read it with
+    calamine; openpyxl parses parts calamine skips, e.g. document properties)."""
+    try:
+        return load_workbook(path)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for odd files
+        raise InputError(path, f"无法生成带批注的副本：openpyxl 无法解析该工作簿（{exc}）") from exc
 
 
 def _rebuild(catalog: Catalog, book: Workbook, table: Table, index: int) -> Worksheet:

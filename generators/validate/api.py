@@ -68,10 +68,15 @@ def validate_table(
     engine: str = "auto",
 ) -> TableResult:
     if engine != "python":
-        from .fast import fast_engine, fast_supported
+        from polars.exceptions import PolarsError
+
+        from .fast import NotFast, fast_engine, fast_supported
 
         if fast_supported(catalog, table):
-            return fast_engine(catalog, table, refs or set(), lang, progress)
+            try:
+                return fast_engine(catalog, table, refs or set(), lang, progress)
+            except (NotFast, PolarsError):  # what polars reads otherwise, the reference decides
+                pass
     return python_engine(catalog, table, refs or set(), lang, progress)
 
 

@@ -25,6 +25,7 @@ from ..formats import (
     resident_id_check_char,
     uscc_check_char,
 )
+from ..limits import NUMBER_DIGITS
 from ..masking import mask
 from ..model import CodeList, CodeRule, Field, field_codelist
 from .issues import Issue, Severity
@@ -173,6 +174,8 @@ def _from_text(
 ) -> tuple[Any, Issue | None]:
     """A stripped, non-empty text → (value, error)."""
     kind = field.type
+    if kind in ("integer", "number") and len(text) > NUMBER_DIGITS:  # Python refuses str → int
+        return None, make_issue(field, "type", f"type:{kind}", text, lang)
     if kind == "integer":
         if INTEGER_RE.match(text):
             return int(text.replace(",", "").split(".")[0]), None

@@ -9,6 +9,7 @@ import click
 
 from ..errors import InfostdError
 from ..model import Catalog
+from ..textsafe import shown
 from .api import validate_tables
 from .readers import read_table
 from .reports import render_text, to_json, write_json, write_text
@@ -65,11 +66,16 @@ def run_validate(
     if emit is not None:
         from .emit import write_clean
 
-        write_clean(catalog, tables, report, emit)
+        _, risky = write_clean(catalog, tables, report, emit)
+        if risky:
+            click.echo(shown(
+                f"注意：{emit} 中字段 {'、'.join(risky)} 有以 = + - @ 开头的文本，已原样写出供程序导入；"
+                "用 Excel 等电子表格打开时可能被当作公式执行，请勿直接打开"
+            ), err=True)  # fmt: skip
     if out is not None:  # the report went to a file: still tell the person the verdict
         errors = sum(len(f.errors) for f in report.files)
         verdict = "校验通过" if report.valid else f"校验未通过：{errors} 个错误"
-        click.echo(f"{verdict}；报告已写入 {out}", err=True)
+        click.echo(shown(f"{verdict}；报告已写入 {out}"), err=True)
     return report.exit_code
 
 

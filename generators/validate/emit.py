@@ -13,6 +13,7 @@ from ..model import Catalog
 from .cells import check_cell
 from .issues import Report
 from .readers import Table
+from .reports import FORMULA_START
 
 
 def clean_rows(catalog: Catalog, table: Table, bad_rows: set[int]):
@@ -34,12 +35,18 @@ def check_target(tables: list[Table], path: Path) -> None:
         )
 
 
-def write_clean(catalog: Catalog, tables: list[Table], report: Report, path: Path) -> int:
-    """Write the valid rows of all tables (one record only for CSV); returns the count."""
+def write_clean(
+    catalog: Catalog, tables: list[Table], report: Report, path: Path
+) -> tuple[int, list[str]]:
+    """Write the valid rows of all tables (one record only for CSV); returns the count and,
+    for CSV, the field keys whose text starts like a formula (``= + - @``). Import data stays
+    byte-exact: such text is written as it is, and the caller warns (a spreadsheet opening
+    the file would run it; an importer must not see a changed value)."""
     check_target(tables, path)
     buffer = io.StringIO()
     count = 0
     writer = None
+    risky: dict[str, None] = {}
     for table, file in zip(tables, report.files, strict=True):
         bad = {i.row for i in file.errors if i.row is not None}
         if any(i.row is None for i in file.errors):
@@ -53,8 +60,13 @@ def write_clean(catalog: Catalog, tables: list[Table], report: Report, path: Pat
                 writer = csv.DictWriter(buffer, fieldnames=list(values), lineterminator="\n")
                 writer.writeheader()
             writer.writerow({k: _csv(v) for k, v in values.items()})
+            risky.update((k, None) for k, v in values.items() if looks_like_formula(v))
     atomic_write_text(path, buffer.getvalue())
-    return count
+    return count, list(risky)
+
+
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def _csv(value) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -22,6 +23,7 @@ from typing import Any
 
 from ..errors import InfostdError
 from ..jsonpos import syntax_message
+from ..limits import CELL_CHARS, LimitExceeded, Unreadable, check_json_depth, check_xlsx, is_panic
 from ..model import Catalog, Schema, clean_header, display_path
 from ..version import project_version
 from .issues import Issue
@@ -35,7 +37,11 @@ JSON_SUFFIXES = {".json"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SAMPLE = 1 << 20
 UTF8_BLOCK = 16 << 20
-csv.field_size_limit(1 << 24)
+csv.field_size_limit(CELL_CHARS)
+# Read after the last line: a NUL never occurs in a file we accept, so a cell ending
+# with it means a quote opened and never closed (the rest of the file in one cell).
+EOF_MARK = "\x00"
+UNCLOSED_QUOTE = "引号未闭合：从这一行的带引号单元格起到文件末尾都成了一个单元格"
 
 
 class InputError(InfostdError):
@@ -202,6 +208,10 @@ def _read_xlsx(catalog: Catalog, path: Path, record: str | None) -> Table:
     from python_calamine import CalamineWorkbook
 
     try:
+        check_xlsx(path)  # sizes and cells within the limits before calamine allocates them
+    except Unreadable as exc:
+        raise InputError(path, exc.reason) from exc
+    try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
         sheets = {
@@ -210,6 +220,10 @@ def _read_xlsx(catalog: Catalog, path: Path, record: str | None) -> Table:
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
         reason = "已加密" if "password" in str(exc).lower() else "已损坏或不是有效的 xlsx 文件"
         raise InputError(path, f"无法打开工作簿：{reason}") from exc
+    except BaseException as exc:  # a Rust panic (pyo3 PanicException is a BaseException)
+        if not is_panic(exc):
+            raise
+        raise InputError(path, "工作簿中有无法读取的单元格") from None
     meta = _read_meta(sheets.get("_meta"))
     if record is None and meta.get("template") == "infostd" and meta.get("record"):
         record = meta["record"]
@@ -368,6 +382,8 @@ def _read_csv(catalog: Catalog, path: Path, record: str | None) -> Table:
                     )
                 ]
             except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise LimitExceeded(f"{display_path(path)}：", "cell_chars") from exc
                 raise InputError(path, f"CSV 格式错误：{exc}") from exc
         width = max((len(r) for r in head), default=0)
         if best is None or width > best[0]:
@@ -402,14 +418,32 @@ def _csv_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
     """Data records of a CSV, numbered as records (= lines when no cell spans lines)."""
     assert table.encoding is not None
     with _open_text(table.path, table.encoding) as handle:
-        reader = csv.reader(handle, delimiter=table.delimiter)
-        try:
-            for number, cells in enumerate(reader, start=1):
-                if number < table.first_data_row:
-                    continue
+        for number, cells in enumerate(csv_records(table.path, handle, table.delimiter), 1):
+            if number >= table.first_data_row:
                 yield number, [c if c != "" else None for c in cells]
-        except csv.Error as exc:
-            raise InputError(table.path, f"第 {reader.line_num} 行：CSV 格式错误：{exc}") from exc
+
+
+def csv_records(path: Path, lines: Iterable[str], delimiter: str | type[csv.Dialect] = ","):
+    """``csv.reader`` records, refusing what would lose rows silently: a quote still open
+    at the end of the file (the rest of the file read as one cell) and a cell over the
+    length limit. Located errors (exit 2)."""
+    options = {"delimiter": delimiter} if isinstance(delimiter, str) else {"dialect": delimiter}
+    reader = csv.reader(itertools.chain(lines, [EOF_MARK]), **options)  # type: ignore[arg-type]
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):  # noqa: B007 - used after the loop
+            if cells == [EOF_MARK]:
+                return
+            if cells and cells[-1].endswith(EOF_MARK):
+                raise InputError(path, f"第 {number} 行：{UNCLOSED_QUOTE}")
+            yield cells
+    except csv.Error as exc:
+        where = f"第 {reader.line_num} 行"
+        if "field larger than field limit" in str(exc):
+            raise LimitExceeded(
+                f"{display_path(path)}：", "cell_chars", line=reader.line_num
+            ) from exc
+        raise InputError(path, f"{where}：CSV 格式错误：{exc}") from exc
 
 
 # ── JSON and JSON Lines ───────────────────────────────────────────────────
@@ -458,11 +492,14 @@ def _json_cell(value: Any) -> Any:
 
 
 def _parse_json(path: Path, text: str, line: int | None) -> Any:
+    check_json_depth(text, display_path(path), line or 1)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         where = f"第 {line} 行" if line else f"第 {exc.lineno} 行"
         raise InputError(path, f"{where}{syntax_message(exc)}") from exc
+    except ValueError as exc:  # an integer with more digits than Python converts
+        raise LimitExceeded(f"{display_path(path)}：", "number_digits") from exc
 
 
 # ── common ────────────────────────────────────────────────────────────────

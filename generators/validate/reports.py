@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fsutil import atomic_write_text
+from ..textsafe import shown
 from .issues import Report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -51,7 +52,7 @@ def render_text(report: Report, console, lang: str = "zh") -> None:
     zh = lang == "zh"
     for f in report.files:
         style = "green" if f.valid else "red"
-        head = (
+        head = _escape(
             f"{f.path}（{f.record}，{f.rows} 行）"
             if zh
             else f"{f.path} ({f.record}, {f.rows} rows)"
@@ -67,10 +68,10 @@ def render_text(report: Report, console, lang: str = "zh") -> None:
                     else (f"第 {issue.row} 行" if zh else f"row {issue.row}")
                 )
                 if issue.sheet:
-                    where = f"{issue.sheet} {where}"
+                    where = _escape(f"{issue.sheet} {where}")
                 console.print(f"  [bold]{where}[/]", highlight=False)
             colour = "red" if issue.severity == "error" else "yellow"
-            cell = f"{issue.column} " if issue.column else ""
+            cell = _escape(f"{issue.column} ") if issue.column else ""
             console.print(
                 f"    [{colour}]{cell}\\[{issue.rule}][/] {_escape(issue.message)}", highlight=False
             )
@@ -93,9 +94,10 @@ def render_text(report: Report, console, lang: str = "zh") -> None:
 
 
 def _escape(text: str) -> str:
+    """Data in a rich line: control characters shown escaped, then markup escaped."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(shown(text))
 
 
 def write_json(report: Report, path: Path) -> None:

@@ -9,7 +9,7 @@ const IGNORED_SHEETS = new Set(["_meta", "代码表", "填写说明"]);
 function xlsxTable(name, bytes) {
   let sheets;
   try {
-    sheets = readWorkbook(bytes, infostd.CellDate);
+    sheets = readWorkbook(bytes, infostd.CellDate, infostd.LIMITS);
   } catch (e) {
     if (e instanceof XlsxError) throw new infostd.UnusableInput(`${name}：无法打开工作簿：${e.message}`);
     throw e;

@@ -71,8 +71,10 @@ export function durationText(serial) {
 function parse(files, path) {
   const data = files[path];
   if (!data) return null;
+  const text = new TextDecoder().decode(data);
+  if (text.includes("<!DOCTYPE") || text.includes("<!ENTITY")) throw new XlsxError(`${path} 含有 DTD，xlsx 规范不允许`);
   const Parser = globalThis.DOMParser ?? MiniDOMParser;
-  const doc = new Parser().parseFromString(new TextDecoder().decode(data), "application/xml");
+  const doc = new Parser().parseFromString(text, "application/xml");
   if (doc.getElementsByTagName("parsererror").length) throw new XlsxError(`${path} 不是有效的 XML`);
   return doc;
 }
@@ -109,7 +111,8 @@ function styleKinds(styles) {
   });
 }
 
-function sheetRows(doc, strings, kinds, date1904, CellDate) {
+function sheetRows(doc, strings, kinds, date1904, CellDate, limits) {
+  const maxCells = limits ? limits.xlsx_cells.value : Infinity;
   const rows = [];
   let width = 0;
   let height = 0;
@@ -136,6 +139,9 @@ function sheetRows(doc, strings, kinds, date1904, CellDate) {
         else if (kind === "duration" && Number.isFinite(value)) value = durationText(value);
       }
       if (value === null) continue;
+      if (number * (Math.max(width, col + 1)) > maxCells || Math.max(height, number) * (col + 1) > maxCells) {
+        throw new XlsxError(`超过上限：${limits.xlsx_cells.what}`);
+      }
       while (rows.length < number) rows.push([]);
       rows[number - 1][col] = value;
       if (value !== "") {
@@ -151,11 +157,23 @@ function sheetRows(doc, strings, kinds, date1904, CellDate) {
 
 // Every sheet of a workbook, in order: [{name, rows}]; rows are arrays of cells from A1.
 // CellDate is the generated module's class for date cells.
-export function readWorkbook(bytes, CellDate) {
+// `limits` (the generated module's LIMITS): the sizes the zip directory declares are summed
+// before anything is inflated (fflate inflates each part into a buffer of its declared size,
+// so a directory that lies fails), and a sheet's cell rectangle is bounded: a small file
+// cannot make the tab allocate gigabytes.
+export function readWorkbook(bytes, CellDate, limits = null) {
   let files;
+  let declared = 0;
+  const tooLarge = limits ? new XlsxError(`超过上限：${limits.xlsx_bytes.what}`) : null;
+  const wanted = (f) => {
+    declared += f.originalSize;
+    if (limits && declared > limits.xlsx_bytes.value) throw tooLarge;
+    return f.name.startsWith("xl/") && (f.name.endsWith(".xml") || f.name.endsWith(".rels"));
+  };
   try {
-    files = unzipSync(bytes, { filter: (f) => f.name.startsWith("xl/") && (f.name.endsWith(".xml") || f.name.endsWith(".rels")) });
-  } catch {
+    files = unzipSync(bytes, { filter: wanted });
+  } catch (e) {
+    if (e === tooLarge) throw e;
     throw new XlsxError("已损坏或不是有效的 xlsx 文件");
   }
   const workbook = parse(files, "xl/workbook.xml");
@@ -174,6 +192,6 @@ export function readWorkbook(bytes, CellDate) {
   return children(workbook, "sheet").map((sheet) => {
     const name = sheet.getAttribute("name");
     const doc = parse(files, targets.get(sheet.getAttributeNS(REL, "id")) ?? "");
-    return { name, rows: doc ? sheetRows(doc, strings, kinds, date1904, CellDate) : [] };
+    return { name, rows: doc ? sheetRows(doc, strings, kinds, date1904, CellDate, limits) : [] };
   });
 }
