@@ -28,7 +28,7 @@ function marked() {
     sheet: table.sheet || infostd.RECORDS[file.record].title,
     headers: table.headers.map(text),
     labels: table.labels,
-    rows: table.rows.map(([number, cells]) => [number, cells.map(text)]),
+    rows: Array.from(table.rows, ([number, cells]) => [number, cells.map(text)]), // re-iterable
     errors: file.errors,
   });
   postMessage({ type: "marked", name, bytes }, [bytes.buffer]);
