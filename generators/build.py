@@ -39,6 +39,12 @@ def _validators(catalog: Catalog, config: Config, site: Path) -> None:
     generate_validators(catalog, config, site / DOWNLOADS / "validators")
 
 
+def _sql(catalog: Catalog, config: Config, site: Path) -> None:
+    from .sql.cli import generate as generate_ddl
+
+    generate_ddl(catalog, config, site / DOWNLOADS / "sql")
+
+
 def _pdf(catalog: Catalog, config: Config, site: Path) -> None:
     from .pdf.build import FOLDER, generate
     from .version import project_version
@@ -75,6 +81,7 @@ STEPS: list[tuple[str, Step]] = [
     ("templates", _templates),
     ("codelists", _codelists),
     ("validators", _validators),
+    ("sql", _sql),
     ("pdf", _pdf),
     ("training", _training),
     ("notices", _notices),

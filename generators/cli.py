@@ -127,8 +127,22 @@ def build(ctx: click.Context, out: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--record", help="记录类型（无法从文件推断时指定），如 customer。")
+@click.option(
+    "--db", help="就地校验数据库中的表：duckdb:///文件.duckdb 或 postgresql://…（需 --table）。"
+)
+@click.option("--table", help="要校验的表（可写 模式.表）；--engine spark 时为 Spark 表。")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "duckdb", "spark"]),
+    default="auto",
+    show_default=True,
+    help="auto：本机校验器；duckdb：用 DuckDB 就地校验 Parquet/CSV/JSON；spark：用 Spark 校验 Parquet 或表。",
+)
+@click.option(
+    "--spark-master", help="Spark master（默认 local[2]）；设置 SPARK_REMOTE 则用 Spark Connect。"
+)
 @click.option(
     "--format",
     "fmt",
@@ -168,11 +182,25 @@ def validate(
     lang: str,
     emit: Path | None,
     references: tuple[Path, ...],
+    db: str | None,
+    table: str | None,
+    engine: str,
+    spark_master: str | None,
 ) -> None:
-    """校验填写好的台账（xlsx、CSV、JSON、JSON Lines）：0 通过，1 数据有误，2 输入不可用。"""
+    """校验填写好的台账（xlsx、CSV、JSON、JSON Lines），或就地校验数据库中的表：0 通过，1 数据有误，2 输入不可用。"""
     from .validate.cli import run_validate
 
     catalog = catalog_of(ctx)
+    if db is not None or engine != "auto":
+        from .sql.cli import run_in_place
+
+        ctx.exit(
+            run_in_place(
+                catalog, list(files), record, fmt, out, lang, db, table, engine, spark_master
+            )
+        )
+    if not files:
+        raise InfostdError("请给出要校验的文件，或用 --db 指定数据库")
     code = run_validate(catalog, list(files), record, fmt, out, lang, emit, list(references))
     ctx.exit(code)
 
@@ -469,6 +497,10 @@ from .edit_cli import COMMANDS as EDIT_COMMANDS  # noqa: E402
 
 for _command in EDIT_COMMANDS:  # new, add-code, deprecate, prepare (edit_cli.py)
     cli.add_command(_command)
+
+from .sql.cli import sql_group  # noqa: E402
+
+cli.add_command(sql_group)
 
 
 def main() -> None:

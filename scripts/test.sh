@@ -9,6 +9,9 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
 command -v node >/dev/null || missing+=(nodejs)
 fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+# A private PostgreSQL cluster (tests/sql_support.py) and a Java runtime for local Spark.
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 # PDF editions: WeasyPrint needs pango; the tests read PDFs back with poppler (pdftotext, pdffonts).
 ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" || missing+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpangoft2-1.0-0)

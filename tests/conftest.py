@@ -20,6 +20,7 @@ from generators.loader import load_catalog
 from generators.model import Catalog
 
 from .browser import browser  # noqa: F401 - the session's Chromium, a fixture for every module
+from .sql_support import postgres_url, spark  # noqa: F401 - a PostgreSQL cluster, a Spark session
 
 # In CI (CI=true) every property-based test draws the same examples each run: a red run
 # must point at a change, not at luck. Locally they explore new examples each time.

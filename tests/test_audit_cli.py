@@ -62,15 +62,10 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     assert "region" not in beijing  # "北京" and "北京市" are the same code
     assert report.is_file() and mapping.is_file()
 
-    # the information specialist reviews the proposal: grades VIP/重点客户/普通客户 → A/B/C
+    # the value grades are proposed from the code entries' aliases (VIP → A, 普通客户 → C;
+    # 重点客户 is A's title, so it needs no line); the information specialist keeps them
     text = mapping.read_text(encoding="utf-8")
-    for old, new in (
-        ("VIP: null", "VIP: A"),
-        ("重点客户: null", "重点客户: B"),
-        ("普通客户: null", "普通客户: C"),
-    ):
-        assert old in text
-        text = text.replace(old, new)
+    assert "VIP: A  # 0.95" in text and "普通客户: C  # 0.95" in text
     mapping.write_text(text, encoding="utf-8")
 
     again = run(
@@ -78,7 +73,9 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
     )
     data = json.loads(again.stdout)
     grades = [c for c in data["conflicts"] if c["field"] == "value_grade"]
-    assert [[v["value"] for v in c["values"]] for c in grades] == [["VIP（A）", "B"]]
+    found = [[v["value"] for v in c["values"]] for c in grades]
+    assert ["VIP（A 重点客户）", "B 主要客户"] in found  # coded values compare by code
+    assert ["A 重点客户", "B 主要客户"] in found and len(found) == 2
     assert mapping.read_text(encoding="utf-8") == text  # reused, not overwritten
 
     out = tmp_path / "客户信息.xlsx"
@@ -111,7 +108,7 @@ def test_done_when_two_disagreeing_customer_ledgers(tmp_path):
         "广州某制造有限公司",
     ]
     assert rows[0]["customer_type"] == "1 企业客户" and rows[0]["region"] == "11 北京市"
-    assert rows[0]["value_grade"] == "A" and rows[1]["credit_limit"] == 200000
+    assert rows[0]["value_grade"] == "A 重点客户" and rows[1]["credit_limit"] == 200000
     assert rows[1]["owner_dept"] == "XS02 华东销售分部"
     # `infostd validate` accepts the file except for the row migrate listed
     checked = run(CATALOG, "validate", str(out), "--format", "json")

@@ -20,12 +20,12 @@ def test_html_report_shows_before_and_after(repo: Path) -> None:  # noqa: F811
         repo,
         CUSTOMER,
         "## 1 范围\n",
-        "## 1 范围\n\n新增的说明 <script>alert(1)</script>。\n",
+        "## 1 范围\n\n新增的说明 <u>下划线</u>。\n",  # check refuses <script> in a body (issue 11)
     )
     page = ok(repo, "diff", "--format", "html")
     assert page.startswith("<!doctype html>") and "main → 工作区" in page
-    assert "<script>alert(1)</script>" not in page
-    assert "<ins>新增的说明 &lt;script&gt;alert(1)&lt;/script&gt;。</ins>" in page
+    assert "<u>下划线</u>" not in page
+    assert "<ins>新增的说明 &lt;u&gt;下划线&lt;/u&gt;。</ins>" in page
     sections = re.split(r"<h2>", page)[1:]
     titles = [s.split("</h2>")[0] for s in sections]
     assert sorted(titles) == ["IMS-CL-006 部门代码表", "IMS-DS-001 客户信息数据标准"]

@@ -34,6 +34,11 @@ FORMAT_NAMES = {
 }
 
 
+# Unit words in a header and the factor to the standard's unit (元): 授信额度（万元）.
+UNIT_SCALES = {"亿元": 100_000_000, "百万元": 1_000_000, "万元": 10_000, "千元": 1_000}
+CODE_MISFIT = 0.3  # a header naming a code field whose values are not its codes
+
+
 class MappingError(InfostdError):
     """A mapping file that cannot be used (exit 2)."""
 
@@ -64,6 +69,7 @@ class LedgerMapping:
     record: str
     columns: dict[str, str | None]  # ledger column → field key (None: not migrated)
     values: dict[str, dict[str, str | None]] = field(default_factory=dict)  # field → value → code
+    scales: dict[str, int] = field(default_factory=dict)  # field → factor (万元 → 元: 10000)
     proposals: list[Proposal] = field(default_factory=list)
     value_proposals: dict[str, list[ValueProposal]] = field(default_factory=dict)
     reviewed: bool = False  # True when read from a mapping file
@@ -225,6 +231,11 @@ def _candidates(catalog: Catalog, record: Schema, table: LedgerTable) -> list[Pr
                     if share >= 0.8:
                         score = 1 - (1 - score) * 0.5
                         reason += f"，{share:.0%} 的值符合{checked}"
+                    elif share < 0.5 and field_codelist(catalog, f) is not None:
+                        # values are the evidence that counts for a code field: VIP/一般
+                        # under 客户类型 are value grades, not legal forms
+                        score = min(score, CODE_MISFIT)
+                        reason += f"，但只有 {share:.0%} 的值是{checked}中的代码，不建议对应"
                     elif share < 0.5:
                         score *= 0.7
                         reason += f"，但只有 {share:.0%} 的值符合{checked}"
@@ -310,6 +321,7 @@ def propose(
             continue
         columns = {p.column: p.field for p in proposals}
         mapping = LedgerMapping(table.path.name, table.sheet, key, columns, proposals=proposals)
+        mapping.scales = propose_scales(schema, proposals)
         mapping.value_proposals = propose_values(catalog, schema, table, columns)
         mapping.values = {
             k: {p.value: p.code for p in ps} for k, ps in mapping.value_proposals.items()
@@ -319,12 +331,34 @@ def propose(
     return best[1] if best else None
 
 
+def unit_scale(header: str) -> tuple[str, int] | None:
+    """The unit word of a header and its factor to 元 (longest word first)."""
+    for word, factor in UNIT_SCALES.items():
+        if word in header:
+            return word, factor
+    return None
+
+
+def propose_scales(schema: Schema, proposals: list[Proposal]) -> dict[str, int]:
+    """A conversion for each number column whose header names a unit (万元, 千元); the
+    reason says so on the column's line."""
+    scales = {}
+    for p in proposals:
+        f = schema.field_by_key.get(p.field or "")
+        unit = unit_scale(p.column)
+        if f is not None and f.type in ("number", "integer") and unit is not None:
+            scales[f.key] = unit[1]
+            p.reason += f"；表头单位为{unit[0]}，迁移时乘以 {unit[1]} 换算为元"
+    return scales
+
+
 # ── the mapping file ───────────────────────────────────────────────────────
 
 HEADER_COMMENT = """\
 # infostd 台账映射文件（由 infostd audit 生成，请核对后保存）
 # columns：台账列名 → 标准字段键；写 null 表示该列不迁移。
 # values：代码字段的台账取值 → 标准代码；null 表示尚无对应代码（迁移时该行会列出）。
+# scales：数值字段的换算倍数（表头单位为万元时 10000），迁移时台账数值乘以该倍数。
 # 注释中的数字是置信度（0–1）及理由，仅供核对。
 """
 
@@ -361,6 +395,10 @@ def dump_mappings(mappings: list[LedgerMapping]) -> str:
             if p is not None:
                 line += f"  # {p.confidence:.2f} {_comment(p.reason)}"
             lines.append(line)
+        if m.scales:
+            lines.append("    scales:")
+            for key, factor in m.scales.items():
+                lines.append(f"      {_scalar(key)}: {factor}")
         if m.values:
             lines.append("    values:")
             for key, table in m.values.items():
@@ -447,7 +485,16 @@ def _read_entry(catalog: Catalog, entry: Any, where: str) -> LedgerMapping:
                     f"{where}: values.{key} 中“{value}”对应的代码“{code}”不在代码表“{codelist.title}”中"
                 )
             vals[key][str(value)] = codelist.normalise(code) if code is not None else None
+    scales = entry.get("scales") or {}
+    if not isinstance(scales, dict):
+        raise MappingError(f"{where}: scales 须为“字段键: 倍数”的映射")
+    for key, factor in scales.items():
+        f = schema.field_by_key.get(key)
+        if f is None or f.type not in ("number", "integer"):
+            raise MappingError(f"{where}: scales 中的“{key}”不是记录 {record} 的数值字段")
+        if isinstance(factor, bool) or not isinstance(factor, int) or factor <= 0:
+            raise MappingError(f"{where}: scales.{key} 须为正整数（如 10000）")
     sheet = entry.get("sheet")
     return LedgerMapping(
-        file, None if sheet is None else str(sheet), record, cols, vals, reviewed=True
+        file, None if sheet is None else str(sheet), record, cols, vals, dict(scales), reviewed=True
     )

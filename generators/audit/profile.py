@@ -8,6 +8,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..masking import mask
@@ -43,9 +44,24 @@ def apply_mapping(mapping: LedgerMapping, table: LedgerTable) -> list[MappedRow]
                 text = cell_text(value)
                 if translate.get(text):
                     value = translate[text]
+            if key in mapping.scales:
+                value = scaled(value, mapping.scales[key])
             values[key] = value
         out.append((number, values))
     return out
+
+
+def scaled(value: Any, factor: int) -> Any:
+    """A ledger amount in 万元 as 元, in exact decimals; a value that is not a number
+    stays as it is (the validator reports it)."""
+    text = cell_text(value)
+    try:
+        amount = Decimal(text.replace(",", "")) * factor
+    except (InvalidOperation, AttributeError):
+        return value
+    if not amount.is_finite():
+        return value
+    return format(amount.normalize(), "f") if amount != 0 else "0"
 
 
 def missing_columns(mapping: LedgerMapping, table: LedgerTable) -> list[str]:

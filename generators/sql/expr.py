@@ -1,0 +1,484 @@
+"""Check-plan nodes → sqlglot expressions: one AST, every dialect renders it.
+
+Two uses of the same expressions:
+
+* ``value_checks`` — the schema keywords on a *normalised* value (what a ``CHECK``
+  constraint of the DDL states; necessary conditions are enough there);
+* ``clean`` — "the reference validator would accept this cell without a word, and
+  its normalised value is the raw value", for validation in place. This must be
+  *exact* on the clean side: whatever cannot be decided exactly (an unusual
+  ``pattern``, a column of another type, …) is "not clean", and the row is then
+  checked by the reference engine. Slower, never different (as ``validate/fast.py``).
+
+Catalog constants become SQL literals through sqlglot (escaped per dialect); no user
+value is ever pasted into SQL (see ``inplace.py``: values are bound).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlglot import exp
+
+from ..checkplan import FieldPlan, Plan, RulePlan
+from ..formats import (
+    EMAIL_RE,
+    INTL_PHONE_RE,
+    MOBILE_RE,
+    RESIDENT_ID_CHECK,
+    RESIDENT_ID_WEIGHTS,
+    USCC_CHARSET,
+    USCC_RE,
+    USCC_WEIGHTS,
+)
+from ..validate.cells import FALSE_WORDS, TRUE_WORDS
+
+# Exactly the characters Python's str.strip() removes (str.isspace); listed literally in a
+# bracket expression so every engine's regex dialect reads them the same way.
+WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+LEADING_SPACE, TRAILING_SPACE = f"^[{WHITESPACE}]", f"[{WHITESPACE}]$"
+FULL_WIDTH = "[\uff01-\uff5e\u3000]"
+INT_TEXT = r"^-?(0|[1-9][0-9]{0,17})$"
+DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATETIME_TEXT = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(\+08:00)?$"
+)
+
+# Column kinds an engine reports (inplace.py maps each engine's types onto these).
+TEXT, INT, DECIMAL, FLOAT, BOOL, DATE, TIMESTAMP, TIMESTAMPTZ, OTHER = (
+    "text", "int", "decimal", "float", "bool", "date", "timestamp", "timestamptz", "other",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column as the engine has it: its name and kind (and decimal scale)."""
+
+    name: str
+    kind: str
+    precision: int | None = None
+    scale: int | None = None
+
+    @property
+    def ref(self) -> exp.Column:
+        return exp.column(self.name, quoted=True)
+
+
+# ── literals and small builders ──────────────────────────────────────────
+def lit(value: Any) -> exp.Expression:
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float | Decimal):
+        return exp.Literal.number(_number_text(value))
+    return exp.Literal.string(str(value))
+
+
+def _number_text(value: float | int | Decimal) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return format(Decimal(str(value)), "f")
+
+
+def regex(value: exp.Expression, pattern: str) -> exp.Expression:
+    return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
+
+
+def length(value: exp.Expression) -> exp.Expression:
+    return exp.Length(this=value)
+
+
+def substr(value: exp.Expression, start: int, size: int) -> exp.Expression:
+    return exp.Substring(this=value, start=lit(start), length=lit(size))
+
+
+def position(haystack: str, needle: exp.Expression) -> exp.Expression:
+    """1-based position of ``needle`` in a constant string, 0 when absent (never fails)."""
+    return exp.StrPosition(this=exp.Literal.string(haystack), substr=needle)
+
+
+def TRUE() -> exp.Expression:  # noqa: N802 - reads as the SQL constant
+    return exp.true()
+
+
+def FALSE() -> exp.Expression:  # noqa: N802
+    return exp.false()
+
+
+def constant(e: exp.Expression) -> bool | None:
+    return e.this if isinstance(e, exp.Boolean) else None
+
+
+def all_of(parts: list[exp.Expression]) -> exp.Expression:
+    parts = [p for p in parts if constant(p) is not True]
+    if any(constant(p) is False for p in parts):
+        return FALSE()
+    return exp.and_(*parts) if parts else TRUE()
+
+
+def when(
+    condition: exp.Expression, then: exp.Expression, otherwise: exp.Expression | None = None
+) -> exp.Expression:
+    """CASE guards evaluation order: a cast inside runs only where the guard holds."""
+    default = FALSE() if otherwise is None else otherwise
+    return exp.Case(ifs=[exp.If(this=condition, true=then)], default=default)
+
+
+def in_list(value: exp.Expression, values: list[Any]) -> exp.Expression:
+    return exp.In(this=value, expressions=[lit(v) for v in values]) if values else FALSE()
+
+
+# ── regex portability ────────────────────────────────────────────────────
+# A ``pattern`` runs in Python (the reference), RE2 (DuckDB), PostgreSQL AREs and Java
+# (Spark). They agree on literal characters, bracket expressions with explicit ranges,
+# quantifiers, (?: ) groups, alternation and anchors. ``\d``/``\w``/``\s`` (Unicode in
+# Python, ASCII elsewhere), ``.`` (matches a newline in PostgreSQL), look-arounds and
+# back-references differ: such a pattern is not rendered (validation sends the value to
+# the reference, the DDL lists it as not expressible).
+_UNPORTABLE = re.compile(r"\\[A-Za-z0-9]|(?<!\\)\.|\(\?(?!:)|\[\[:|\\[pPx]")
+
+
+def portable(pattern: str) -> bool:
+    stripped = re.sub(r"\\[^A-Za-z0-9]", "", pattern)  # escaped punctuation is literal
+    return _UNPORTABLE.search(pattern) is None and "." not in stripped
+
+
+# ── check digits and dates as arithmetic (no engine-specific functions) ──
+def uscc_ok(v: exp.Expression) -> exp.Expression:
+    total = exp.paren(
+        _sum(
+            exp.Mul(
+                this=exp.paren(
+                    exp.Sub(this=position(USCC_CHARSET, substr(v, i + 1, 1)), expression=lit(1))
+                ),
+                expression=lit(w),
+            )
+            for i, w in enumerate(USCC_WEIGHTS)
+        )
+    )
+    check = exp.Mod(
+        this=exp.paren(exp.Sub(this=lit(31), expression=exp.Mod(this=total, expression=lit(31)))),
+        expression=lit(31),
+    )
+    expected = exp.Substring(
+        this=exp.Literal.string(USCC_CHARSET),
+        start=exp.Add(this=check, expression=lit(1)),
+        length=lit(1),
+    )
+    return when(regex(v, USCC_RE.pattern), exp.EQ(this=substr(v, 18, 1), expression=expected))
+
+
+def _sum(terms) -> exp.Expression:
+    terms = list(terms)
+    total = terms[0]
+    for t in terms[1:]:
+        total = exp.Add(this=total, expression=t)
+    return total
+
+
+def _digit(v: exp.Expression, start: int, size: int = 1) -> exp.Expression:
+    """Digits at a 1-based position as an integer, without a cast that could fail."""
+    value: exp.Expression | None = None
+    for i in range(size):
+        d = exp.paren(
+            exp.Sub(this=position("0123456789", substr(v, start + i, 1)), expression=lit(1))
+        )
+        value = (
+            d
+            if value is None
+            else exp.Add(this=exp.Mul(this=value, expression=lit(10)), expression=d)
+        )
+    assert value is not None
+    return exp.paren(value)
+
+
+def valid_ymd(year: exp.Expression, month: exp.Expression, day: exp.Expression) -> exp.Expression:
+    """The proleptic Gregorian calendar, as Python's ``date`` checks it."""
+    leap = exp.or_(
+        exp.and_(exp.EQ(this=exp.Mod(this=year, expression=lit(4)), expression=lit(0)),
+                 exp.NEQ(this=exp.Mod(this=year, expression=lit(100)), expression=lit(0))),
+        exp.EQ(this=exp.Mod(this=year, expression=lit(400)), expression=lit(0)),
+    )  # fmt: skip
+    days = exp.Case(
+        ifs=[
+            exp.If(this=exp.EQ(this=month, expression=lit(2)), true=when(leap, lit(29), lit(28))),
+            exp.If(this=in_list(month, [4, 6, 9, 11]), true=lit(30)),
+        ],
+        default=lit(31),
+    )
+    return all_of([
+        exp.GTE(this=year, expression=lit(1)),
+        exp.Between(this=month, low=lit(1), high=lit(12)),
+        exp.Between(this=day, low=lit(1), high=days),
+    ])  # fmt: skip
+
+
+def date_text_ok(v: exp.Expression, offset: int = 0) -> exp.Expression:
+    """``YYYY-MM-DD`` at ``offset`` is a real date (after the shape was matched)."""
+    return valid_ymd(_digit(v, offset + 1, 4), _digit(v, offset + 6, 2), _digit(v, offset + 9, 2))
+
+
+def resident_id_ok(v: exp.Expression) -> exp.Expression:
+    total = exp.paren(_sum(exp.Mul(this=_digit(v, i + 1), expression=lit(w))
+                           for i, w in enumerate(RESIDENT_ID_WEIGHTS)))  # fmt: skip
+    expected = exp.Substring(
+        this=exp.Literal.string(RESIDENT_ID_CHECK),
+        start=exp.Add(this=exp.Mod(this=total, expression=lit(11)), expression=lit(1)),
+        length=lit(1),
+    )
+    birth = valid_ymd(_digit(v, 7, 4), _digit(v, 11, 2), _digit(v, 13, 2))
+    return when(
+        regex(v, r"^[1-9][0-9]{16}[0-9X]$"),
+        all_of([birth, exp.EQ(this=substr(v, 18, 1), expression=expected)]),
+    )
+
+
+# ── keyword checks on a normalised value ─────────────────────────────────
+def decimals(step: Any) -> int:
+    """Decimal places of a ``multipleOf`` step: 0.01 → 2, 0.5 → 1, 5 → 0."""
+    return max(0, -Decimal(str(step)).normalize().as_tuple().exponent)
+
+
+def _power_of_ten(step: Any) -> bool:
+    return Decimal(str(step)).normalize().as_tuple().digits == (1,)
+
+
+def string_checks(
+    f: FieldPlan, v: exp.Expression, plan: Plan, exact: bool
+) -> tuple[exp.Expression, list[str]]:
+    """The string keywords of ``f`` on value ``v``; and what could not be expressed.
+
+    ``exact``: a part that cannot be stated exactly makes the whole FALSE (validation);
+    otherwise it is left out and named (the DDL lists it at the top)."""
+    parts: list[exp.Expression] = []
+    missing: list[str] = []
+
+    def cannot(what: str) -> None:
+        missing.append(what)
+        if exact:
+            parts.append(FALSE())
+
+    for key, value in f.keywords:
+        if key == "const":
+            parts.append(exp.EQ(this=v, expression=lit(value))) if isinstance(
+                value, str
+            ) else cannot("const")
+        elif key == "enum":
+            parts.append(in_list(v, [x for x in value if isinstance(x, str)]))
+        elif key == "pattern":
+            parts.append(regex(v, value)) if portable(value) else cannot(f"pattern {value}")
+        elif key == "format":
+            parts.append(format_check(value, v)) if value in FORMAT_SQL else cannot(
+                f"format {value}"
+            )
+        elif key == "minLength":
+            parts.append(exp.GTE(this=length(v), expression=lit(value)))
+        elif key == "maxLength":
+            parts.append(exp.LTE(this=length(v), expression=lit(value)))
+    if f.code_rule is not None:  # the regex accepts exactly the values CodeRule.split does
+        parts.append(regex(v, f.code_rule))
+    return all_of(parts), missing
+
+
+FORMAT_SQL = {
+    "cn-mobile": lambda v: regex(v, MOBILE_RE.pattern),
+    "intl-phone": lambda v: regex(v, INTL_PHONE_RE.pattern),
+    "email": lambda v: regex(v, EMAIL_RE.pattern),
+    "cn-uscc": uscc_ok,
+    "cn-resident-id": resident_id_ok,
+    "date": lambda v: when(regex(v, DATE_TEXT), date_text_ok(v)),
+}
+
+
+def format_check(name: str, v: exp.Expression) -> exp.Expression:
+    return FORMAT_SQL[name](v)
+
+
+def number_checks(
+    f: FieldPlan, v: exp.Expression, exact: bool, float_column: bool = False
+) -> tuple[exp.Expression, list[str]]:
+    parts: list[exp.Expression] = []
+    missing: list[str] = []
+    ops = {"minimum": exp.GTE, "exclusiveMinimum": exp.GT, "maximum": exp.LTE,
+           "exclusiveMaximum": exp.LT}  # fmt: skip
+    for key, value in f.number_keywords:
+        if key in ops:
+            parts.append(ops[key](this=v, expression=lit(value)))
+        elif key == "multipleOf":
+            if float_column and exact:  # Python decides on str(float): not SQL's arithmetic
+                missing.append(f"multipleOf {value}")
+                parts.append(FALSE())
+            elif decimals(value) and _power_of_ten(value):  # exact rounding in every engine
+                rounded = exp.Round(this=v.copy(), decimals=lit(decimals(value)))
+                parts.append(exp.EQ(this=rounded, expression=v.copy()))
+            else:  # decimal (or integer) remainder: exact, as the validator's Decimal
+                parts.append(
+                    exp.EQ(this=exp.Mod(this=v.copy(), expression=lit(value)), expression=lit(0))
+                )
+    if exact and any(k in ("const", "enum") for k, _ in f.keywords):
+        parts.append(FALSE())  # const/enum on numbers: rare; the reference decides
+    return all_of(parts), missing
+
+
+# ── "surely clean" for validation in place ──────────────────────────────
+def is_empty(col: Column) -> exp.Expression:
+    c = col.ref
+    null = exp.Is(this=c, expression=exp.Null())
+    return exp.or_(null, exp.EQ(this=c, expression=lit(""))) if col.kind == TEXT else null
+
+
+def clean(f: FieldPlan, col: Column | None, plan: Plan) -> exp.Expression:
+    """True where the reference accepts the cell silently and its value is the raw one."""
+    if col is None:  # the column is absent: every value is empty
+        return FALSE() if f.required else TRUE()
+    filled = _filled_ok(f, col, plan)
+    return exp.Case(
+        ifs=[exp.If(this=is_empty(col), true=FALSE() if f.required else TRUE())], default=filled
+    )
+
+
+def _filled_ok(f: FieldPlan, col: Column, plan: Plan) -> exp.Expression:
+    v, kind = col.ref, col.kind
+    if f.type == "string":
+        if kind != TEXT:
+            return FALSE()
+        parts = [exp.not_(regex(v, LEADING_SPACE)), exp.not_(regex(v, TRAILING_SPACE))]
+        if f.typed:
+            parts.append(exp.not_(regex(v, FULL_WIDTH)))
+        if f.codelist:
+            parts.append(in_list(v, [c for c, _, _ in plan.codelists[f.codelist].entries]))
+        parts.append(string_checks(f, v, plan, exact=True)[0])
+        return all_of(parts)
+    if f.type == "integer":
+        if kind == INT:
+            return number_checks(f, v, exact=True)[0]
+        if kind == TEXT:
+            value = exp.cast(v, exp.DataType.build("BIGINT"))
+            return when(regex(v, INT_TEXT), number_checks(f, value, exact=True)[0])
+        return FALSE()
+    if f.type == "number":
+        return _number_ok(f, col)
+    if f.type == "boolean":
+        if f.keywords:
+            return FALSE()
+        if kind == BOOL:
+            return TRUE()
+        if kind == INT:
+            return in_list(v, [0, 1])
+        return (
+            in_list(exp.Lower(this=v), sorted(TRUE_WORDS | FALSE_WORDS))
+            if kind == TEXT
+            else FALSE()
+        )
+    if f.keywords:  # const/enum on dates: the reference decides
+        return FALSE()
+    if f.type == "date":
+        if kind == DATE:
+            return _in_python_range(v, "DATE")
+        return when(regex(v, DATE_TEXT), date_text_ok(v)) if kind == TEXT else FALSE()
+    if kind in (DATE, TIMESTAMP):
+        return _in_python_range(v, "TIMESTAMP")
+    if kind == TIMESTAMPTZ:
+        return TRUE()
+    return when(regex(v, DATETIME_TEXT), date_text_ok(v)) if kind == TEXT else FALSE()
+
+
+def _in_python_range(v: exp.Expression, type_: str) -> exp.Expression:
+    low = exp.cast(exp.Literal.string("0001-01-01"), exp.DataType.build(type_))
+    high = exp.cast(exp.Literal.string("9999-12-31"), exp.DataType.build(type_))
+    return exp.Between(this=v, low=low, high=high)
+
+
+def _number_ok(f: FieldPlan, col: Column) -> exp.Expression:
+    v, kind = col.ref, col.kind
+    if kind == INT:
+        return number_checks(f, v, exact=True)[0]
+    if kind == DECIMAL:
+        # Python reads a decimal through str → float: exact for ≤ 15 significant digits
+        digits = exp.LT(this=exp.Abs(this=v), expression=lit(10 ** (15 - (col.scale or 0))))
+        return all_of([digits, number_checks(f, v, exact=True)[0]])
+    if kind == FLOAT:
+        finite = exp.Between(this=v, low=lit(-1e300), high=lit(1e300))
+        return all_of([finite, number_checks(f, v, exact=True, float_column=True)[0]])
+    if kind != TEXT:
+        return FALSE()
+    step = dict(f.number_keywords).get("multipleOf")
+    places = None if step is None else decimals(step)
+    if places is None:
+        fraction = r"(\.[0-9]+)?"
+    else:
+        fraction = "" if places == 0 else r"(\.[0-9]{1,%s})?".replace("%s", str(places))
+    shape = all_of([regex(v, rf"^-?(0|[1-9][0-9]*){fraction}$"),
+                    exp.LTE(this=length(v), expression=lit(16))])  # fmt: skip
+    value = exp.cast(v, exp.DataType.build("DECIMAL(38, 16)"))
+    return when(shape, number_checks(f, value, exact=True)[0])
+
+
+# ── moments and rules ────────────────────────────────────────────────────
+def moment(f: FieldPlan, col: Column) -> exp.Expression | None:
+    """A clean, non-empty date/date-time cell as a naive China-time TIMESTAMP."""
+    ts = exp.DataType.build("TIMESTAMP")
+    v = col.ref
+    if col.kind == DATE:
+        return exp.cast(v, ts)
+    if col.kind == TIMESTAMP:
+        return v
+    if col.kind != TEXT or f.type not in ("date", "date-time"):
+        return None
+    if f.type == "date":
+        text: exp.Expression = v
+    else:
+        seconds = when(
+            exp.EQ(this=substr(v, 17, 1), expression=lit(":")), substr(v, 17, 3), lit(":00")
+        )
+        text = exp.Concat(expressions=[substr(v, 1, 10), lit(" "), substr(v, 12, 5), seconds])
+    return when(exp.not_(is_empty(col)), exp.cast(text, ts), exp.Null())
+
+
+def rule_holds(
+    rule: RulePlan, fields: dict[str, FieldPlan], columns: dict[str, Column], plan: Plan
+) -> exp.Expression:
+    """True where the rule surely holds, given that every field it reads is clean."""
+    render = RULE_SQL.get(rule.type)
+    if render is None:
+        return FALSE()  # a rule kind without SQL: the reference checks every row (documented)
+    return render(rule, fields, columns, plan)
+
+
+def _order(rule, fields, columns, plan) -> exp.Expression:
+    p = rule.params
+    start_col, end_col = columns.get(p["start"]), columns.get(p["end"])
+    if start_col is None or end_col is None:
+        return TRUE()  # an absent column is empty: the rule holds
+    start, end = moment(fields[p["start"]], start_col), moment(fields[p["end"]], end_col)
+    if start is None or end is None:
+        return FALSE()
+    ok: exp.Expression = exp.LTE(this=start, expression=end)
+    if rule.type == "max-interval" and rule.max_seconds is not None:
+        limit = exp.Interval(
+            this=exp.Literal.string(str(rule.max_seconds)), unit=exp.Var(this="SECOND")
+        )
+        ok = exp.and_(
+            ok, exp.LTE(this=end, expression=exp.paren(exp.Add(this=start, expression=limit)))
+        )
+    guard = exp.or_(is_empty(start_col), is_empty(end_col))
+    return exp.Case(ifs=[exp.If(this=guard, true=TRUE())], default=ok)
+
+
+def _required_if(rule, fields, columns, plan) -> exp.Expression:
+    p = rule.params
+    trigger_col, target_col = columns.get(p["when"]["field"]), columns.get(p["field"])
+    trigger_field = fields[p["when"]["field"]]
+    equals = p["when"]["equals"]
+    if trigger_col is None:
+        return TRUE()
+    if trigger_field.type != "string" or not isinstance(equals, str) or trigger_col.kind != TEXT:
+        return FALSE()
+    triggered = exp.EQ(this=trigger_col.ref, expression=lit(equals))
+    present = FALSE() if target_col is None else exp.not_(is_empty(target_col))
+    return exp.Case(ifs=[exp.If(this=triggered, true=present)], default=TRUE())
+
+
+RULE_SQL = {"date-order": _order, "max-interval": _order, "required-if": _required_if}
