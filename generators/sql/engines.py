@@ -8,6 +8,7 @@ Every failure becomes one Chinese line naming the source (exit 2).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -109,6 +110,9 @@ class DuckDBEngine:
         self._error = duckdb.Error
         try:
             self.con = duckdb.connect(database, read_only=read_only)
+            limit = os.environ.get("INFOSTD_DUCKDB_MEMORY_LIMIT")  # e.g. 4GB (benchmarks)
+            if limit:
+                self.con.execute("SET memory_limit = $limit", {"limit": limit})
         except duckdb.Error as exc:
             raise InfostdError(f"{database}：无法打开 DuckDB 数据库（{_first_line(exc)}）") from exc
 

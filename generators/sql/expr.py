@@ -329,17 +329,19 @@ def is_empty(col: Column) -> exp.Expression:
     return exp.or_(null, exp.EQ(this=c, expression=lit(""))) if col.kind == TEXT else null
 
 
-def clean(f: FieldPlan, col: Column | None, plan: Plan) -> exp.Expression:
-    """True where the reference accepts the cell silently and its value is the raw one."""
+def clean(f: FieldPlan, col: Column | None, plan: Plan, labels: bool = False) -> exp.Expression:
+    """True where the reference accepts the cell silently and its value is the raw one
+    (``labels``: a dropdown label counts as clean too; only for fields whose normalised
+    value no key or rule compares)."""
     if col is None:  # the column is absent: every value is empty
         return FALSE() if f.required else TRUE()
-    filled = _filled_ok(f, col, plan)
+    filled = _filled_ok(f, col, plan, labels)
     return exp.Case(
         ifs=[exp.If(this=is_empty(col), true=FALSE() if f.required else TRUE())], default=filled
     )
 
 
-def _filled_ok(f: FieldPlan, col: Column, plan: Plan) -> exp.Expression:
+def _filled_ok(f: FieldPlan, col: Column, plan: Plan, labels: bool = False) -> exp.Expression:
     v, kind = col.ref, col.kind
     if f.type == "string":
         if kind != TEXT:
@@ -348,7 +350,12 @@ def _filled_ok(f: FieldPlan, col: Column, plan: Plan) -> exp.Expression:
         if f.typed:
             parts.append(exp.not_(regex(v, FULL_WIDTH)))
         if f.codelist:
-            parts.append(in_list(v, [c for c, _, _ in plan.codelists[f.codelist].entries]))
+            entries = plan.codelists[f.codelist].entries
+            accepted = [c for c, _, _ in entries]
+            if labels:  # CodeList.normalise: "11 北京市" and a title that is not a code
+                accepted += [f"{c} {t}" for c, t, _ in entries]
+                accepted += [t for _, t, _ in entries if t not in set(accepted)]
+            parts.append(in_list(v, accepted))
         parts.append(string_checks(f, v, plan, exact=True)[0])
         return all_of(parts)
     if f.type == "integer":

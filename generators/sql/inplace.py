@@ -104,10 +104,11 @@ def flagged_query(rec: RecordPlan, cols: dict[str, Column], plan: Plan, src: Sou
     # keys compare normalised values: only text keys are compared in SQL (as the fast path)
     keyed = {k for g in rec.unique for k in g} | {fk["field"] for fk in rec.foreign_keys}
     keyed |= {fk["ref"] for fk in rec.foreign_keys if fk["record"] == rec.key}
+    compared = keyed | {k for r in rec.rules for k in _rule_fields(r.params)}
     checks = [
         expr.FALSE()
         if f.key in keyed and f.type != "string"
-        else expr.clean(f, cols.get(f.key), plan)
+        else expr.clean(f, cols.get(f.key), plan, labels=f.key not in compared)
         for f in rec.fields
     ]
     guard = expr.all_of([c.copy() for c in checks])
@@ -123,6 +124,15 @@ def flagged_query(rec: RecordPlan, cols: dict[str, Column], plan: Plan, src: Sou
     return exp.select(exp.Star(), flag, copy=False).from_(
         base.subquery("src", copy=False), copy=False
     )
+
+
+def _rule_fields(params: Any) -> set[str]:
+    """Every field name a rule's parameters mention (any rule kind: strings, nested)."""
+    if isinstance(params, dict):
+        return set().union(*(_rule_fields(v) for v in params.values()))
+    if isinstance(params, list):
+        return set().union(*(_rule_fields(v) for v in params))
+    return {params} if isinstance(params, str) else set()
 
 
 class Runner:
