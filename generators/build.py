@@ -27,6 +27,12 @@ def _templates(catalog: Catalog, config: Config, site: Path) -> None:
     generate_templates(catalog, config, site / DOWNLOADS / "templates")
 
 
+def _codelists(catalog: Catalog, config: Config, site: Path) -> None:
+    from .codelist_export import FOLDER, generate
+
+    generate(catalog, site / DOWNLOADS / FOLDER)
+
+
 def _validators(catalog: Catalog, config: Config, site: Path) -> None:
     from .codegen import generate as generate_validators
 
@@ -73,6 +79,7 @@ def _portal(catalog: Catalog, config: Config, site: Path) -> None:
 STEPS: list[tuple[str, Step]] = [
     ("schemas", _schemas),
     ("templates", _templates),
+    ("codelists", _codelists),
     ("validators", _validators),
     ("sql", _sql),
     ("pdf", _pdf),

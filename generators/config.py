@@ -26,6 +26,9 @@ class Config:
     programme_dir: str = "programme"  # the programme's own records (issue 16)
     teams: dict[str, str] = field(default_factory=dict)  # department code → review team handle
     repo_url: str = ""
+    # Where readers report a problem: "mailto:…" or an intranet tracker URL whose {standard},
+    # {title}, {version}, {page} are filled in (portal/pages.PortalContext.feedback_url).
+    feedback: str = ""
     standard_prefix: str = ""  # enterprise-standard number prefix, e.g. "Q/XXX" (releases)
 
     @property
@@ -71,8 +74,21 @@ def load_config(root: Path | None = None) -> Config:
         programme_dir=settings.get("programme_dir", "programme"),
         teams=dict(settings.get("teams", {})),
         repo_url=settings.get("repo_url", ""),
+        feedback=_feedback(pyproject, settings.get("feedback", "")),
         standard_prefix=str(settings.get("standard_prefix", "")),
     )
+
+
+def _feedback(pyproject: Path, value: object) -> str:
+    """``feedback`` must be a mail address (mailto:) or a web address; anything else would
+    become a link that goes nowhere."""
+    if not isinstance(value, str) or (
+        value and not re.match(r"^(mailto:[^\s@]+@[^\s@]+|https?://[^\s]+)$", value)
+    ):
+        raise ConfigError(
+            f"{display_path(pyproject)}: [tool.infostd] feedback 应为 mailto:地址 或 http(s):// 网址"
+        )
+    return value
 
 
 def _read(path: Path) -> dict:

@@ -19,3 +19,51 @@ TYPE_LABELS = {
     "date-time": "日期时间",
 }
 SENSITIVITY_LABELS = {"personal": "个人信息", "sensitive-personal": "敏感个人信息"}
+
+# Chinese names of the validator's rule ids (Issue.rule), for readers of a report: the
+# 在线校验 page groups findings by field and by these names.
+RULE_NAMES = {
+    "required": "必填",
+    "type": "数据类型",
+    "pattern": "格式",
+    "enum": "取值范围",
+    "const": "固定取值",
+    "minLength": "最短长度",
+    "maxLength": "最大长度",
+    "minimum": "最小值",
+    "maximum": "最大值",
+    "exclusiveMinimum": "最小值",
+    "exclusiveMaximum": "最大值",
+    "multipleOf": "数值精度",
+    "format:cn-uscc": "统一社会信用代码格式",
+    "format:cn-resident-id": "居民身份证号格式",
+    "format:cn-mobile": "手机号格式",
+    "format:email": "电子邮箱格式",
+    "format:date": "日期格式",
+    "format:date-time": "日期时间格式",
+    "codelist": "代码取值",
+    "code-rule": "编码规则",
+    "unique": "不得重复",
+    "foreign-key": "引用的记录",
+    "foreign-key-unchecked": "引用未核对",
+    "additionalProperties": "多余的列",
+    "leading-zero": "前导零",
+    "whitespace": "首尾空格",
+    "full-width": "全角字符",
+    "template-version": "模板版本",
+    "rule": "业务规则",
+}
+
+
+def rule_name(rule: str) -> str:
+    """``format:cn-uscc`` → 统一社会信用代码格式, ``rule:CT-01`` → 业务规则 CT-01, ``type:integer``
+    → 数据类型; an id we do not know stays as it is (never hidden)."""
+    if rule in RULE_NAMES:
+        return RULE_NAMES[rule]
+    head, _, tail = rule.partition(":")
+    if head == "rule" and tail:
+        return f"业务规则 {tail}"
+    for prefix in sorted(RULE_NAMES, key=len, reverse=True):
+        if rule.startswith(prefix + ":"):
+            return RULE_NAMES[prefix]
+    return rule

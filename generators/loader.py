@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from . import vocabulary
+from . import searchterms, vocabulary
 from .config import Config, load_config
 from .errors import ProblemsError
 from .formats import format_checker
@@ -115,6 +115,14 @@ def load_catalog(root: Path | None = None, config: Config | None = None) -> Cata
     return loader.run()
 
 
+def _generated_pages() -> set[str]:
+    """Source paths of the pages the portal generates; a standard may link to them. Imported
+    late: the portal's registry is filled by its modules at import time."""
+    from .portal import pages, validator  # noqa: F401 - validator registers 在线校验
+
+    return {page.path for page in pages.PAGES}
+
+
 class _Loader:
     def __init__(self, root: Path, base_url: str):
         self.root = root
@@ -138,6 +146,12 @@ class _Loader:
         )
         if not self.problems:
             self.check_catalog(catalog)
+        terms_file = self.root / searchterms.FILE
+        catalog.search_terms = searchterms.read_search_terms(
+            self.root,
+            {s.id for s in self.standards},
+            lambda line, message: self.problem(Location(terms_file, line), message),
+        )
         if self.problems:
             self.problems.sort(key=lambda p: (str(p.location.path), p.location.line))
             raise CatalogError(self.problems)
@@ -335,13 +349,20 @@ class _Loader:
             self.problem(Location(path, number), f"正文不能包含{reason}（门户会执行它）")
 
     def check_links(self, path: Path, tokens: Iterable) -> None:
+        generated = _generated_pages()
         for token in tokens:
             for child in token.children or []:
                 href = child.attrGet("href") if child.type == "link_open" else None
                 if not href or re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", href, re.I):
                     continue
                 target = href.split("#", 1)[0]
-                if target.endswith(".md") and not (path.parent / target).resolve().is_file():
+                resolved = (path.parent / target).resolve()
+                root = self.root.resolve()
+                if resolved.is_relative_to(root) and (
+                    resolved.relative_to(root).as_posix() in generated
+                ):
+                    continue  # a page the portal generates (下载, 在线校验, …)
+                if target.endswith(".md") and not resolved.is_file():
                     line = (token.map[0] + 1) if token.map else 1
                     self.problem(
                         Location(path, line),

@@ -17,6 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from .searchterms import SearchTerms
+
 SCHEMA_SUFFIX = ".schema.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -434,6 +436,8 @@ class Catalog:
     base_url: str
     standards: list[Standard]
     schemas: dict[str, Schema]  # by key, in file order
+    # The committee's search word list (standards/search-terms.yml, generators/searchterms.py).
+    search_terms: SearchTerms = field(default_factory=SearchTerms)
 
     @property
     def records(self) -> dict[str, Schema]:

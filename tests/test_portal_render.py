@@ -52,7 +52,13 @@ def test_field_table_lists_every_field_with_rules(mini_catalog: Catalog) -> None
         "敏感级别",
     ]:
         assert f"<th>{heading}</th>" in table
-    assert table.count("<tr>") == len(schema.fields) + 1
+    assert table.count("<tr") == len(schema.fields) + 1
+    # one stable anchor per field, the Chinese name first and linking to it
+    assert (
+        '<tr id="customer.uscc"><td data-label="名称"><a class="infostd-field-name" href="#customer.uscc">'
+        in table
+    )
+    assert table.index("<th>名称</th>") < table.index("<th>字段</th>")
     assert "统一社会信用代码（GB 32100-2015" in table
     assert "长度 2–50" in table
     assert "≥ 0" in table
@@ -94,13 +100,10 @@ def test_code_rule_diagram_has_one_box_per_segment(mini_catalog: Catalog) -> Non
 
 def test_table_rules_in_words(mini_catalog: Catalog) -> None:
     customer = render.table_rules(mini_catalog.schemas["customer"], mini_catalog, no_link)
-    assert "客户编码（customer_code） 在全表中不得重复" in customer
+    assert "客户编码 在全表中不得重复" in customer
     contract = render.table_rules(mini_catalog.schemas["contract"], mini_catalog, no_link)
     assert '<a href="#link-customer">客户信息</a>' in contract
-    assert (
-        "录入时间（entered_at） 不得早于 签订时间（signed_at），且两者间隔不超过 24 小时"
-        in contract
-    )
+    assert "录入时间 不得早于 签订时间，且两者间隔不超过 24 小时" in contract
     assert "合同信息需在签订后24小时内录入" in contract
 
 
@@ -115,7 +118,7 @@ def test_lifecycle_table_in_stage_order(mini_catalog: Catalog) -> None:
         "archive": {"when": "注销后"},
     }
     table = render.lifecycle_table(schema)
-    stages = re.findall(r"<tr><td>(\S\S)</td>", table)
+    stages = re.findall(r'<tr><td data-label="阶段">(\S\S)</td>', table)
     assert stages == ["采集", "存储", "使用", "归档", "销毁"]
     assert "10 年" in table and "销售、财务" in table and "责任人" in table
 
@@ -184,7 +187,7 @@ def test_empty_columns_left_out_and_code_lists_named_by_title(mini_catalog: Cata
     table = render.field_table(schema, mini_catalog, no_link)
     assert "<th>示例</th>" not in table and "<th>敏感级别</th>" in table
     first_row = table.split("<tbody>")[1].split("</tr>")[0]
-    assert first_row.count("<td>") == 8
+    assert first_row.count("<td ") == 8
     # the rule names the code list by its title, never by its key
     assert "代码表“地区代码”中的代码" in table and "代码表 region" not in table
     f = schema.field_by_key["customer_code"]

@@ -8,9 +8,10 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -33,15 +34,32 @@ def test_customer_page_has_card_field_table_and_downloads(fixture_site: Path) ->
     html = read(fixture_site, "records/customer")
     assert 'class="infostd-card"' in html and "IMS-DS-001" in html
     assert f"<code>{project_version(fixture_site.parent)}</code>" in html
-    assert '<table class="infostd-fields">' in html and "<td>统一社会信用代码</td>" in html
+    assert '<table class="infostd-fields">' in html
+    # Chinese name first, each field with a stable anchor, each cell named for phone cards.
+    assert '<tr id="customer.uscc"><td data-label="名称">' in html
+    assert 'href="#customer.uscc">统一社会信用代码</a>' in html
     assert "```json schema" not in html and "JSON Schema 原文" in html
     assert 'href="../../downloads/schemas/customer.schema.json" download' in html
     assert 'href="../../codelists/industry/#schema-industry"' in html
     assert "信息分类与编码规范" in html  # prose kept
     assert f"版本 {project_version(fixture_site.parent)}" in html  # footer
+    # No feedback channel configured: the repository's issue form (repo_url).
     feedback = re.search(r'href="([^"]+)">反馈意见', html).group(1)
     assert feedback.startswith("https://git.example.com/infostd/standards/issues/new?")
     assert "template=pilot-feedback.yml" in feedback and "standard=IMS-DS-001" in feedback
+
+
+def test_configured_feedback_channel_is_a_mail_with_standard_and_page(
+    shipped_site: Path,
+) -> None:
+    """[tool.infostd] feedback (the shipped pyproject.toml): staff need no Git account."""
+    html = read(shipped_site, "records/customer")
+    feedback = html_unescape(re.search(r'href="([^"]+)">反馈意见', html).group(1))
+    assert feedback.startswith("mailto:standards-committee@corp.internal?subject=")
+    assert "example.com" not in feedback
+    fields = parse_qs(urlsplit(feedback).query)
+    assert fields["subject"] == ["[标准反馈] IMS-DS-001 客户信息数据标准"]
+    assert "页面：records/customer/" in fields["body"][0]
 
 
 def test_generated_pages_exist_and_are_linked(fixture_site: Path) -> None:
@@ -151,7 +169,9 @@ def external(url: str) -> bool:
 
 def test_nothing_is_fetched_from_another_host(shipped_site: Path) -> None:
     urls = fetched_urls(shipped_site)
-    assert any("mermaid.min.js" in u for u in urls["index.html"])  # the vendored copy
+    # The vendored copy, only on pages that draw a diagram.
+    assert any("mermaid.min.js" in u for u in urls["policies/collection/index.html"])
+    assert not any("mermaid.min.js" in u for u in urls["index.html"])
     assert (shipped_site / "assets/infostd/mermaid.min.js").stat().st_size > 1_000_000
     bad = {page: sorted(u for u in found if external(u)) for page, found in urls.items()}
     assert not {page: found for page, found in bad.items() if found}
@@ -231,7 +251,11 @@ def test_link_checker_finds_missing_page_and_anchor(tmp_path: Path) -> None:
 
 # ── Chinese search index ───────────────────────────────────────────────────
 def search_docs(site: Path) -> list[dict]:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    # The theme's file is a stub (config only); the worker fetches the full index on the
+    # first query (portal/assets/search-worker.js).
+    stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == [] and "governs" in stub["config"]["fields"]
+    index = json.loads((site / "search" / "infostd-index.json").read_text(encoding="utf-8"))
     assert "keywords" in index["config"]["fields"]
     return index["docs"]
 

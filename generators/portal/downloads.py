@@ -52,9 +52,12 @@ def schema_downloads(schema: Schema, downloads: Path | None) -> list[tuple[str, 
     """(label, path under downloads/) for one schema's artifacts that exist."""
     if downloads is None:
         return []
-    candidates = [(f"下载 Schema（{schema.key}）", f"schemas/{schema.key}.schema.json")]
+    candidates = [("数据结构文件（供开发人员）", f"schemas/{schema.key}.schema.json")]
     if schema.kind == "record":
         candidates.append((f"下载模板（{schema.title}）", f"templates/{schema.key}.xlsx"))
+    if schema.kind == "codelist":
+        candidates.insert(0, ("下载代码表（CSV）", f"codelists/{schema.key}.csv"))
+        candidates.insert(0, ("下载代码表（Excel）", f"codelists/{schema.key}.xlsx"))
     return [(label, path) for label, path in candidates if (downloads / path).is_file()]
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -40,19 +41,47 @@ from ..errors import InfostdError, ProblemsError
 from ..loader import CatalogError, load_catalog
 from ..model import Catalog, Standard
 from ..programme import portal as _programme  # noqa: F401 - registers 质量看板, 常见问题
+from ..searchterms import FILE as SEARCH_TERMS_FILE
 from ..version import project_version
 from . import guide as _guide  # noqa: F401 - registers 编写指南, 关键字参考
 from . import pages as registry
 from . import releases as _releases  # registers 发布公告, 变更记录 and the Atom feed
 from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
+from .diagrams import needs_mermaid, script_tags
 from .downloads import DOWNLOADS, schema_downloads, standard_pdf, validator_downloads
 from .gitdates import last_changes
 from .render import header_card, schema_anchor, standard_markdown
-from .search import keywords, load_user_dictionary, user_dictionary
+from .search import enrich_index, load_user_dictionary, user_dictionary
 
 log = logging.getLogger("mkdocs.plugins.infostd")
-KEYWORDS_FIELD = "keywords"
+THEME_OVERRIDES = registry.ASSETS / "theme"
+# mkdocs-material's search worker, wrapped (assets/search-worker.js): queries are cut into
+# the index's own words. Beside the theme's worker, whose relative imports (../lunr) it shares.
+WORKERS = "assets/javascripts/workers/"
+SEARCH_WORKER = WORKERS + "infostd-search.js"
+FULL_INDEX = "infostd-index.json"  # beside search/search_index.json
+_THEME_WORKER = re.compile(
+    r'("search":\s*"[^"]*)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"'
+)
+
+
+def theme_worker() -> str:
+    """The file name of the installed mkdocs-material's search worker (hashed per release)."""
+    import material
+
+    found = sorted((Path(material.__file__).parent / "templates" / WORKERS).glob("search.*.min.js"))
+    if len(found) != 1:
+        raise PluginError(f"找不到 mkdocs-material 的搜索程序（{WORKERS}search.*.min.js）")
+    return found[0].name
+
+
+def search_worker(ctx: registry.PortalContext) -> str:
+    source = (registry.ASSETS / "search-worker.js").read_text(encoding="utf-8")
+    return source.replace("__THEME_WORKER__", theme_worker())
+
+
+registry.register_static(registry.StaticFile(SEARCH_WORKER, content=search_worker))
 # Search ranking by kind: staff mostly look for the data standard of a record ("客户"
 # should open 客户信息数据标准 before 客户类型代码表); authors may override with
 # ``search: {boost: …}`` in a page's front matter.
@@ -84,6 +113,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
         self.catalog: Catalog | None = None  # set by build_portal to skip a second load
         self.context: registry.PortalContext | None = None
         self.standards_by_uri: dict[str, Standard] = {}
+        self.page_urls: dict[str, str] = {}  # source path → URL, for the search index
 
     # ── configuration ──────────────────────────────────────────────────────
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -105,6 +135,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             version=version,
             downloads=extra / DOWNLOADS if extra else None,
             repo_url=project.repo_url,
+            feedback=project.feedback,
             last_changes=last_changes(Path(config.docs_dir)),
         )
         self.standards_by_uri = {s.path.as_posix(): s for s in catalog.standards}
@@ -116,6 +147,14 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
         if not config.nav:
             config.nav = _escaped(registry.navigation(self.context, self._pages()))
         load_user_dictionary(user_dictionary(catalog))
+        # Our template overrides (a named search dialog) go before the theme's own.
+        config.theme.dirs.insert(0, str(THEME_OVERRIDES))
+        config.extra["generator"] = False  # no English "Made with Material for MkDocs"
+        # The version selector reads ../versions.json, which only mike's gh-pages tree has
+        # (mike adds its plugin when it builds). A portal built on its own would ask for it
+        # on every page and get a 404, and show a selector with nothing to select.
+        if "mike" not in config.plugins:
+            config.extra.pop("version", None)
         return config
 
     def _pages(self) -> list[registry.GeneratedPage]:
@@ -142,6 +181,11 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
                 if files.get_file_from_path(uri) is not None:
                     raise PluginError(f"{uri}: 与构建生成的下载物重名")
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
+        terms = files.get_file_from_path(SEARCH_TERMS_FILE)
+        if terms is not None:
+            files.remove(terms)  # the committee's word list is read, not published
+        # As the search index names pages: the home page is "", not "./".
+        self.page_urls = {f.src_uri: f.url.removeprefix("./") for f in files.documentation_pages()}
         return files
 
     # ── standard pages ─────────────────────────────────────────────────────
@@ -198,6 +242,13 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             ctx, standard
         )
 
+    # ── pages that draw a diagram get the diagram library ──────────────────
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = _THEME_WORKER.sub(rf'\1{SEARCH_WORKER}"', output, count=1)
+        if not needs_mermaid(output):
+            return output
+        return script_tags(output, get_relative_url(".", page.file.url))
+
     # ── search: sub-words of long Chinese tokens ───────────────────────────
     @event_priority(-100)  # after mkdocs-material's search plugin wrote the index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -205,14 +256,22 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
         if not index_path.is_file():
             return
         index = json.loads(index_path.read_text(encoding="utf-8"))
-        index["config"].setdefault("fields", {})[KEYWORDS_FIELD] = {"boost": 1.0}
-        for doc in index["docs"]:
-            words = keywords(doc.get("title", "") + "\u200b" + doc.get("text", ""))
-            if words:
-                doc[KEYWORDS_FIELD] = "\u200b".join(words)
-        index_path.write_text(
+        assert self.context is not None
+        catalog = self.context.catalog
+        governed = {
+            self.page_urls[s.path.as_posix()]: catalog.search_terms.governs[s.id]
+            for s in catalog.standards
+            if s.id in catalog.search_terms.governs and s.path.as_posix() in self.page_urls
+        }
+        enrich_index(index, catalog.search_terms, governed)
+        # The full index is fetched by the search worker on the first query; the file the
+        # theme fetches on every page load keeps only the configuration (a page's weight).
+        full = index_path.with_name(FULL_INDEX)
+        full.write_text(
             json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
+        stub = {"config": index["config"], "docs": []}
+        index_path.write_text(json.dumps(stub, ensure_ascii=False), encoding="utf-8")
 
 
 # ── the ``infostd build`` step ─────────────────────────────────────────────

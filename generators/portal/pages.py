@@ -11,13 +11,15 @@ Nothing here knows mkdocs.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from ..model import Catalog, Standard
+from .diagrams import LIBRARY, PHONE_SCRIPT
 from .downloads import CHECKSUMS, Artifact, human_size, list_artifacts, validator_downloads
 from .render import KIND_LABELS, STATUS_LABELS, department_label, md_text
 
@@ -34,6 +36,7 @@ class PortalContext:
     version: str
     downloads: Path | None = None  # the build's downloads/ folder, when there is one
     repo_url: str = ""
+    feedback: str = ""  # [tool.infostd] feedback
     last_changes: dict[Path, str] = field(default_factory=dict)
 
     @property
@@ -44,8 +47,12 @@ class PortalContext:
         return self.last_changes.get((self.catalog.root / standard.path).resolve())
 
     def feedback_url(self, standard: Standard) -> str | None:
-        """The repository's issue form for this standard, prefilled (GitHub issue forms
-        take field ids as query parameters); a plain new issue without the form."""
+        """Where a reader reports a problem with this standard, the standard and page filled
+        in: the configured ``feedback`` channel (a mail or an intranet tracker: staff need
+        no Git account), else the repository's issue form (GitHub issue forms take field ids
+        as query parameters), else nothing."""
+        if self.feedback:
+            return feedback_link(self.feedback, standard, self.version)
         if not self.repo_url:
             return None
         params = {"title": f"[试点反馈] {standard.id} {standard.title}"}
@@ -56,6 +63,33 @@ class PortalContext:
 
     def has_page(self, path: str) -> bool:
         return (self.catalog.root / path).is_file()
+
+
+def page_path(standard: Standard) -> str:
+    """The standard's page in the site, as readers see it in the address bar."""
+    path = standard.path.as_posix().removesuffix(".md")
+    return "" if path == "index" else path.removesuffix("/index") + "/"
+
+
+def feedback_link(channel: str, standard: Standard, version: str) -> str:
+    """A ``mailto:`` with subject and body prefilled, or a tracker URL with ``{standard}``,
+    ``{title}``, ``{version}``, ``{page}`` replaced (URL-encoded)."""
+    subject = f"[标准反馈] {standard.id} {standard.title}"
+    if channel.startswith("mailto:"):
+        body = (
+            f"标准：{standard.id} {standard.title}\n页面：{page_path(standard)}\n"
+            f"版本：{version}\n\n问题或建议：\n"
+        )
+        return f"{channel}?{urlencode({'subject': subject, 'body': body}, quote_via=quote)}"
+    values = {
+        "standard": standard.id,
+        "title": standard.title,
+        "version": version,
+        "page": page_path(standard),
+    }
+    return re.sub(
+        r"\{(standard|title|version|page)\}", lambda m: quote(values[m.group(1)], safe=""), channel
+    )
 
 
 @dataclass(frozen=True)
@@ -154,12 +188,18 @@ def codelists_page(ctx: PortalContext) -> str:
     for key in sorted(catalog.codelists, key=lambda k: catalog.standard_of(catalog.schemas[k]).id):
         codelist = catalog.codelists[key]
         standard = catalog.standard_of(catalog.schemas[key])
+        files = [
+            md_link(CODELISTS, f"downloads/codelists/{key}{suffix}", label)
+            for suffix, label in ((".xlsx", "Excel"), (".csv", "CSV"))
+            if ctx.downloads is not None and (ctx.downloads / f"codelists/{key}{suffix}").is_file()
+        ]
         lines += [
             f"## {md_text(codelist.title)} {{#{key}}}",
             "",
-            f"键 `{key}`，共 {len(codelist.entries)} 项，定义于"
+            f"共 {len(codelist.entries)} 项，定义于"
             + _standard_link(CODELISTS, standard)
-            + "。",
+            + "。"
+            + (f"下载：{'、'.join(files)}。" if files else ""),
             "",
             codelist_table(codelist),
             "",
@@ -184,7 +224,7 @@ def classification_page(ctx: PortalContext) -> str:
     catalog = ctx.catalog
     tree = catalog.codelists.get("info-category")
     grouped = _standards_by_category(catalog)
-    lines = ["# 分类导航", "", "按信息分类代码表（`info-category`）列出全部标准。", ""]
+    lines = ["# 分类导航", "", "按信息分类代码表列出全部标准。", ""]
     if tree is None:
         return "\n".join(lines + ["标准库中没有信息分类代码表。", ""])
     children: dict[str | None, list[str]] = {}
@@ -258,37 +298,93 @@ def responsibility_page(ctx: PortalContext) -> str:
     return "\n".join(lines)
 
 
+def _download(path: str, text: str, artifacts: dict[str, Artifact]) -> str:
+    """A link to a file in downloads/ with its size, e.g. ``[客户信息模板](…)（12.3 KB）``."""
+    size = f"（{human_size(artifacts[path].size)}）" if path in artifacts else ""
+    return md_link(DOWNLOADS_PAGE, "downloads/" + path, text) + size
+
+
 def downloads_page(ctx: PortalContext) -> str:
-    artifacts = ctx.artifacts
+    """Tasks first: the Excel template of each record by its Chinese name and what it is
+    for; the checking tools; the developer files (schemas, checksums) last, in their own
+    section, the checksums folded away (a 64-character column wraps into a strip on phones)."""
+    artifacts = {a.path: a for a in ctx.artifacts}
     lines = ["# 下载", ""]
     if not artifacts:
         return "\n".join(
             lines
-            + ["本次构建没有下载物。运行 `infostd build` 生成 schema、Excel 模板和校验代码。", ""]
+            + [
+                "本次构建没有下载物。运行 `infostd build` 生成 Excel 模板、校验代码和数据结构文件。",
+                "",
+            ]
         )
+    catalog = ctx.catalog
+    records = [s for s in catalog.records.values() if f"templates/{s.key}.xlsx" in artifacts]
+    records.sort(key=lambda s: catalog.standard_of(s).id)
     lines += [
-        f"版本 `{ctx.version}` 的全部下载物。下载后可用 SHA-256 核对文件是否完整："
-        f"把 {md_link(DOWNLOADS_PAGE, 'downloads/' + CHECKSUMS, CHECKSUMS)} 与文件放在同一目录，运行 "
-        f"`sha256sum -c {CHECKSUMS}`。",
+        f"版本 {md_text(ctx.version)} 的全部下载。填写台账时，先下载对应的 Excel 模板，"
+        f"填好后在{md_link(DOWNLOADS_PAGE, VALIDATOR_PAGE, '在线校验')}页面检查。",
+        "",
+        "## Excel 模板",
+        "",
+    ]
+    for schema in records:
+        standard = catalog.standard_of(schema)
+        purpose = md_text(schema.description) if schema.description else ""
+        lines.append(
+            f"- **{_download(f'templates/{schema.key}.xlsx', schema.title + '模板', artifacts)}**"
+            + (f"：{purpose}。" if purpose else "")
+            + f"字段说明见{_standard_link(DOWNLOADS_PAGE, standard)}。"
+        )
+    codelists = sorted(
+        (s for s in catalog.schemas.values() if f"codelists/{s.key}.xlsx" in artifacts),
+        key=lambda s: catalog.standard_of(s).id,
+    )
+    if codelists:
+        lines += ["", "## 代码表", ""]
+        lines += [
+            f"- **{md_text(s.title)}**：{_download(f'codelists/{s.key}.xlsx', 'Excel', artifacts)}、"
+            f"{_download(f'codelists/{s.key}.csv', 'CSV', artifacts)}"
+            for s in codelists
+        ]
+    validators = validator_downloads(ctx.downloads)
+    lines += [
+        "",
+        "## 检查填好的文件",
+        "",
+        f"- 不安装任何程序：在{md_link(DOWNLOADS_PAGE, VALIDATOR_PAGE, '在线校验')}"
+        "页面选择填好的模板，立即看到错误清单（文件不会离开浏览器）。",
+    ]
+    lines += [
+        f"- {_download(path, label, artifacts)}：供信息系统调用" for label, path in validators
+    ]
+    schemas = [a for a in artifacts if a.startswith("schemas/")]
+    lines += ["", "## 开发者文件", "", "### 数据结构（JSON Schema）", ""]
+    for path in schemas:
+        key = path.removeprefix("schemas/").removesuffix(".schema.json")
+        schema = catalog.schemas.get(key)
+        title = schema.title if schema else key
+        lines.append(f"- {_download(path, title, artifacts)} `{md_text(path)}`")
+    lines += [
+        "",
+        "### 文件校验值（SHA-256）",
+        "",
+        f"下载后可核对文件是否完整：把 {md_link(DOWNLOADS_PAGE, 'downloads/' + CHECKSUMS, CHECKSUMS)}"
+        f" 与文件放在同一目录，运行 `sha256sum -c {CHECKSUMS}`。",
+        "",
+        '<details class="infostd-checksums" markdown>',
+        "<summary>全部文件的校验值</summary>",
+        "",
+        '<div class="infostd-scroll" markdown>',
         "",
         "| 文件 | 大小 | SHA-256 |",
         "| --- | --- | --- |",
     ]
-    for artifact in artifacts:
+    for artifact in artifacts.values():
         lines.append(
-            f"| {md_link(DOWNLOADS_PAGE, 'downloads/' + artifact.path, artifact.path)} "
-            f"| {human_size(artifact.size)} | `{artifact.sha256}` |"
+            f"| `{md_text(artifact.path)}` | {human_size(artifact.size)} | `{artifact.sha256}` |"
         )
-    validators = validator_downloads(ctx.downloads)
-    if validators:
-        lines += ["", "## 校验代码", ""]
-        lines += [
-            f"- {md_link(DOWNLOADS_PAGE, 'downloads/' + p, label)}" for label, p in validators
-        ]
-        lines.append(
-            f"- 不想安装任何程序：在{md_link(DOWNLOADS_PAGE, VALIDATOR_PAGE, '在线校验')}"
-            "页面直接检查填好的文件（文件不会离开浏览器）。"
-        )
+    lines += ["", "</div>", "", "</details>"]
     return "\n".join(lines) + "\n"
 
 
@@ -304,11 +400,12 @@ for _page in (
     register_page(_page)
 
 register_static(StaticFile("assets/infostd/portal.css", ASSETS / "portal.css", link="css"))
-# Vendored so the intranet never reaches a CDN; defining window.mermaid before
-# mkdocs-material looks for it stops the theme from fetching its own copy.
-register_static(
-    StaticFile("assets/infostd/mermaid.min.js", ASSETS / "mermaid" / "mermaid.min.js", link="js")
-)
+register_static(StaticFile("assets/infostd/portal.js", ASSETS / "portal.js", link="js"))
+# Vendored so the intranet never reaches a CDN. Not linked from every page: the plugin adds
+# it (and the phone layout script) to the pages that draw a diagram (portal/diagrams.py);
+# defining window.mermaid before mkdocs-material looks for it stops the theme fetching its own.
+register_static(StaticFile(LIBRARY, ASSETS / "mermaid" / "mermaid.min.js"))
+register_static(StaticFile(PHONE_SCRIPT, ASSETS / "diagrams.js"))
 register_static(
     StaticFile("assets/infostd/mermaid.LICENSE.txt", ASSETS / "mermaid" / "LICENSE.txt")
 )

@@ -104,10 +104,29 @@ def _tag(name: str, body: str, cls: str = "", **attrs: str) -> str:
     return f"<{name}{attributes}>{body}</{name}>"
 
 
-def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], cls: str) -> str:
+def _table(
+    headers: Iterable[str],
+    rows: Iterable[Iterable[str]],
+    cls: str,
+    row_ids: Iterable[str] | None = None,
+) -> str:
+    """A table whose cells carry their column's name (``data-label``: on a phone each row
+    is shown as a card, each value under its name) and, given ``row_ids``, a stable anchor
+    per row (a field, a code)."""
+    headers = list(headers)
     head = "".join(_tag("th", esc(h)) for h in headers)
-    body = "".join("<tr>" + "".join(_tag("td", c) for c in row) + "</tr>" for row in rows)
+    ids = list(row_ids) if row_ids is not None else None
+    body = ""
+    for n, row in enumerate(rows):
+        anchor = f' id="{html.escape(ids[n])}"' if ids else ""
+        cells = "".join(_tag("td", c, data_label=h) for h, c in zip(headers, row, strict=False))
+        body += f"<tr{anchor}>{cells}</tr>"
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def field_anchor(schema_key: str, field_key: str) -> str:
+    """The stable anchor of one field on its standard page, e.g. ``customer.uscc``."""
+    return f"{schema_key}.{field_key}"
 
 
 def _link(href: str | None, text: str) -> str:
@@ -186,7 +205,8 @@ def field_sensitivity(f: Field, catalog: Catalog) -> str:
 
 
 def field_table(schema: Schema, catalog: Catalog, link: Linker) -> str:
-    headers = ["字段", "名称", "类型", "必填", "规则/格式", "代码表", "说明", "示例", "敏感级别"]
+    # 名称 first: readers know a field by its Chinese name; the key is for systems.
+    headers = ["名称", "字段", "类型", "必填", "规则/格式", "代码表", "说明", "示例", "敏感级别"]
     rows = []
     for f in schema.fields:
         keys = [f.codelist] if f.codelist else []
@@ -197,8 +217,9 @@ def field_table(schema: Schema, catalog: Catalog, link: Linker) -> str:
         )
         rows.append(
             [
+                f'<a class="infostd-field-name" href="#{esc(field_anchor(schema.key, f.key))}">'
+                f"{esc(f.title)}</a>",
                 f"<code>{esc(f.key)}</code>",
-                esc(f.title),
                 esc(TYPE_LABELS.get(f.type, f.type)),
                 "是" if f.required else "否",
                 "<br>".join(esc(r) for r in field_rules(f, catalog)),
@@ -212,7 +233,10 @@ def field_table(schema: Schema, catalog: Catalog, link: Linker) -> str:
     optional = {headers.index("示例"), headers.index("敏感级别")}
     keep = [i for i in range(len(headers)) if i not in optional or any(r[i] for r in rows)]
     return _table(
-        [headers[i] for i in keep], [[r[i] for i in keep] for r in rows], "infostd-fields"
+        [headers[i] for i in keep],
+        [[r[i] for i in keep] for r in rows],
+        "infostd-fields",
+        [field_anchor(schema.key, f.key) for f in schema.fields],
     )
 
 
@@ -248,8 +272,9 @@ def code_rule_diagram(f: Field, rule: CodeRule, catalog: Catalog, link: Linker) 
 
 
 def _field_name(schema: Schema, key: str) -> str:
+    """A field as readers know it: its Chinese name (the key is for systems)."""
     f = schema.field_by_key.get(key)
-    return f"{f.title}（{key}）" if f else key
+    return f.title if f else key
 
 
 def _duration_words(text: str) -> str:

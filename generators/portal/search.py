@@ -18,6 +18,22 @@ from collections.abc import Iterable
 import jieba
 
 from ..model import Catalog
+from ..searchterms import SearchTerms
+
+KEYWORDS_FIELD = "keywords"
+GOVERNS_FIELD = "governs"
+# Above the title's 20: a word the committee assigned to a standard beats a page that has
+# the word in a heading (销毁 in the customer standard's lifecycle table, say).
+GOVERNS_BOOST = 200.0
+# Governed words are indexed as one marked token ("·销毁") that only the whole query,
+# marked the same way by the search worker, matches: a prefix query (客户*) must not
+# pick up a governed longer word (客户编码). The worker strips "·" from what readers type.
+GOVERNS_MARK = "·"
+
+
+def governs_token(word: str) -> str:
+    return GOVERNS_MARK + re.sub(r"\s+", "", word).lower()
+
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 SEPARATORS = re.compile(r"[\s\u200b\u3000\-、。，．？！；：:,.()（）]+")
@@ -111,3 +127,27 @@ def segment(text: str) -> list[str]:
     for run in HAN.findall(text):
         tokens.extend(jieba.cut(run))
     return tokens
+
+
+def synonym_words(text: str, synonyms: dict[str, list[str]]) -> list[str]:
+    """The readers' words whose standard wording occurs in ``text`` (试点 when it says 试行)."""
+    plain = text.replace("\u200b", "")
+    return [word for word, targets in synonyms.items() if any(t in plain for t in targets)]
+
+
+def enrich_index(index: dict, terms: SearchTerms, governed: dict[str, list[str]]) -> None:
+    """Add to mkdocs-material's search index (in place) the fields the browser indexes but
+    never shows: ``keywords`` (sub-words of long tokens, and the committee's synonyms of
+    words the entry contains) and ``governs`` (on the page of the standard that governs a
+    word, that word, weighted so that it comes first). ``governed``: page location → words.
+    """
+    fields = index["config"].setdefault("fields", {})
+    fields[KEYWORDS_FIELD] = {"boost": 1.0}
+    fields[GOVERNS_FIELD] = {"boost": GOVERNS_BOOST}
+    for doc in index["docs"]:
+        text = doc.get("title", "") + "\u200b" + doc.get("text", "")
+        words = dict.fromkeys(keywords(text) + synonym_words(text, terms.synonyms))
+        if words:
+            doc[KEYWORDS_FIELD] = "\u200b".join(words)
+        if doc.get("location") in governed:
+            doc[GOVERNS_FIELD] = "\u200b".join(governs_token(w) for w in governed[doc["location"]])

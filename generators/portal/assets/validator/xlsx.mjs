@@ -1,8 +1,10 @@
 // A small xlsx reader for the in-browser validator: the cells of every sheet, typed as the
 // reference validator's reader (python-calamine) gives them — text, numbers, booleans,
 // and date-formatted numbers as CellDate — so the generated module checks them the same.
-// Unzips with the vendored fflate; parses the XML with the browser's DOMParser.
+// Unzips with the vendored fflate; parses the XML with the browser's DOMParser, or in a
+// Web Worker (which has none) with xml.mjs.
 import { unzipSync } from "./fflate.mjs";
+import { MiniDOMParser } from "./xml.mjs";
 
 const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -71,7 +73,8 @@ function parse(files, path) {
   if (!data) return null;
   const text = new TextDecoder().decode(data);
   if (text.includes("<!DOCTYPE") || text.includes("<!ENTITY")) throw new XlsxError(`${path} 含有 DTD，xlsx 规范不允许`);
-  const doc = new DOMParser().parseFromString(text, "application/xml");
+  const Parser = globalThis.DOMParser ?? MiniDOMParser;
+  const doc = new Parser().parseFromString(text, "application/xml");
   if (doc.getElementsByTagName("parsererror").length) throw new XlsxError(`${path} 不是有效的 XML`);
   return doc;
 }
