@@ -36,6 +36,19 @@ def test_dashboard_shows_each_goal_with_chart_and_table(shipped_site: Path) -> N
     assert "示例数据" in html
 
 
+def test_dashboard_charts_each_department_beside_its_table(project: Path) -> None:  # noqa: F811
+    html = dashboard_page(context(project))
+    sections = html.split('<div class="infostd-departments" markdown="0">')[1:]
+    assert sections, "no per-department charts"
+    for section in sections:
+        charts, rest = section.split("</div>", 1)
+        table = rest.split("</table>", 1)[0]
+        rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', table)
+        captions = re.findall(r"<figcaption>([^<]+)</figcaption>", charts)
+        assert rows and captions == rows  # one chart per department of the table, same order
+        assert charts.count('role="img"') == len(rows)
+
+
 def test_faq_lists_resolved_feedback_only(shipped_site: Path) -> None:
     html = (shipped_site / "programme" / "faq" / "index.html").read_text(encoding="utf-8")
     assert "编码规则复杂导致录入效率低" in html

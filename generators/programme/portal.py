@@ -154,31 +154,46 @@ def _goal_section(ctx: PortalContext, s: Standing, figures) -> list[str]:
 
 
 def _by_department(ctx: PortalContext, s: Standing, figures) -> str:
-    """Departments × measurement dates for the goal's metric (its record when it has one)."""
+    """Per department: one small chart each against the goal's target, and the same figures
+    as a departments × measurement dates table (for screen readers and exact values)."""
     g = s.goal
-    cells: dict[str, dict[str, str]] = {}
+    series: dict[str, dict[str, float]] = {}
     for f in figures:
         if in_scope(g, f) and f.value is not None:
             label = department_label(ctx.catalog, f.department)
             if f.record and not g.record:
                 label += f" · {ctx.catalog.records[f.record].title if f.record in ctx.catalog.records else f.record}"
-            cells.setdefault(label, {})[f.measured_on] = shown(g.metric, f.value)
-    if not cells:
+            series.setdefault(label, {})[f.measured_on] = f.value
+    if not series:
         return ""
-    days = sorted({d for row in cells.values() for d in row})
+    days = sorted({d for row in series.values() for d in row})
     head = "".join(f'<th scope="col">{esc(d)}</th>' for d in days)
     body = "".join(
         f'<tr><th scope="row">{esc(name)}</th>'
-        + "".join(f"<td>{esc(row.get(d, '—'))}</td>" for d in days)
+        + "".join(f"<td>{esc(shown(g.metric, row[d]) if d in row else '—')}</td>" for d in days)
         + "</tr>"
-        for name, row in sorted(cells.items())
+        for name, row in sorted(series.items())
     )
     caption = f"{g.id} {g.metric}：按部门"
-    return _scroll(
+    table = _scroll(
         caption,
         f'<table class="infostd-table infostd-wide"><caption>{esc(caption)}</caption><thead><tr>'
         f'<th scope="col">部门</th>{head}</tr></thead><tbody>{body}</tbody></table>',
     )
+    percent = g.metric in PERCENT_METRICS
+    charts = "".join(
+        f'<figure class="infostd-figure"><figcaption>{esc(name)}</figcaption>'
+        + line_chart(
+            f"chart-{g.id.lower()}-dept{n}",
+            f"{g.id} {g.metric}（{name}）随时间的变化",
+            sorted(row.items()),
+            g.target,
+            percent,
+        )
+        + "</figure>"
+        for n, (name, row) in enumerate(sorted(series.items()), start=1)
+    )
+    return f'<div class="infostd-departments" markdown="0">{charts}</div>\n\n{table}'
 
 
 def _scroll(label: str, table: str) -> str:
