@@ -34,7 +34,7 @@ def test_html_report_shows_before_and_after(repo: Path) -> None:  # noqa: F811
     assert "XS04" not in before and "<code>XS04</code>" in after and "西南销售分部" in after
     customer = sections[titles.index("IMS-DS-001 客户信息数据标准")]
     before, after = customer.split('<div class="side">')[1:3]
-    assert "<td>客户名称</td>" in before and "<td>客户全称</td>" in after
+    assert ">客户名称</a>" in before and ">客户全称</a>" in after  # names link to their anchors
     assert "编码规则" in after  # rules in words, not only the raw schema
     text = html.unescape(re.sub(r"<[^>]+>", "", customer))
     assert "[minor]" in text or "[patch]" in text
