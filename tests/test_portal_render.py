@@ -95,7 +95,7 @@ def test_code_rule_diagram_has_one_box_per_segment(mini_catalog: Catalog) -> Non
     assert diagram.count('class="infostd-segment"') == 2
     assert "地区码" in diagram and "4 位数字" in diagram
     assert '<a href="#link-region">地区代码</a>' in diagram
-    assert "(?:11|31|44)[0-9]{4}" in diagram
+    assert "(?:" not in diagram and "[0-9]" not in diagram  # no regex shown to readers
 
 
 def test_table_rules_in_words(mini_catalog: Catalog) -> None:

@@ -241,7 +241,8 @@ def field_table(schema: Schema, catalog: Catalog, link: Linker) -> str:
 
 
 def code_rule_diagram(f: Field, rule: CodeRule, catalog: Catalog, link: Linker) -> str:
-    """One box per segment (name above, content below), then the derived regex."""
+    """One box per segment (name above, content below). The derived regex is for systems:
+    readers see it only in the raw schema (issues 14, 17)."""
     boxes = []
     for segment in rule.segments:
         if segment.kind == "codelist":
@@ -262,12 +263,10 @@ def code_rule_diagram(f: Field, rule: CodeRule, catalog: Catalog, link: Linker) 
             f'<span class="infostd-segment-title">{title}</span>'
             f'<span class="infostd-segment-body">{content}</span></span>'
         )
-    regex = esc(rule.regex(catalog.codelists))
     return (
         f'<div class="infostd-code-rule"><p><strong>{esc(f.title)}</strong>'
         f"（<code>{esc(f.key)}</code>）编码规则：</p>"
-        f'<div class="infostd-segments">{"".join(boxes)}</div>'
-        f"<p>正则（自动推导）：<code>{regex}</code></p></div>"
+        f'<div class="infostd-segments">{"".join(boxes)}</div></div>'
     )
 
 
