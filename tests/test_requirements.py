@@ -3,6 +3,7 @@ enforced by something real — ``infostd check`` says where it is not."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,9 @@ def test_shipped_registers_cover_every_rule_and_show_on_the_portal(
         for req in standard.requirements:
             assert f'id="{req.id.lower()}"' in html
     assert "由人工执行" in html and "要求清单" in html
+
+
+def test_requirements_page_says_validator_targets_in_chinese(fixture_catalog) -> None:
+    page = requirements_page(PortalContext(catalog=fixture_catalog, root=Path("."), version="1"))
+    assert "不得重复" in page  # e.g. 客户信息·统一社会信用代码不得重复
+    assert not re.search(r"校验工具：[^|]*[a-z_]+\.[a-z_]+", page)  # no record.field keys

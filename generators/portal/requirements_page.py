@@ -4,7 +4,7 @@ Registered in the portal registry at import."""
 
 from __future__ import annotations
 
-from ..model import Requirement, Standard
+from ..model import Catalog, Requirement, Standard
 from ..requirements import BY, BY_LABELS, CHECKS, counts
 from .pages import GeneratedPage, PortalContext, by_id, md_link, register_page
 from .render import md_text
@@ -17,7 +17,23 @@ def anchor(rid: str) -> str:
     return rid.lower()
 
 
-def how(req: Requirement) -> str:
+TARGET_KINDS = {"unique": "不得重复", "foreign-key": "须在被引用的记录中存在"}
+
+
+def validator_target(catalog: Catalog, target: str) -> str:
+    """``record.field[:kind]`` or a rule id, said with the record's and field's Chinese names
+    (readers never see schema keys)."""
+    path, _, kind = target.partition(":")
+    record_key, _, field_key = path.partition(".")
+    schema = catalog.records.get(record_key)
+    if schema is None or not field_key:
+        return f"规则 {target}"
+    field = next((f for f in schema.fields if f.key == field_key), None)
+    name = f"{schema.title}·{field.title if field else field_key}"
+    return f"{name}{TARGET_KINDS.get(kind, kind or '的字段规则')}"
+
+
+def how(req: Requirement, catalog: Catalog) -> str:
     """How a requirement is enforced, in words (Markdown-safe)."""
     if req.by == "people":
         return md_text(f"人工：{req.who}；{req.when}；证据：{req.evidence}")
@@ -25,14 +41,16 @@ def how(req: Requirement) -> str:
         return md_text(f"标准库检查（infostd check）：{CHECKS.get(str(req.target), req.target)}")
     if req.by == "template":
         return md_text(f"Excel 模板：{req.target}")
-    return md_text(f"校验工具：{req.target}")
+    return md_text(f"校验工具：{validator_target(catalog, str(req.target))}")
 
 
-def _table(standard: Standard) -> list[str]:
+def _table(standard: Standard, catalog: Catalog) -> list[str]:
     lines = ["| 编号 | 要求 | 执行方式 | 执行依据 |", "| --- | --- | --- | --- |"]
     for req in standard.requirements:
         cell = f'<span id="{anchor(req.id)}"></span>`{req.id}`'
-        lines.append(f"| {cell} | {md_text(req.text)} | {BY_LABELS[req.by]} | {how(req)} |")
+        lines.append(
+            f"| {cell} | {md_text(req.text)} | {BY_LABELS[req.by]} | {how(req, catalog)} |"
+        )
     return lines
 
 
@@ -64,7 +82,7 @@ def requirements_page(ctx: PortalContext) -> str:
     for s in standards:
         lines += ["", f"## {md_text(s.title)} {{#{s.id.lower()}}}", ""]
         lines += [f"{s.id}，见" + md_link(REQUIREMENTS_PAGE, s.path.as_posix(), "正文") + "。", ""]
-        lines += _table(s)
+        lines += _table(s, ctx.catalog)
     return "\n".join(lines) + "\n"
 
 
