@@ -46,7 +46,7 @@ from ..version import project_version
 from . import guide as _guide  # noqa: F401 - registers 编写指南, 关键字参考
 from . import pages as registry
 from . import releases as _releases  # registers 发布公告, 变更记录 and the Atom feed
-from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
+from . import requirements_page as _requirements  # registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .diagrams import needs_mermaid, script_tags
 from .downloads import DOWNLOADS, schema_downloads, standard_pdf, validator_downloads
@@ -238,8 +238,10 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             [(label, href) for label, href in buttons if href],
             ctx.feedback_url(standard),
         )
-        return standard_markdown(standard, catalog, link, card) + _releases.revisions_markdown(
-            ctx, standard
+        return (
+            standard_markdown(standard, catalog, link, card)
+            + _requirements.standard_requirements(standard, catalog)
+            + _releases.revisions_markdown(ctx, standard)
         )
 
     # ── pages that draw a diagram get the diagram library ──────────────────
