@@ -129,6 +129,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
                 ) from None
         extra = Path(self.config.extra_files) if self.config.extra_files else None
         version = project_version(root)
+        released, changes = _releases.unreleased(project, catalog)
         self.context = registry.PortalContext(
             catalog=catalog,
             root=root,
@@ -137,6 +138,8 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             repo_url=project.repo_url,
             feedback=project.feedback,
             last_changes=last_changes(Path(config.docs_dir)),
+            unreleased=changes,
+            released=released,
         )
         self.standards_by_uri = {s.path.as_posix(): s for s in catalog.standards}
         config.copyright = f"企业信息管理标准 · 版本 {version}"
@@ -238,6 +241,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             [(label, href) for label, href in buttons if href],
             ctx.feedback_url(standard),
         )
+        card = _releases.unreleased_notice(ctx, standard) + card
         return (
             standard_markdown(standard, catalog, link, card)
             + _requirements.standard_requirements(standard, catalog)
