@@ -21,6 +21,7 @@ from tests.test_release_records import (
     git,
     infostd,
     make_major_change,
+    release_first,
     request,
     write,
 )
@@ -51,16 +52,7 @@ def released_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         git(root, "init", "-q", "-b", "main")
         commit_all(root, "初稿与批准")
-        infostd(
-            root,
-            "release",
-            "--date",
-            "2026-12-01",
-            "--effective",
-            "2027-01-01",
-            "--document",
-            "信管发〔2026〕12号",
-        )
+        release_first(root)
         make_major_change(root)
         write(
             root,
