@@ -584,7 +584,12 @@ def test_build_step_writes_ddl_for_every_dialect(tmp_path: Path, shipped_catalog
     from generators.sql.cli import generate
 
     written = generate(shipped_catalog, load_config(REPO), tmp_path / "sql")
-    assert sorted(p.name for p in written) == ["duckdb.sql", "mysql.sql", "postgres.sql"]
+    assert sorted(p.name for p in written) == [
+        "duckdb.sql",
+        "mysql.sql",
+        "postgres.sql",
+        "spark.sql",
+    ]
     con = duckdb.connect()
     con.execute((tmp_path / "sql" / "duckdb.sql").read_text(encoding="utf-8"))
     tables = {t for (t,) in con.execute("SHOW TABLES").fetchall()}
