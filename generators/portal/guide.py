@@ -58,6 +58,26 @@ git checkout -b 修改说明     # 每次修改新建一个分支
 
 不要把它加入 `required`（加入即为必填，属于主版本变更）。网址、手机号、身份证号等请用 `format`，不要自己写正则。
 
+### 在 Excel 中编辑字段或代码
+
+```bash
+.venv/bin/infostd sheet export customer -o 客户字段.xlsx          # 记录：每行一个字段
+.venv/bin/infostd sheet export department-code -o 部门代码.xlsx   # 代码表：每行一个代码
+```
+
+用 Excel 打开，改单元格、增加或删除行、调整行的顺序。类型、格式、代码表、敏感等列从下拉列表中选择；
+可选值、示例、别名等多个值用“、”分隔；表格列容纳不下的写法（如 `exclusiveMinimum`）在“其他（JSON）”列，
+一般不必修改。保存后写回标准：
+
+```bash
+.venv/bin/infostd sheet import 客户字段.xlsx
+```
+
+写回前工具逐格检查，并按 `infostd check` 检查修改后的标准。有问题时逐条指出工作表、单元格和列名，
+如 `工作表“字段”E17（格式）：“uri”不在下拉列表中（是否应为“url 网址”？）`，标准文件不作任何改动。
+通过后只改动 schema 块中改过的部分，正文和其余排版保持原样；什么都没改时文件一个字节也不变。
+导出之后如果有人改过同一个标准，工具会请你重新导出再改，以免覆盖别人的修改。
+
 ### 新建一个数据标准（如 项目信息）
 
 ```bash
