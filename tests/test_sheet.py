@@ -210,6 +210,17 @@ def test_bombs_are_refused_by_the_limits(project, tmp_path):
     entity = _repack(path, tmp_path / "dtd.xlsx", lambda name, data: (
         data.replace(b"?>", b"?>" + dtd, 1) if name == "docProps/core.xml" else data))  # fmt: skip
     refused(project, entity, 2, "dtd.xlsx", "含有 DTD")
+    # a zip bomb: the directory says the sheet inflates to 4 GB (the file is a few KB)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        size = int.from_bytes(data[at + 28 : at + 30], "little")
+        if bytes(data[at + 46 : at + 46 + size]) == b"xl/worksheets/sheet1.xml":
+            data[at + 24 : at + 28] = (0xFFFFFFF0).to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(bytes(data))
+    refused(project, bomb, 2, "bomb.xlsx", "超过上限：xlsx 解压后的总大小（512 MiB）")
 
 
 def test_missing_sheet_or_columns(project, tmp_path):
