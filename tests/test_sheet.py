@@ -190,6 +190,7 @@ def test_not_an_xlsx(project, tmp_path):
     path.write_text("客户编码,客户名称\n", encoding="utf-8")
     refused(project, path, 2, "fake.xlsx：无法打开工作簿")
     refused(project, tmp_path / "missing.xlsx", 2, "missing.xlsx：文件不存在")
+    refused(project, tmp_path, 2, "是文件夹")
 
 
 def _repack(src: Path, dst: Path, change) -> Path:
@@ -236,6 +237,10 @@ def test_missing_sheet_or_columns(project, tmp_path):
 
     out = refused(project, edit(path, drop), 2, "缺少列“类型”", "C1：未知的列“备注栏”")
     assert "customer.xlsx：工作表“字段”" in out
+    outside = edit(
+        exported(project, "customer", tmp_path), lambda ws, col: ws.__setitem__("AC5", "备注")
+    )
+    refused(project, outside, 2, "工作表“字段”AC5：这一列没有列名，内容无法写回标准")
 
 
 def test_formula_and_equals_text(project, tmp_path):
