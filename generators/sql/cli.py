@@ -135,9 +135,11 @@ def in_place_report(
     lang: str,
     spark_master: str | None = None,
     spark_remote: str | None = None,
+    spark_warehouse: Path | None = None,
 ) -> Report:
-    """Validation in place: a database table (``--db``/``--table``) or files read by an
-    engine (``--engine duckdb|spark``)."""
+    """Validation in place: a database table (``--db``/``--table``), a Spark catalog table
+    (``--engine spark --table db.t``, with ``--spark-warehouse`` a Hive catalog kept in a
+    folder) or files read by an engine (``--engine duckdb|spark``)."""
     from .engines import DuckDBEngine, SparkEngine, open_url, safe_url, table_ref
     from .inplace import Source, validate_source
 
@@ -153,12 +155,20 @@ def in_place_report(
             raise InfostdError(
                 f"表“{table}”对应哪个记录？请用 --record 指定（可选：{'、'.join(catalog.records)}）"
             )
-        eng = SparkEngine(spark_master, spark_remote) if engine == "spark" else open_url(db or "")
+        eng = (
+            SparkEngine(spark_master, spark_remote, warehouse=spark_warehouse)
+            if engine == "spark"
+            else open_url(db or "")
+        )
         label = f"{safe_url(db)}#{table}" if db else f"spark:{table}"
         src = Source(eng, table_ref(table), label)
         reports.append(validate_source(catalog, src, key, lang, version))
         return Report(reports)
-    eng = SparkEngine(spark_master, spark_remote) if engine == "spark" else DuckDBEngine()
+    eng = (
+        SparkEngine(spark_master, spark_remote, warehouse=spark_warehouse)
+        if engine == "spark"
+        else DuckDBEngine()
+    )
     for index, path in enumerate(_expand(files)):
         relation, number = eng.file_view(path, index)
         key = record or _record_of(catalog, eng, relation, path)
@@ -207,6 +217,7 @@ def run_in_place(
     table: str | None,
     engine: str,
     spark_master: str | None,
+    spark_warehouse: Path | None = None,
 ) -> int:
     """``validate --db``/``--engine``: the same reports as the file validator."""
     import os
@@ -220,6 +231,7 @@ def run_in_place(
     report = in_place_report(
         catalog, db=db, table=table, files=files, engine=engine, record=record, lang=lang,
         spark_master=spark_master, spark_remote=os.environ.get("SPARK_REMOTE"),
+        spark_warehouse=spark_warehouse,
     )  # fmt: skip
     if fmt == "json":
         if out is None:
