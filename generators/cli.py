@@ -214,8 +214,9 @@ def validate(
                 table,
                 engine,
                 spark_master,
+                references,
                 spark_warehouse=spark_warehouse,
-            )  # fmt: skip
+            )
         )
     if not files:
         raise InfostdError("请给出要校验的文件，或用 --db 指定数据库")
