@@ -19,6 +19,7 @@ from tests.test_release_records import (
     commit_all,
     infostd,
     make_major_change,
+    release_first,
     request,
     write,
 )
@@ -58,16 +59,7 @@ def build_pdfs(root: Path) -> Path:
 @pytest.fixture
 def released_pdfs(project: Path) -> Path:  # noqa: F811
     approve_all(project)
-    infostd(
-        project,
-        "release",
-        "--date",
-        "2026-12-01",
-        "--effective",
-        "2027-01-01",
-        "--document",
-        "信管发〔2026〕12号",
-    )
+    release_first(project)
     return build_pdfs(project)
 
 
