@@ -131,7 +131,7 @@ def _string_ok(f: FieldPlan, plan: Plan) -> pl.Expr:
     if f.codelist:
         ok = ok & value.is_not_null()
     for key, param in f.keywords:
-        ok = ok & STRING_KEYWORD_POLARS[key](value, param)
+        ok = ok & STRING_KEYWORD_POLARS.get(key, _undecided)(value, param)
     if f.code_rule is not None:  # the regex accepts exactly the values CodeRule.split does
         ok = ok & value.str.contains(f.code_rule)
     return ok
@@ -222,7 +222,12 @@ def _format(value: pl.Expr, name: str) -> pl.Expr:
     return pl.lit(False) if render is None else render(value)  # unknown: the reference
 
 
-# A string keyword on the normalised value → "surely passes" (pl.lit(False): undecided).
+def _undecided(value: pl.Expr, param: Any) -> pl.Expr:
+    return pl.lit(False)
+
+
+# A string keyword on the normalised value → "surely passes" (pl.lit(False): undecided;
+# a keyword missing here is undecided too: its cells go to the reference).
 STRING_KEYWORD_POLARS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
     "const": _const,
     "enum": lambda v, values: v.is_in([x for x in values if isinstance(x, str)]),
