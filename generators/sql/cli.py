@@ -23,7 +23,7 @@ def sql_group() -> None:
 @click.argument("keys", nargs=-1)
 @click.option(
     "--dialect",
-    type=click.Choice(["postgres", "mysql", "duckdb"]),
+    type=click.Choice(["postgres", "mysql", "duckdb", "spark"]),
     default="postgres",
     show_default=True,
     help="SQL 方言。",
@@ -49,6 +49,65 @@ def ddl_command(ctx: click.Context, keys: tuple[str, ...], dialect: str, out: Pa
     else:
         atomic_write_text(out, text)
         click.echo(f"已写入 {display_path(out)}", err=True)
+
+
+@sql_group.command(name="migrate")
+@click.argument("old_ref")
+@click.argument("args", nargs=-1)
+@click.option(
+    "--dialect",
+    type=click.Choice(["postgres", "mysql", "duckdb"]),
+    default="postgres",
+    show_default=True,
+    help="SQL 方言。",
+)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="写入文件。")
+@click.option(
+    "--allow-destructive", is_flag=True, help="允许删除表/列、收窄类型、删除代码等破坏性步骤。"
+)
+@click.pass_context
+def migrate_command(
+    ctx: click.Context,
+    old_ref: str,
+    args: tuple[str, ...],
+    dialect: str,
+    out: Path | None,
+    allow_destructive: bool,
+) -> None:
+    """生成两个版本之间的表结构迁移脚本：sql migrate OLD [NEW] [KEY…]。
+
+    OLD、NEW 为 git 引用（如标签 v1.0.0）；不给 NEW 则与工作区比较。KEY 为记录键，只迁移这些
+    记录的表（及其外键指向的表）。删除表或列、收窄类型、删除代码、无默认值的新必填列是破坏性
+    步骤：默认拒绝生成，确认后加 --allow-destructive。"""
+    from .. import release as release_lib
+    from ..clikit import catalog_of, config_of
+    from ..release import git
+    from .migrate import build_migration
+
+    config = config_of(ctx)
+    new_ref, keys = _ref_and_keys(ctx, args)
+    for ref in (old_ref, new_ref):
+        if ref is not None and git.resolve_or_none(config.root, ref) is None:
+            raise InfostdError(f"找不到 git 引用“{ref}”（标签、分支或提交）")
+    current = None if new_ref is not None else catalog_of(ctx)
+    comparison = release_lib.compare(config, old_ref, new_ref, new=current)
+    text = build_migration(comparison, keys, dialect, allow_destructive).render()
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(out, text)
+        click.echo(f"已写入 {display_path(out)}", err=True)
+
+
+def _ref_and_keys(ctx: click.Context, args: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """After OLD: record keys are KEYs, the first other word is NEW (a git ref)."""
+    from ..clikit import catalog_of
+
+    records = set(catalog_of(ctx).records)
+    refs = [a for a in args if a not in records]
+    if len(refs) > 1:
+        raise InfostdError(f"只能给出两个版本：“{refs[1]}”既不是第二个版本也不是记录键")
+    return (refs[0] if refs else None), [a for a in args if a in records]
 
 
 def generate(catalog: Catalog, config, out_dir: Path) -> list[Path]:

@@ -37,6 +37,7 @@ from ..checkplan import (
     REGEX_FORMATS,
     TRAILING_SPACE,
     WHITESPACE,
+    AlternativePlan,
     FieldPlan,
     Plan,
     RecordPlan,
@@ -131,7 +132,10 @@ def _string_ok(f: FieldPlan, plan: Plan) -> pl.Expr:
     if f.codelist:
         ok = ok & value.is_not_null()
     for key, param in f.keywords:
-        ok = ok & STRING_KEYWORD_POLARS.get(key, _undecided)(value, param)
+        if key != "anyOf":  # rendered from the plan's alternatives below
+            ok = ok & STRING_KEYWORD_POLARS.get(key, _undecided)(value, param)
+    if f.alternatives:  # anyOf: one alternative surely holds (one it cannot decide: False)
+        ok = ok & pl.any_horizontal(*(_alternative_ok(a, value) for a in f.alternatives))
     if f.code_rule is not None:  # the regex accepts exactly the values CodeRule.split does
         ok = ok & value.str.contains(f.code_rule)
     return ok
@@ -220,6 +224,16 @@ def _pattern(value: pl.Expr, pattern: str) -> pl.Expr:
 def _format(value: pl.Expr, name: str) -> pl.Expr:
     render = FORMAT_POLARS.get(name)
     return pl.lit(False) if render is None else render(value)  # unknown: the reference
+
+
+def _alternative_ok(a: AlternativePlan, value: pl.Expr) -> pl.Expr:
+    """One ``anyOf`` item: its pattern, format and lengths, by the keyword renderers."""
+    ok = pl.lit(True)
+    for key, param in (("pattern", a.pattern), ("format", a.format),
+                       ("minLength", a.min_length), ("maxLength", a.max_length)):  # fmt: skip
+        if param is not None:
+            ok = ok & STRING_KEYWORD_POLARS[key](value, param)
+    return ok
 
 
 def _undecided(value: pl.Expr, param: Any) -> pl.Expr:
