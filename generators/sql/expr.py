@@ -381,10 +381,8 @@ def tidy(v: exp.Expression, typed: bool) -> exp.Expression:
             this=exp.Ascii(this=exp.Right(this=v.copy(), expression=lit(1))), expression=lit(32)
         ),
     )
-    slow = [exp.not_(regex(v, LEADING_SPACE)), exp.not_(regex(v, TRAILING_SPACE))]
-    if typed:
-        slow.append(exp.not_(regex(v, FULL_WIDTH)))
-    return exp.Case(ifs=[exp.If(this=ascii_only, true=ends)], default=all_of(slow))
+    untidy = f"{LEADING_SPACE}|{TRAILING_SPACE}" + (f"|{FULL_WIDTH}" if typed else "")
+    return exp.Case(ifs=[exp.If(this=ascii_only, true=ends)], default=exp.not_(regex(v, untidy)))
 
 
 def _tidy_text(text: str, typed: bool) -> bool:
