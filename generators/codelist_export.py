@@ -19,12 +19,13 @@ from .model import Catalog, CodeList
 from .validate.reports import neutralise
 
 FOLDER = "codelists"
-HEADERS = ["代码", "名称", "上级代码", "说明", "状态"]
+# 撤销日期: the last day a withdrawn code may be used (``x-withdrawn``)
+HEADERS = ["代码", "名称", "上级代码", "说明", "状态", "撤销日期"]
 
 
 def rows(codelist: CodeList) -> list[list[str]]:
     return [
-        [e.code, e.title, e.parent or "", e.description, "停用" if e.deprecated else "有效"]
+        [e.code, e.title, e.parent or "", e.description, e.state, e.withdrawn or ""]
         for e in codelist.entries
     ]
 
@@ -53,7 +54,7 @@ def xlsx_bytes(codelist: CodeList) -> bytes:
             sheet.write_string(r, c, value, text)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(data), 1), len(HEADERS) - 1)
-    for c, width in enumerate([12, 28, 10, 40, 6]):
+    for c, width in enumerate([12, 28, 10, 40, 6, 12]):
         sheet.set_column(c, c, width)
     book.close()
     return buffer.getvalue()

@@ -76,6 +76,7 @@ def in_place_report(
     lang: str,
     spark_master: str | None = None,
     spark_remote: str | None = None,
+    as_of: str | None = None,
 ) -> Report:
     """Validation in place: a database table (``--db``/``--table``) or files read by an
     engine (``--engine duckdb|spark``)."""
@@ -97,7 +98,7 @@ def in_place_report(
         eng = SparkEngine(spark_master, spark_remote) if engine == "spark" else open_url(db or "")
         label = f"{safe_url(db)}#{table}" if db else f"spark:{table}"
         src = Source(eng, table_ref(table), label)
-        reports.append(validate_source(catalog, src, key, lang, version))
+        reports.append(validate_source(catalog, src, key, lang, version, as_of))
         return Report(reports)
     eng = SparkEngine(spark_master, spark_remote) if engine == "spark" else DuckDBEngine()
     for index, path in enumerate(_expand(files)):
@@ -106,7 +107,7 @@ def in_place_report(
         src = Source(
             eng, relation, display_path(path), number, letters=path.suffix.lower() == ".csv"
         )
-        reports.append(validate_source(catalog, src, key, lang, version))
+        reports.append(validate_source(catalog, src, key, lang, version, as_of))
     return Report(reports)
 
 
@@ -148,6 +149,7 @@ def run_in_place(
     table: str | None,
     engine: str,
     spark_master: str | None,
+    as_of: str | None = None,
 ) -> int:
     """``validate --db``/``--engine``: the same reports as the file validator."""
     import os
@@ -160,7 +162,7 @@ def run_in_place(
         raise InfostdError("--format xlsx 需要用 -o 指定以 .xlsx 结尾的报告文件")
     report = in_place_report(
         catalog, db=db, table=table, files=files, engine=engine, record=record, lang=lang,
-        spark_master=spark_master, spark_remote=os.environ.get("SPARK_REMOTE"),
+        spark_master=spark_master, spark_remote=os.environ.get("SPARK_REMOTE"), as_of=as_of,
     )  # fmt: skip
     if fmt == "json":
         if out is None:

@@ -24,6 +24,7 @@ from sqlglot import exp
 from ..checkplan import Plan, RecordPlan, plan_for
 from ..errors import InfostdError
 from ..model import Catalog
+from ..validate.cells import today
 from ..validate.engine import RecordContext, check_row, key_issue
 from ..validate.issues import FileReport, Issue
 from ..validate.readers import clean_header, column_letter, header_names
@@ -165,17 +166,24 @@ def _order_columns(rec: RecordPlan, cols: dict[str, Column]) -> list[Column]:
 
 
 def validate_source(
-    catalog: Catalog, src: Source, record: str, lang: str = "zh", version: str = ""
+    catalog: Catalog,
+    src: Source,
+    record: str,
+    lang: str = "zh",
+    version: str = "",
+    as_of: str | None = None,
 ) -> FileReport:
-    """Every issue of the relation, as the reference engine would report its rows."""
-    plan = plan_for(catalog, version)
+    """Every issue of the relation, as the reference engine would report its rows.
+    Retired codes are never "surely clean" (the plan of ``Catalog.active_only``): the
+    reference explains them, with the warning, or the error after the withdrawal date."""
+    plan = plan_for(catalog.active_only(), version)
     rec = _record_plan(plan, record)
     described = src.engine.columns(src.relation)
     cols = match_columns(catalog, record, described, src.label)
     columns = {k: c.name for k, c in cols.items()}
     if src.letters:
         columns = {k: column_letter(described.index(c)) for k, c in cols.items()}
-    ctx = RecordContext(catalog, catalog.records[record], lang, None, columns)
+    ctx = RecordContext(catalog, catalog.records[record], lang, None, columns, as_of or today())
     run = Runner(src, flagged_query(rec, cols, plan, src))
     count = exp.select(exp.Count(this=exp.Star()), copy=False).from_(
         exp.table_(FLAGS, quoted=True), copy=False

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import InfostdError
+from ..formats import parse_date
 from ..model import Catalog
 from ..textsafe import shown
 from .api import validate_tables
@@ -26,6 +27,7 @@ def run_validate(
     lang: str,
     emit: Path | None,
     references: list[Path] | None = None,
+    as_of: str | None = None,
 ) -> int:
     """Validate, write the report, return the exit code (0 valid, 1 invalid)."""
     resolved = {p.resolve() for p in [*files, *(references or [])]}
@@ -45,7 +47,7 @@ def run_validate(
 
         check_target(tables, emit)
     report = validate_tables(
-        catalog, tables, lang=lang, progress=_progress(fmt, out), references=refs
+        catalog, tables, lang=lang, progress=_progress(fmt, out), references=refs, as_of=as_of
     )
     if fmt == "json":
         if out is None:
@@ -77,6 +79,17 @@ def run_validate(
         verdict = "校验通过" if report.valid else f"校验未通过：{errors} 个错误"
         click.echo(shown(f"{verdict}；报告已写入 {out}"), err=True)
     return report.exit_code
+
+
+def check_as_of(text: str | None) -> str | None:
+    """``--as-of``: a real date written YYYY-MM-DD (exit 2 otherwise)."""
+    if text is None:
+        return None
+    if parse_date(text.strip()) is None:
+        raise InfostdError(
+            f"--as-of：“{shown(text)}”不是有效日期，请写成 YYYY-MM-DD，如 2026-01-31"
+        )
+    return text.strip()
 
 
 def _progress(fmt: str, out: Path | None):

@@ -415,16 +415,19 @@ def _typed_cell(f: Field, v: Any) -> str | None:
 
 
 # ── the engine ───────────────────────────────────────────────────────────
-def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None):
+def fast_engine(
+    catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None, as_of=None
+):
     from .api import TableResult, context
 
-    ctx = context(catalog, table, lang)
+    ctx = context(catalog, table, lang, as_of)
     schema = ctx.schema
     present = [f.key for f in schema.fields if f.key in set(table.columns)]
     fk_fields = sorted({fk.field for fk in schema.foreign_keys})
     wanted = set(refs) | {fk.ref for fk in schema.foreign_keys if fk.record == schema.key}
     key_fields = sorted({k for g in schema.unique for k in g} | set(fk_fields) | wanted)
-    plan = _check_plan(catalog, schema, present, key_fields)
+    # retired codes are never "surely clean": the reference warns (or reports) them
+    plan = _check_plan(catalog.active_only(), schema, present, key_fields)
     issues: list[Issue] = []
     fk_rows: list[tuple[int, dict]] = []
     own: dict[str, set] = {ref: set() for ref in wanted}
