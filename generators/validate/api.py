@@ -88,6 +88,27 @@ def validate_table(
     return python_engine(catalog, table, refs or set(), lang, progress, as_of)
 
 
+def with_published_lists(
+    catalog: Catalog, references: Iterable[Path | str]
+) -> tuple[Catalog, list[Path]]:
+    """``--reference`` files that are code lists published by the portal
+    (``downloads/codelists/<key>.csv|.xlsx``) replace the built-in list of that key for this
+    run (a list newer than the installed standards: a department added or withdrawn since);
+    the other files are returned to be read as reference tables."""
+    from ..codelist_export import read_published
+
+    lists, tables = {}, []
+    for path in map(Path, references):
+        published = read_published(catalog, path)
+        if published is None:
+            tables.append(path)
+        elif published.key in lists:
+            raise InputError(path, f"代码表 {published.key} 已由另一个参照文件给出")
+        else:
+            lists[published.key] = published
+    return (catalog.with_codelists(lists) if lists else catalog), tables
+
+
 def validate_paths(
     catalog: Catalog,
     paths: Iterable[Path | str],
@@ -105,8 +126,9 @@ def validate_paths(
     ``engine``: ``auto`` (column-wise fast path where possible), ``python`` (the
     reference engine only; same result, slower). ``as_of`` (YYYY-MM-DD, default
     today): the date withdrawn codes are judged at."""
+    catalog, reference_files = with_published_lists(catalog, references)
     tables = [read_table(catalog, p, record) for p in paths]
-    refs = [read_table(catalog, p) for p in references]
+    refs = [read_table(catalog, p) for p in reference_files]
     return validate_tables(
         catalog, tables, lang=lang, progress=progress, engine=engine, references=refs,
         as_of=as_of,

@@ -11,7 +11,7 @@ from ..errors import InfostdError
 from ..formats import parse_date
 from ..model import Catalog
 from ..textsafe import shown
-from .api import validate_tables
+from .api import validate_tables, with_published_lists
 from .readers import read_table
 from .reports import render_text, to_json, write_json, write_text
 
@@ -40,8 +40,9 @@ def run_validate(
         raise InfostdError(f"{out}：--format xlsx 的报告文件应以 .xlsx 结尾")
     if emit is not None and emit.suffix.lower() not in (".jsonl", ".csv"):
         raise InfostdError(f"{emit}：--emit 只支持 .jsonl 或 .csv")
+    catalog, reference_files = with_published_lists(catalog, references or [])
     tables = [read_table(catalog, p, record) for p in files]
-    refs = [read_table(catalog, p) for p in references or []]
+    refs = [read_table(catalog, p) for p in reference_files]
     if emit is not None:
         from .emit import check_target
 
