@@ -215,8 +215,9 @@ def validate(
                 table,
                 engine,
                 spark_master,
+                references,
                 as_of,
-            )  # fmt: skip
+            )
         )
     if not files:
         raise InfostdError("请给出要校验的文件，或用 --db 指定数据库")

@@ -24,7 +24,7 @@ from ..config import Config
 from ..errors import ProblemsError
 from ..fsutil import atomic_write_text
 from ..jsonpos import value_offsets
-from ..limits import LimitExceeded, Unreadable, check_xlsx
+from ..limits import SHEET_ROWS, LimitExceeded, Unreadable, check_xlsx
 from ..loader import load_catalog
 from ..model import Catalog, Schema, StandardError, display_path
 from ..vocabulary import FIELD_KEY_PATTERN
@@ -86,7 +86,8 @@ class Outcome:
 
 # ── gate 1: the file ─────────────────────────────────────────────────────────
 def read_workbook(path: Path) -> dict[str, list[list[Cell]]]:
-    """Every sheet's cells (values and whether each is a formula), after the limits."""
+    """The cells (values and whether each is a formula) of ``_meta`` and the data sheets,
+    after the limits; other sheets (填写说明, the dropdown lists) are not read."""
     where = display_path(path)
     if not path.is_file():
         raise SheetError(f"{where}：文件不存在")
@@ -98,25 +99,38 @@ def read_workbook(path: Path) -> dict[str, list[list[Cell]]]:
         raise SheetError(str(exc)) from exc
     import openpyxl
 
+    wanted = {META_SHEET, *DATA_SHEETS.values()}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on extensions it skips
             book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-            sheets = {
-                ws.title: [
-                    [
-                        Cell(cell.row, cell.column - 1, cell.value, cell.data_type == "f")
-                        for cell in row
-                        if getattr(cell, "column", None) is not None
-                    ]
-                    for row in ws.iter_rows()
-                ]
-                for ws in book.worksheets
-            }
-            book.close()
+            try:
+                return {
+                    ws.title: _cells(ws, where)
+                    for ws in book.worksheets
+                    if ws.title in wanted and hasattr(ws, "iter_rows")
+                }
+            finally:
+                book.close()
+    except LimitExceeded as exc:
+        raise SheetError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
         raise SheetError(f"{where}：无法打开工作簿：已损坏或不是有效的 xlsx 文件") from exc
-    return sheets
+
+
+def _cells(ws, where: str) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for row in ws.iter_rows():
+        if len(rows) >= SHEET_ROWS:
+            raise LimitExceeded(f"{where}（工作表“{ws.title}”）：", "sheet_rows")
+        rows.append(
+            [
+                Cell(cell.row, cell.column - 1, cell.value, cell.data_type == "f")
+                for cell in row
+                if getattr(cell, "column", None) is not None  # EmptyCell of read-only rows
+            ]
+        )
+    return rows
 
 
 def read_meta(path: Path, sheets: dict[str, list[list[Cell]]]) -> dict[str, str]:
