@@ -170,7 +170,7 @@ def build(ctx: click.Context, out: Path | None) -> None:
     "references",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。"
+    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。与 --db 同用时为同一数据库中的表名。"
     "也可给出门户发布的代码表（downloads/codelists/<键>.csv 或 .xlsx）：本次校验改用该代码表。",
 )
 @click.option(

@@ -524,8 +524,10 @@ class Catalog:
     def active_only(self) -> Catalog:
         """The catalog as engines that only decide "surely clean" see it: every code list
         without its retired codes (``CodeList.active``)."""
-        lists = {k: c.active() for k, c in self.codelists.items() if c.has_retired}
-        return self.with_codelists(lists) if lists else self
+        if "_active_only" not in self.__dict__:  # one per catalog: engines cache plans on it
+            lists = {k: c.active() for k, c in self.codelists.items() if c.has_retired}
+            self.__dict__["_active_only"] = self.with_codelists(lists) if lists else self
+        return self.__dict__["_active_only"]
 
     def standard_of(self, schema: Schema) -> Standard:
         return next(s for s in self.standards if s.id == schema.standard_id)

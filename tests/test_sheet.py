@@ -191,6 +191,7 @@ def test_not_an_xlsx(project, tmp_path):
     path.write_text("客户编码,客户名称\n", encoding="utf-8")
     refused(project, path, 2, "fake.xlsx：无法打开工作簿")
     refused(project, tmp_path / "missing.xlsx", 2, "missing.xlsx：文件不存在")
+    refused(project, tmp_path, 2, "是文件夹")
 
 
 def _repack(src: Path, dst: Path, change) -> Path:
@@ -211,6 +212,17 @@ def test_bombs_are_refused_by_the_limits(project, tmp_path):
     entity = _repack(path, tmp_path / "dtd.xlsx", lambda name, data: (
         data.replace(b"?>", b"?>" + dtd, 1) if name == "docProps/core.xml" else data))  # fmt: skip
     refused(project, entity, 2, "dtd.xlsx", "含有 DTD")
+    # a zip bomb: the directory says the sheet inflates to 4 GB (the file is a few KB)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        size = int.from_bytes(data[at + 28 : at + 30], "little")
+        if bytes(data[at + 46 : at + 46 + size]) == b"xl/worksheets/sheet1.xml":
+            data[at + 24 : at + 28] = (0xFFFFFFF0).to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(bytes(data))
+    refused(project, bomb, 2, "bomb.xlsx", "超过上限：xlsx 解压后的总大小（512 MiB）")
 
 
 def test_missing_sheet_or_columns(project, tmp_path):
@@ -226,6 +238,10 @@ def test_missing_sheet_or_columns(project, tmp_path):
 
     out = refused(project, edit(path, drop), 2, "缺少列“类型”", "C1：未知的列“备注栏”")
     assert "customer.xlsx：工作表“字段”" in out
+    outside = edit(
+        exported(project, "customer", tmp_path), lambda ws, col: ws.__setitem__("AC5", "备注")
+    )
+    refused(project, outside, 2, "工作表“字段”AC5：这一列没有列名，内容无法写回标准")
 
 
 def test_formula_and_equals_text(project, tmp_path):

@@ -89,6 +89,8 @@ def read_workbook(path: Path) -> dict[str, list[list[Cell]]]:
     """The cells (values and whether each is a formula) of ``_meta`` and the data sheets,
     after the limits; other sheets (填写说明, the dropdown lists) are not read."""
     where = display_path(path)
+    if path.is_dir():
+        raise SheetError(f"{where}：是文件夹，请给出 sheet export 导出的 .xlsx 文件")
     if not path.is_file():
         raise SheetError(f"{where}：文件不存在")
     try:
@@ -218,7 +220,12 @@ def read_rows(sheet: Sheet, columns: list[Column], catalog: Catalog) -> list[Row
     rows: list[Row] = []
     by_col = {number: header for header, number in sheet.columns.items()}
     for cells in sheet.rows:
-        present = [c for c in cells if c.col in by_col and c.value not in (None, "")]
+        filled = [c for c in cells if c.value not in (None, "")]
+        present = [c for c in filled if c.col in by_col]
+        for cell in filled:
+            if cell.col not in by_col:  # would be dropped without a word
+                ref = f"{display_path(sheet.path)}：工作表“{sheet.name}”{xl_col_to_name(cell.col)}{cell.row}"
+                problems.append(f"{ref}：这一列没有列名，内容无法写回标准（请移到对应的列或删除）")
         if not present:
             continue
         number = present[0].row

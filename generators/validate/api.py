@@ -84,7 +84,10 @@ def validate_table(
             try:
                 return fast_engine(catalog, table, refs or set(), lang, progress, as_of)
             except (NotFast, PolarsError):  # what polars reads otherwise, the reference decides
-                pass
+                if engine == "fast":
+                    raise
+        elif engine == "fast":
+            raise NotFast(f"{table.kind} table of {table.record}: not for the fast path")
     return python_engine(catalog, table, refs or set(), lang, progress, as_of)
 
 
@@ -124,7 +127,8 @@ def validate_paths(
     and the ``references`` (files only looked up, not reported on).
 
     ``engine``: ``auto`` (column-wise fast path where possible), ``python`` (the
-    reference engine only; same result, slower). ``as_of`` (YYYY-MM-DD, default
+    reference engine only; same result, slower), ``fast`` (the fast path or an error,
+    never the silent fallback: for tests and benchmarks). ``as_of`` (YYYY-MM-DD, default
     today): the date withdrawn codes are judged at."""
     catalog, reference_files = with_published_lists(catalog, references)
     tables = [read_table(catalog, p, record) for p in paths]
