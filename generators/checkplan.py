@@ -9,7 +9,8 @@ tested against. Everything in a plan is JSON-able and ordered as in the standard
 so generated files are deterministic.
 
 A new rule kind: a ``rules.REGISTRY`` entry, its parameters here (``rule_plan``), a
-renderer per engine, a message in ``validate/messages.py``.
+renderer per engine, a message in ``validate/messages.py``. Every rule may carry an
+effective date (``params["from"]``): engines skip and count the rows before it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .model import Catalog, CodeList, Field, Schema, field_codelist
-from .rules import error_field, parse_duration
+from .rules import error_field, parse_duration, work_calendar
 
 # The keywords a field's compiled check tests, in the reference validator's order:
 # one error per cell, the first keyword that fails (generators/validate/cells.py).
@@ -105,11 +106,22 @@ class CodeListPlan:
 
 
 @dataclass
+class CalendarPlan:
+    """A working-day calendar (``max-workdays``) as the count needs it: working days in
+    (start, end] = Mondays–Fridays − ``off`` + ``on`` in that span (``rules.WorkCalendar``)."""
+
+    title: str
+    off: list[str]  # holidays on Monday–Friday, sorted ISO dates
+    on: list[str]  # 调休 working Saturdays/Sundays, sorted ISO dates
+
+
+@dataclass
 class Plan:
     version: str
     records: list[RecordPlan]
     codelists: dict[str, CodeListPlan]
     messages: dict[str, dict[str, str]]
+    calendars: dict[str, CalendarPlan] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -212,7 +224,25 @@ def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str
         if s.kind == "codelist"
     }  # fmt: skip
     codelists = {key: codelist_plan(_plan_codelist(catalog, key)) for key in sorted(used)}
-    return Plan(version=version, records=records, codelists=codelists, messages=messages)
+    return Plan(
+        version=version,
+        records=records,
+        codelists=codelists,
+        messages=messages,
+        calendars=calendar_plans(catalog, records),
+    )
+
+
+def calendar_plans(catalog: Catalog, records: list[RecordPlan]) -> dict[str, CalendarPlan]:
+    """The calendars ``max-workdays`` rules count with, by code-list key."""
+    keys = sorted(
+        {r.params["calendar"] for rec in records for r in rec.rules if r.type == "max-workdays"}
+    )
+    out = {}
+    for key in keys:
+        cal = work_calendar(catalog.codelists[key])
+        out[key] = CalendarPlan(catalog.codelists[key].title, list(cal.off), list(cal.on))
+    return out
 
 
 def load_messages() -> dict[str, dict[str, str]]:

@@ -84,7 +84,7 @@ def _rule_expr_supported(schema: Schema, rule) -> bool:
         )
     if rule.type == "required-if":
         return schema.field_by_key[rule.params["when"]["field"]].type == "string"
-    return False
+    return False  # max-workdays: the calendar count is left to the reference (whole table)
 
 
 # ── per-field expressions ────────────────────────────────────────────────
@@ -274,6 +274,17 @@ def moment(f: Field) -> pl.Expr:
 
 def rule_pass_expr(schema: Schema, rule, catalog: Catalog) -> pl.Expr:
     """True where the rule surely holds on surely-clean cells."""
+    held = _rule_holds_expr(schema, rule, catalog)
+    since = rule.params.get("from")
+    if since is None:
+        return held
+    # a row before the rule's effective date is exempt: the reference engine counts it
+    day = dt.datetime.fromisoformat(since["date"])
+    before = moment(schema.field_by_key[since["field"]]) < pl.lit(day)
+    return (held & ~before.fill_null(False)).fill_null(False)
+
+
+def _rule_holds_expr(schema: Schema, rule, catalog: Catalog) -> pl.Expr:
     p = rule.params
     if rule.type in ("max-interval", "date-order"):
         start, end = (moment(schema.field_by_key[p[k]]) for k in ("start", "end"))
@@ -470,7 +481,7 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
     _run_batches(table, schema, plan, typed, take)
     for group, parts in zip(schema.unique, unique_parts, strict=True):
         issues += _unique_issues(ctx, group, parts)
-    return TableResult(count, issues, _merge_fk(fk_rows), own)
+    return TableResult(count, issues, _merge_fk(fk_rows), own, ctx.exempt)
 
 
 def _check_plan(catalog: Catalog, schema: Schema, present: list[str], key_fields: list[str]):
