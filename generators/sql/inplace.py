@@ -24,7 +24,7 @@ from sqlglot import exp
 from ..checkplan import Plan, RecordPlan, plan_for
 from ..errors import InfostdError
 from ..model import Catalog
-from ..validate.engine import RecordContext, check_row, key_issue
+from ..validate.engine import RecordContext, check_row, exempt_issues, key_issue
 from ..validate.issues import FileReport, Issue
 from ..validate.readers import clean_header, column_letter, header_names
 from . import expr
@@ -197,6 +197,7 @@ def validate_source(
     issues += _unique_issues(ctx, rec, cols, run, explained)
     issues += _self_reference_issues(ctx, rec, cols, run, explained)
     issues.sort(key=ctx.sort_key)
+    issues += exempt_issues(ctx, ctx.exempt)  # exempt rows were never clean: all counted
     return FileReport(
         path=src.label, record=record, template_version=None, rows=int(total), issues=issues
     )
