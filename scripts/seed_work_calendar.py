@@ -63,9 +63,7 @@ STATUTORY = {
 def statutory(year: int) -> list[tuple[str, str, str]]:
     """The statutory days of a year whose arrangement is not published yet."""
     found = holidays.China(years=[year], language="en_US")
-    return [
-        (d.isoformat(), "H", STATUTORY[n]) for d, n in sorted(found.items()) if n in STATUTORY
-    ]
+    return [(d.isoformat(), "H", STATUTORY[n]) for d, n in sorted(found.items()) if n in STATUTORY]
 
 
 def main(years: list[int]) -> None:

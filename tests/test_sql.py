@@ -26,11 +26,19 @@ from generators.sql import ddl as ddl_module
 from generators.sql import expr
 from generators.sql.ddl import render_ddl, with_dependencies
 from generators.sql.engines import DuckDBEngine, PostgresEngine
-from generators.sql.inplace import Source, validate_source
+from generators.sql.inplace import (
+    CLEAN,
+    Source,
+    _record_plan,
+    flagged_query,
+    match_columns,
+    validate_source,
+)
 from generators.validate.engine import RecordContext, check_row, validate_rows
 
 from .test_codegen_differential import SEEDED, defects
 from .test_codegen_parity import rows_of
+from .test_workdays import workday_cases, workday_rows
 
 REPO = Path(__file__).parent.parent
 LINE = "__infostd_line"
@@ -164,6 +172,21 @@ def test_hypothesis_rows(engine, shipped_catalog: Catalog, data: st.DataObject) 
         for key in shipped_catalog.records
     }
     assert_same(TextTables(engine, shipped_catalog), cases)
+
+
+def test_working_days_and_effective_dates_in_place(engine, fixture_catalog: Catalog) -> None:
+    """max-workdays counted in SQL (weekday arithmetic + the inlined calendar) and rows
+    before an effective date sent to the reference, which reports them: as the reference."""
+    tables = TextTables(engine, fixture_catalog)
+    seen = assert_same(tables, workday_cases(fixture_catalog))
+    assert {"rule:CT-09", "rule-exempt"} <= seen
+    # the rows keeping CT-09 are decided in the database, not sent to Python
+    src = tables.load("kept", "contract", [workday_rows(fixture_catalog)[i] for i in (0, 2)])
+    plan = plan_for(fixture_catalog, "")
+    cols = match_columns(fixture_catalog, "contract", engine.columns(src.relation), "t")
+    flagged = flagged_query(_record_plan(plan, "contract"), cols, plan, src)
+    sql = f"SELECT COUNT(*) FROM ({flagged.sql(engine.dialect)}) AS f WHERE NOT {CLEAN}"
+    assert list(engine.rows(sql)) == [(0,)]
 
 
 def test_clean_rows_never_leave_the_database(shipped_catalog: Catalog) -> None:
