@@ -102,8 +102,12 @@ class _Block:
         return Location(self.schema.location.path, self.first_line + line)
 
 
-def load_catalog(root: Path | None = None, config: Config | None = None) -> Catalog:
-    """Load and check every standard under ``root`` (default: the project's standards/)."""
+def load_catalog(
+    root: Path | None = None, config: Config | None = None, sources: dict[Path, str] | None = None
+) -> Catalog:
+    """Load and check every standard under ``root`` (default: the project's standards/).
+    ``sources`` replaces the text of some files (absolute paths): an edit is proved by the
+    one loader before anything is written (``sheet import``)."""
     config = config or load_config()
     root = Path(root) if root is not None else config.standards
     if not root.is_dir():
@@ -111,7 +115,7 @@ def load_catalog(root: Path | None = None, config: Config | None = None) -> Cata
         if not (config.root / "pyproject.toml").is_file():
             hint = "（未找到含 [tool.infostd] 的 pyproject.toml：请在项目目录中运行，或用 --root 指定）"
         raise CatalogError([StandardError(Location(root, 0), "标准目录不存在" + hint)])
-    loader = _Loader(root, config.base_url)
+    loader = _Loader(root, config.base_url, sources or {})
     return loader.run()
 
 
@@ -124,9 +128,10 @@ def _generated_pages() -> set[str]:
 
 
 class _Loader:
-    def __init__(self, root: Path, base_url: str):
+    def __init__(self, root: Path, base_url: str, sources: dict[Path, str]):
         self.root = root
         self.base_url = base_url
+        self.sources = sources
         self.problems: list[StandardError] = []
         self.blocks: list[_Block] = []
         self.standards: list[Standard] = []
@@ -160,7 +165,7 @@ class _Loader:
     # ── pass 1: one file ────────────────────────────────────────────────────
     def read_file(self, path: Path) -> None:
         try:
-            source = path.read_text(encoding="utf-8")
+            source = self.sources[path] if path in self.sources else path.read_text("utf-8")
         except UnicodeDecodeError as exc:
             self.problem(Location(path, 1), f"文件不是 UTF-8 编码（{exc.reason}）")
             return
@@ -281,9 +286,7 @@ class _Loader:
         try:
             Draft202012Validator.check_schema(raw)
         except SchemaError as exc:
-            self.problem(
-                block.at(*exc.absolute_path), f"不是有效的 JSON Schema（2020-12）：{exc.message}"
-            )
+            self.problem(block.at(*exc.absolute_path), _schema_error(exc))
             return
         if kind == "other":
             self.problem(
@@ -824,6 +827,17 @@ def _describe(error: ValidationError) -> str:
             return subject + _SCHEMA_WORDS.get(error.validator, "不符合要求").format(
                 limit=json.dumps(error.validator_value, ensure_ascii=False), value=value
             )
+
+
+def _schema_error(exc: SchemaError) -> str:
+    """A block that is no JSON Schema, in Chinese (a broken regex is the usual case)."""
+    if exc.validator == "format" and exc.validator_value == "regex":
+        where = "/".join(str(p) for p in exc.absolute_path)
+        return (
+            f"{where} 不是有效的正则表达式：{json.dumps(exc.instance, ensure_ascii=False)}"
+            "（方括号、圆括号是否成对？反斜杠须写成 \\\\）"
+        )
+    return "不是有效的 JSON Schema（2020-12）：" + _describe(exc)
 
 
 # The remaining jsonschema keywords, in words (jsonschema's own messages are English).
