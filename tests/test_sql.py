@@ -5,6 +5,7 @@ both gives the reference validator's findings on the shared differential corpus
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -26,19 +27,12 @@ from generators.sql import ddl as ddl_module
 from generators.sql import expr
 from generators.sql.ddl import render_ddl, with_dependencies
 from generators.sql.engines import DuckDBEngine, PostgresEngine
-from generators.sql.inplace import (
-    CLEAN,
-    Source,
-    _record_plan,
-    flagged_query,
-    match_columns,
-    validate_source,
-)
+from generators.sql.inplace import Source, _record_plan, match_columns, validate_source
 from generators.validate.engine import RecordContext, check_row, validate_rows
 
-from .test_codegen_differential import SEEDED, defects
+from .test_codegen_differential import SEEDED, defects, swapped_moments
 from .test_codegen_parity import rows_of
-from .test_workdays import workday_cases, workday_rows
+from .test_workdays import workday_cases
 
 REPO = Path(__file__).parent.parent
 LINE = "__infostd_line"
@@ -59,7 +53,7 @@ def defect_cases(catalog: Catalog) -> dict[str, tuple[str, list[dict]]]:
         for rule in schema.rules:
             p = rule.params
             if "start" in p:
-                broken = {**example, p["start"]: "2030-01-01", p["end"]: "2020-01-01"}
+                broken = swapped_moments(schema, p, example)
             else:
                 broken = {**example, p["when"]["field"]: p["when"]["equals"], p["field"]: ""}
             cases[f"{key}/{rule.id}"] = (key, [example, broken])
@@ -175,18 +169,36 @@ def test_hypothesis_rows(engine, shipped_catalog: Catalog, data: st.DataObject) 
 
 
 def test_working_days_and_effective_dates_in_place(engine, fixture_catalog: Catalog) -> None:
-    """max-workdays counted in SQL (weekday arithmetic + the inlined calendar) and rows
-    before an effective date sent to the reference, which reports them: as the reference."""
+    """max-workdays counted in SQL (weekday arithmetic + the inlined calendar), rows before
+    an effective date sent to the reference, which reports them: as the reference."""
     tables = TextTables(engine, fixture_catalog)
     seen = assert_same(tables, workday_cases(fixture_catalog))
     assert {"rule:CT-09", "rule-exempt"} <= seen
-    # the rows keeping CT-09 are decided in the database, not sent to Python
-    src = tables.load("kept", "contract", [workday_rows(fixture_catalog)[i] for i in (0, 2)])
+    # the count itself, decided in the database, on spans across 元旦, 春节, 劳动节, 国庆
+    # and their 调休 days (above, CT-01's 24 hours sends most such rows to the reference)
+    example = fixture_catalog.records["contract"].examples[0]
+    starts = ["2025-12-29", "2025-12-31", "2026-02-12", "2026-02-13", "2026-02-14",
+              "2026-02-27", "2026-05-08", "2026-09-18", "2026-09-30", "2026-10-09"]  # fmt: skip
+    rows = [
+        {**example, "signed_at": f"{s} 18:00",
+         "entered_at": f"{dt.date.fromisoformat(s) + dt.timedelta(days=n)} 09:00"}
+        for s in starts
+        for n in range(12)
+    ]  # fmt: skip
+    src = tables.load("spans", "contract", rows)
     plan = plan_for(fixture_catalog, "")
+    rec = _record_plan(plan, "contract")
     cols = match_columns(fixture_catalog, "contract", engine.columns(src.relation), "t")
-    flagged = flagged_query(_record_plan(plan, "contract"), cols, plan, src)
-    sql = f"SELECT COUNT(*) FROM ({flagged.sql(engine.dialect)}) AS f WHERE NOT {CLEAN}"
-    assert list(engine.rows(sql)) == [(0,)]
+    planned = next(r for r in rec.rules if r.type == "max-workdays")
+    holds = expr.rule_holds(planned, {f.key: f for f in rec.fields}, cols, plan)
+    line = exp.column(LINE, quoted=True)
+    query = exp.select(line, exp.alias_(holds, "holds")).from_(src.relation).order_by(line.copy())
+    got = [bool(h) for _, h in engine.rows(query.sql(dialect=engine.dialect))]
+    rule = next(r for r in fixture_catalog.records["contract"].rules if r.id == planned.id)
+    codelists = fixture_catalog.codelists
+    expected = [not rules.exempt(rule, r) and rules.check_rule(rule, r, codelists) for r in rows]
+    assert got == expected
+    assert sum(got) >= 40 and sum(rules.exempt(rule, r) for r in rows) == 24
 
 
 def test_clean_rows_never_leave_the_database(shipped_catalog: Catalog) -> None:

@@ -491,7 +491,7 @@ def _weekdays_through(day: exp.Expression) -> exp.Expression:
             expression=lit(1),
         )
     )
-    weeks = exp.Mul(this=lit(5), expression=exp.IntDiv(this=n, expression=lit(7)))
+    weeks = exp.Mul(this=lit(5), expression=exp.paren(exp.IntDiv(this=n, expression=lit(7))))
     rest = exp.Least(this=exp.Mod(this=n.copy(), expression=lit(7)), expressions=[lit(5)])
     return exp.paren(exp.Add(this=weeks, expression=rest))
 
