@@ -269,7 +269,13 @@ def _effective_date_change(rule: Rule, old: Schema) -> tuple[bool, str] | None:
     if was is None or _bare(was).params != _bare(rule).params:
         return None
     a, b = was.params.get("from"), rule.params.get("from")
-    show = lambda s: "无" if s is None else f"{s['field']} 早于 {s['date']} 的行免检"  # noqa: E731
+
+    def show(since: dict | None) -> str:
+        if since is None:
+            return "无"
+        f = old.field_by_key.get(since["field"])
+        return f"{f.title if f else since['field']}早于 {since['date']} 的行免检"
+
     if _exempts_more(rule, was):
         return True, f"生效日期 {show(a)} → {show(b)}：条件不变，只是更多历史行免检"
     return False, f"生效日期 {show(a)} → {show(b)}：此前免检的历史行现在也要检查"
