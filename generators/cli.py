@@ -170,7 +170,7 @@ def build(ctx: click.Context, out: Path | None) -> None:
     "references",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。",
+    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。与 --db 同用时为同一数据库中的表名。",
 )
 @click.pass_context
 def validate(
@@ -196,7 +196,17 @@ def validate(
 
         ctx.exit(
             run_in_place(
-                catalog, list(files), record, fmt, out, lang, db, table, engine, spark_master
+                catalog,
+                list(files),
+                record,
+                fmt,
+                out,
+                lang,
+                db,
+                table,
+                engine,
+                spark_master,
+                references,
             )
         )
     if not files:

@@ -37,6 +37,7 @@ from .limits import LIMITS, LimitExceeded, json_depth_line, yaml_load
 from .masking import mask_kind, sensitivity
 from .model import (
     SCHEMA_SUFFIX,
+    Alternative,
     Catalog,
     CodeEntry,
     CodeList,
@@ -51,6 +52,7 @@ from .model import (
     StandardError,
     clean_header,
 )
+from .patterns import alternatives_words
 from .requirements import check_register, item_line, read_requirements
 from .rules import FROM_SCHEMA, RULE_TYPES, calendar_problems, check_rule, exempt, rule_fields
 
@@ -502,6 +504,8 @@ class _Loader:
                     block.at(*where, "readOnly"),
                     f"字段 {f.key} 由系统记录（readOnly），不能列为必填：模板中没有这一列",
                 )
+            if "anyOf" in f.raw:
+                self.check_alternatives(block, f)
             if f.code_rule is not None:
                 if f.pattern is not None:
                     self.problem(
@@ -590,6 +594,33 @@ class _Loader:
             self.problem(
                 where, f"规则 {rule.id} 的生效日期所依据的字段 {since['field']} 不是日期或时间字段"
             )
+
+    def check_alternatives(self, block: _Block, f: Field) -> None:
+        """``anyOf`` lists text alternatives; everything else about the value stays on the
+        field, so the alternatives replace the field's own format/pattern."""
+        where = ("properties", f.key)
+        clash = [k for k in ("$ref", "x-code-rule", "enum", "const") if k in f.raw]
+        declared = f.raw.get("type", "string")
+        if declared != "string" or clash:
+            what = clash[0] if clash else f"type {declared}"
+            self.problem(
+                block.at(*where, "anyOf"),
+                f"字段 {f.key} 的 anyOf 只用于文本字段的几种格式，不能与 {what} 同时使用",
+            )
+        for keyword in ("format", "pattern"):
+            if keyword in f.raw:
+                self.problem(
+                    block.at(*where, keyword),
+                    f"字段 {f.key} 已有 anyOf，不要再写 {keyword}：把它写进 anyOf 的某一项"
+                    "（字段的值符合任一项即可）",
+                )
+        for index, item in enumerate(f.raw["anyOf"]):
+            if "format" not in item and "pattern" not in item:
+                self.problem(
+                    block.at(*where, "anyOf", index),
+                    f"字段 {f.key} 的 anyOf 第 {index + 1} 项须写 format 或 pattern"
+                    "（可再加 minLength、maxLength 和说明这一项的 title）",
+                )
 
     def check_front_references(self, standard: Standard, codelists: dict[str, CodeList]) -> None:
         path = self.root / standard.path
@@ -770,6 +801,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         deprecated=bool(prop.get("deprecated", False)),
         deprecated_in=prop.get("x-deprecated-in"),
         read_only=bool(prop.get("readOnly", False)),
+        alternatives=[Alternative.read(a) for a in prop.get("anyOf", [])],
         raw=prop,
     )
 
@@ -804,10 +836,7 @@ def _describe(error: ValidationError) -> str:
     match error.validator:
         case "additionalProperties":
             key = _missing_or_extra(error)
-            known = vocabulary.ALL_KEYWORDS + list(error.schema.get("properties", {}))
-            guess = difflib.get_close_matches(key, known, 1)
-            hint = f"（是否应为 {guess[0]}？）" if guess else ""
-            return f"{where + ' 中' if where else ''}有不支持的关键字 {key}{hint}"
+            return f"{where + ' 中' if where else ''}有不支持的关键字 {key}{_hint(key, error)}"
         case "required":
             return f"{where + ' ' if where else ''}缺少必需的 {_missing_or_extra(error)}"
         case "enum":
@@ -819,6 +848,9 @@ def _describe(error: ValidationError) -> str:
             return f"{subject}的类型应为 {error.validator_value}，实际为 {value}"
         case "pattern" | "format":
             return f"{subject}的取值 {value} 不符合格式 {error.validator_value}"
+        case "anyOf" if _alternatives(error.validator_value):
+            words = alternatives_words(_alternatives(error.validator_value))
+            return f"{subject}的取值 {value} 不符合要求：应为{words}"
         case "oneOf" | "anyOf" if error.schema.get("title"):
             return f"{subject}的取值 {value} 不在代码表“{error.schema['title']}”中"
         case "oneOf" | "anyOf":
@@ -827,6 +859,34 @@ def _describe(error: ValidationError) -> str:
             return subject + _SCHEMA_WORDS.get(error.validator, "不符合要求").format(
                 limit=json.dumps(error.validator_value, ensure_ascii=False), value=value
             )
+
+
+# Keywords that exist elsewhere: the hint says where they belong, not "did you mean".
+_PLACED_HINTS = {
+    "oneOf": '（字段的“多选一”请写 anyOf，如 "anyOf": [{"format": "cn-mobile"}, '
+    '{"format": "intl-phone"}]；oneOf 只用于代码表列出代码）',
+    "anyOf": "（anyOf 只能写在字段上，列出该字段的几种可选格式）",
+    "allOf": "（不支持 allOf：把各项要求直接写在字段上，它们同时生效）",
+}
+
+
+def _hint(key: str, error: ValidationError) -> str:
+    """A hint for an unsupported keyword: where it belongs, or the nearest allowed one."""
+    allowed = error.schema.get("properties", {})
+    if key in _PLACED_HINTS and key not in allowed:
+        return _PLACED_HINTS[key]
+    known = [k for k in dict.fromkeys([*vocabulary.ALL_KEYWORDS, *allowed]) if k != key]
+    guess = difflib.get_close_matches(key, known, 1)
+    return f"（是否应为 {guess[0]}？）" if guess else ""
+
+
+def _alternatives(items: Any) -> list[Alternative]:
+    """A field's ``anyOf`` items (format/pattern alternatives), else []."""
+    if not isinstance(items, list) or not items:
+        return []
+    if not all(isinstance(i, dict) and ("format" in i or "pattern" in i) for i in items):
+        return []
+    return [Alternative.read(i) for i in items]
 
 
 def _schema_error(exc: SchemaError) -> str:

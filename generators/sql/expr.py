@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from ..checkplan import FieldPlan, Plan, RulePlan
+from ..checkplan import AlternativePlan, FieldPlan, Plan, RulePlan
 from ..formats import (
     EMAIL_RE,
     INTL_PHONE_RE,
@@ -273,6 +273,10 @@ def string_checks(
             parts.append(format_check(value, v)) if value in FORMAT_SQL else cannot(
                 f"format {value}"
             )
+        elif key == "anyOf":
+            options = [_alternative(a, v, exact) for a in f.alternatives]
+            missing += [what for _, lost in options for what in lost]
+            parts.append(any_of([check for check, _ in options]))
         elif key == "minLength":
             parts.append(exp.GTE(this=length(v), expression=lit(value)))
         elif key == "maxLength":
@@ -280,6 +284,40 @@ def string_checks(
     if f.code_rule is not None:  # the regex accepts exactly the values CodeRule.split does
         parts.append(regex(v, f.code_rule))
     return all_of(parts), missing
+
+
+def _alternative(
+    a: AlternativePlan, v: exp.Expression, exact: bool
+) -> tuple[exp.Expression, list[str]]:
+    """One ``anyOf`` item. A part SQL cannot state makes the item FALSE when ``exact``
+    (the value then goes to the reference) and is left out otherwise: an item only
+    weakens, so the OR stays a necessary condition for the DDL."""
+    parts: list[exp.Expression] = []
+    missing: list[str] = []
+    if a.pattern is not None:
+        if portable(a.pattern):
+            parts.append(regex(v, a.pattern))
+        else:
+            missing.append(f"anyOf pattern {a.pattern}")
+    if a.format is not None:
+        if a.format in FORMAT_SQL:
+            parts.append(format_check(a.format, v))
+        else:
+            missing.append(f"anyOf format {a.format}")
+    if a.min_length is not None:
+        parts.append(exp.GTE(this=length(v), expression=lit(a.min_length)))
+    if a.max_length is not None:
+        parts.append(exp.LTE(this=length(v), expression=lit(a.max_length)))
+    if missing and exact:
+        return FALSE(), missing
+    return all_of(parts), missing
+
+
+def any_of(parts: list[exp.Expression]) -> exp.Expression:
+    if any(constant(p) is True for p in parts):
+        return TRUE()
+    parts = [p for p in parts if constant(p) is not False]
+    return exp.paren(exp.or_(*parts)) if parts else FALSE()
 
 
 FORMAT_SQL = {
@@ -329,6 +367,28 @@ def is_empty(col: Column) -> exp.Expression:
     return exp.or_(null, exp.EQ(this=c, expression=lit(""))) if col.kind == TEXT else null
 
 
+def tidy(v: exp.Expression, typed: bool) -> exp.Expression:
+    """No whitespace at either end (and, in ``typed`` fields, no full-width character).
+    ASCII text (codes, numbers, most identifiers) is decided by two character codes —
+    every ASCII character ``str.isspace`` knows is ≤ 32 — other text by the regexes;
+    this keeps the common case free of regex scans."""
+    ascii_only = exp.EQ(this=exp.BitLength(this=v.copy()), expression=exp.Mul(
+        this=lit(8), expression=length(v.copy())))  # fmt: skip
+    ends = exp.and_(
+        exp.GT(this=exp.Ascii(this=v.copy()), expression=lit(32)),
+        exp.GT(
+            this=exp.Ascii(this=exp.Right(this=v.copy(), expression=lit(1))), expression=lit(32)
+        ),
+    )
+    untidy = f"{LEADING_SPACE}|{TRAILING_SPACE}" + (f"|{FULL_WIDTH}" if typed else "")
+    return exp.Case(ifs=[exp.If(this=ascii_only, true=ends)], default=exp.not_(regex(v, untidy)))
+
+
+def _tidy_text(text: str, typed: bool) -> bool:
+    """What ``tidy`` says of a constant (code-list entries)."""
+    return text.strip() == text and not (typed and re.search(FULL_WIDTH, text))
+
+
 def clean(f: FieldPlan, col: Column | None, plan: Plan, labels: bool = False) -> exp.Expression:
     """True where the reference accepts the cell silently and its value is the raw one
     (``labels``: a dropdown label counts as clean too; only for fields whose normalised
@@ -346,16 +406,17 @@ def _filled_ok(f: FieldPlan, col: Column, plan: Plan, labels: bool = False) -> e
     if f.type == "string":
         if kind != TEXT:
             return FALSE()
-        parts = [exp.not_(regex(v, LEADING_SPACE)), exp.not_(regex(v, TRAILING_SPACE))]
-        if f.typed:
-            parts.append(exp.not_(regex(v, FULL_WIDTH)))
+        parts = []
         if f.codelist:
             entries = plan.codelists[f.codelist].entries
             accepted = [c for c, _, _ in entries]
             if labels:  # CodeList.normalise: "11 北京市" and a title that is not a code
                 accepted += [f"{c} {t}" for c, t, _ in entries]
                 accepted += [t for _, t, _ in entries if t not in set(accepted)]
-            parts.append(in_list(v, accepted))
+            # the list holds only tidy values, so membership alone says the cell is tidy
+            parts.append(in_list(v, [a for a in accepted if _tidy_text(a, f.typed)]))
+        else:
+            parts.append(tidy(v, f.typed))
         parts.append(string_checks(f, v, plan, exact=True)[0])
         return all_of(parts)
     if f.type == "integer":
