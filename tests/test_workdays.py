@@ -27,7 +27,7 @@ from generators.config import load_config
 from generators.loader import load_catalog
 from generators.model import Catalog
 from generators.release.diff import KINDS, diff_catalogs
-from generators.rules import HOLIDAY, WORKDAY, work_calendar
+from generators.rules import HOLIDAY, WORKDAY, check_rule, exempt, work_calendar
 from generators.validate.sample import write_csv
 
 from .conftest import CATALOG, catalog_project
@@ -100,6 +100,42 @@ def workday_rows(catalog: Catalog) -> list[dict]:
         {**example, "contract_no": f"HT2026{n:05d}", "signed_at": s, "entered_at": e}
         for n, (s, e) in enumerate(pairs, start=1)
     ]
+
+
+def span_rows(catalog: Catalog) -> list[dict]:
+    """Signed at 18:00, entered 0–11 days later at 09:00, from starts around 元旦, 春节,
+    劳动节, 国庆 and their 调休 days (two starts before CT-09's effective date)."""
+    example = catalog.records["contract"].examples[0]
+    starts = ["2025-12-29", "2025-12-31", "2026-02-12", "2026-02-13", "2026-02-14",
+              "2026-02-27", "2026-05-08", "2026-09-18", "2026-09-30", "2026-10-09"]  # fmt: skip
+    return [
+        {**example, "signed_at": f"{s} 18:00", "entered_at": f"{d(s) + dt.timedelta(days=n)} 09:00"}
+        for s in starts
+        for n in range(12)
+    ]
+
+
+def expected_holds(catalog: Catalog, rows: list[dict]) -> list[bool]:
+    """Where CT-09 surely holds for an engine: kept, and not exempt (an exempt row goes
+    to the reference, which counts it)."""
+    rule = next(r for r in catalog.records["contract"].rules if r.type == "max-workdays")
+    return [not exempt(rule, r) and check_rule(rule, r, catalog.codelists) for r in rows]
+
+
+def test_polars_renders_the_count(fixture_catalog: Catalog) -> None:
+    import polars as pl
+
+    from generators.checkplan import plan_for
+    from generators.validate import fast
+
+    plan = plan_for(fixture_catalog, "")
+    rec = next(r for r in plan.records if r.key == "contract")
+    rule = next(r for r in rec.rules if r.type == "max-workdays")
+    rows = span_rows(fixture_catalog)
+    holds = fast.rule_pass_expr(rule, {f.key: f for f in rec.fields}, plan)
+    got = pl.DataFrame(rows).select(holds.alias("ok"))["ok"].to_list()
+    assert got == expected_holds(fixture_catalog, rows)
+    assert sum(got) >= 40
 
 
 def workday_cases(catalog: Catalog) -> dict[str, tuple[str, list[dict]]]:
