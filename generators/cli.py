@@ -144,6 +144,11 @@ def build(ctx: click.Context, out: Path | None) -> None:
     "--spark-master", help="Spark master（默认 local[2]）；设置 SPARK_REMOTE 则用 Spark Connect。"
 )
 @click.option(
+    "--spark-warehouse",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Spark 本地仓库文件夹（Hive 表及其元数据）：--table 库.表 校验其中的表。",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "xlsx"]),
@@ -194,12 +199,15 @@ def validate(
     engine: str,
     spark_master: str | None,
     as_of: str | None,
+    spark_warehouse: Path | None,
 ) -> None:
     """校验填写好的台账（xlsx、CSV、JSON、JSON Lines），或就地校验数据库中的表：0 通过，1 数据有误，2 输入不可用。"""
     from .validate.cli import check_as_of, run_validate
 
     as_of = check_as_of(as_of)
     catalog = catalog_of(ctx)
+    if spark_warehouse is not None and engine != "spark":
+        raise InfostdError("--spark-warehouse 只用于 --engine spark")
     if db is not None or engine != "auto":
         from .sql.cli import run_in_place
 
@@ -216,7 +224,8 @@ def validate(
                 engine,
                 spark_master,
                 references,
-                as_of,
+                as_of=as_of,
+                spark_warehouse=spark_warehouse,
             )
         )
     if not files:

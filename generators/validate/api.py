@@ -11,6 +11,7 @@ from ..model import Catalog, display_path
 from .cells import today
 from .engine import (
     RecordContext,
+    exempt_issues,
     foreign_key_issues,
     run_rows,
     target_columns,
@@ -30,6 +31,7 @@ class TableResult:
     issues: list[Issue]
     fk_rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     own: dict[str, set] = field(default_factory=dict)  # ref field → values other tables may cite
+    exempt: dict[str, int] = field(default_factory=dict)  # rule id → rows before its ``from``
 
 
 def context(catalog: Catalog, table: Table, lang: str, as_of: str | None = None) -> RecordContext:
@@ -49,7 +51,7 @@ def python_engine(
     ctx = context(catalog, table, lang, as_of)
     counted = _count(table, progress)
     issues, fk_rows, own = run_rows(ctx, counted, refs)
-    return TableResult(counted.count, issues, fk_rows, own)
+    return TableResult(counted.count, issues, fk_rows, own, ctx.exempt)
 
 
 class _count:
@@ -175,6 +177,7 @@ def validate_tables(
         ctx = context(catalog, table, lang, as_of)
         issues = result.issues + foreign_key_issues(ctx, result.fk_rows, targets)
         issues += unchecked_foreign_keys(ctx, result.fk_rows, targets, table.header_row or None)
+        issues += exempt_issues(ctx, result.exempt, table.header_row or None)
         issues.sort(key=ctx.sort_key)
         files.append(
             FileReport(
