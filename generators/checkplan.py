@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Catalog, CodeList, Field, Schema, field_codelist
+from .model import Catalog, CodeList, Field, ForeignKey, Schema, field_codelist
 from .rules import error_field, parse_duration
 
 # The keywords a field's compiled check tests, in the reference validator's order:
@@ -183,6 +183,15 @@ def rule_plan(rule: Any) -> RulePlan:
     return plan
 
 
+def foreign_key_plan(fk: ForeignKey) -> dict[str, Any]:
+    """``{"field", "record", "ref"}`` plus ``"where": {"field", "in"}`` when the target row
+    must also meet a condition."""
+    plan: dict[str, Any] = {"field": fk.field, "record": fk.record, "ref": fk.ref}
+    if fk.where_field is not None:
+        plan["where"] = {"field": fk.where_field, "in": list(fk.where_in)}
+    return plan
+
+
 def record_plan(schema: Schema, catalog: Catalog, index: int) -> RecordPlan:
     return RecordPlan(
         key=schema.key,
@@ -192,9 +201,7 @@ def record_plan(schema: Schema, catalog: Catalog, index: int) -> RecordPlan:
         fields=[field_plan(f, catalog) for f in schema.fields],
         closed=schema.raw.get("additionalProperties") is False,
         unique=[list(g) for g in schema.unique],
-        foreign_keys=[
-            {"field": fk.field, "record": fk.record, "ref": fk.ref} for fk in schema.foreign_keys
-        ],
+        foreign_keys=[foreign_key_plan(fk) for fk in schema.foreign_keys],
         rules=[rule_plan(r) for r in schema.rules],
     )
 

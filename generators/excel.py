@@ -40,7 +40,7 @@ from .config import Config
 from .errors import InfostdError
 from .formats import CHINA_TZ, USCC_CHARSET, parse_datetime
 from .fsutil import atomic_write_bytes
-from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
+from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS, where_words
 from .model import Catalog, CodeList, Field, Schema, Segment, field_codelist
 from .patterns import describe as pattern_words
 from .rules import error_field
@@ -446,7 +446,7 @@ def field_rule(f: Field, schema: Schema, catalog: Catalog) -> str:
         if fk.field == f.key and fk.record in catalog.records:
             target = catalog.records[fk.record]
             ref = target.field_by_key[fk.ref].title if fk.ref in target.field_by_key else fk.ref
-            parts.append(f"须为「{target.title}」中已有的{ref}")
+            parts.append(f"须为「{target.title}」中已有的{ref}{where_words(fk, target)}")
     for rule in schema.rules:
         if error_field(rule) == f.key:
             parts.append(f"{rule.message}（{rule.id}）")

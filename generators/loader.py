@@ -50,9 +50,10 @@ from .model import (
     Standard,
     StandardError,
     clean_header,
+    field_codelist,
 )
 from .requirements import check_register, item_line, read_requirements
-from .rules import RULE_TYPES, check_rule, rule_fields
+from .rules import RULE_TYPES, RuleContext, check_rule, rule_fields, rule_problems
 
 SCHEMA_FENCE = "json schema"
 _markdown = MarkdownIt("commonmark")
@@ -536,6 +537,9 @@ class _Loader:
                 self.problem(where, f"外键引用的记录 {fk.record} 不存在")
             elif fk.ref not in target.field_by_key:
                 self.problem(where, f"外键引用的字段 {fk.record}.{fk.ref} 不存在")
+            if fk.where_field is not None and target is not None:
+                for text in _where_problems(fk, schema, target, codelists):
+                    self.problem(block.at("x-foreign-keys", index, "where"), text)
         seen_ids: set[str] = set()
         for index, rule in enumerate(schema.rules):
             where = block.at("x-rules", index)
@@ -548,9 +552,11 @@ class _Loader:
             for error in params_errors:
                 self.problem(where, f"规则 {rule.id}（{rule.type}）的参数 " + _describe(error))
             if not params_errors:
-                for name in rule_fields(rule):
-                    if name not in keys:
-                        self.problem(where, f"规则 {rule.id} 引用的字段 {name} 未定义")
+                missing = [name for name in rule_fields(rule) if name not in keys]
+                for name in missing:
+                    self.problem(where, f"规则 {rule.id} 引用的字段 {name} 未定义")
+                for text in [] if missing else rule_problems(rule, schema):
+                    self.problem(where, f"规则 {rule.id}（{rule.type}）：{text}")
 
     def check_front_references(self, standard: Standard, codelists: dict[str, CodeList]) -> None:
         path = self.root / standard.path
@@ -583,7 +589,7 @@ class _Loader:
                         f"示例 {index + 1} 不符合本 schema：" + _describe(error),
                     )
                 for rule in schema.rules:
-                    if not check_rule(rule, example):
+                    if not check_rule(rule, example, RuleContext(schema, catalog.codelists)):
                         self.problem(
                             block.at("examples", index),
                             f"示例 {index + 1} 违反规则 {rule.id}：{rule.message}",
@@ -597,11 +603,22 @@ class _Loader:
             for fk in schema.foreign_keys:
                 target = catalog.records[fk.record]
                 known = {e.get(fk.ref) for e in target.examples}
+                allowed = {
+                    e.get(fk.ref)
+                    for e in target.examples
+                    if fk.where_field is None or e.get(fk.where_field) in fk.where_in
+                }
                 for index, example in enumerate(schema.examples):
                     if fk.field in example and example[fk.field] not in known:
                         self.problem(
                             block.at("examples", index, fk.field),
                             f"示例 {index + 1} 的 {fk.field}={example[fk.field]} 不在 {fk.record} 的示例中（外键）",
+                        )
+                    elif fk.field in example and example[fk.field] not in allowed:
+                        self.problem(
+                            block.at("examples", index, fk.field),
+                            f"示例 {index + 1} 的 {fk.field}={example[fk.field]} 在 {fk.record} 的示例中"
+                            f"不满足外键条件（{fk.where_field} 须为 {'、'.join(map(str, fk.where_in))}）",
                         )
             for f in schema.fields:
                 field_validator = SchemaValidator(
@@ -615,6 +632,30 @@ class _Loader:
                             block.at("properties", f.key, "examples", index),
                             f"字段 {f.key} 的示例 {example!r} 无效：" + _describe(error),
                         )
+
+
+def _where_problems(
+    fk: ForeignKey, schema: Schema, target: Schema, codelists: dict[str, CodeList]
+) -> list[str]:
+    """A foreign key's ``where``: a field of the target whose listed values it can hold."""
+    if fk.record == schema.key:
+        return ["外键条件 where 不能用于指向本记录的外键"]
+    f = target.field_by_key.get(str(fk.where_field))
+    if f is None:
+        return [f"外键条件中的字段 {fk.record}.{fk.where_field} 不存在"]
+    if f.codelist:
+        accepted: list[Any] | None = field_codelist(f, codelists).codes
+    elif f.enum is not None:
+        accepted = f.enum
+    else:
+        accepted = None if f.const is None else [f.const]
+    if accepted is None:
+        return []
+    return [
+        f"外键条件中的值 {value!r} 不是 {fk.record}.{f.key} 的可选值（{'、'.join(map(str, accepted))}）"
+        for value in fk.where_in
+        if value not in accepted
+    ]
 
 
 def _exact_multiple_of(validator, multiple, instance, schema):
@@ -678,7 +719,14 @@ def _read_record(schema: Schema) -> None:
     ]
     schema.unique = [list(g) for g in raw.get("x-unique", [])]
     schema.foreign_keys = [
-        ForeignKey(fk["field"], fk["record"], fk["ref"]) for fk in raw.get("x-foreign-keys", [])
+        ForeignKey(
+            fk["field"],
+            fk["record"],
+            fk["ref"],
+            fk.get("where", {}).get("field"),
+            tuple(fk.get("where", {}).get("in", ())),
+        )
+        for fk in raw.get("x-foreign-keys", [])
     ]
     schema.rules = [
         Rule(

@@ -325,6 +325,21 @@ class ForeignKey:
     field: str
     record: str
     ref: str
+    # ``where``: the target row must also have ``where_field`` in ``where_in`` (only 合格
+    # suppliers); None = any target row
+    where_field: str | None = None
+    where_in: tuple[Any, ...] = ()
+
+    @property
+    def target(self) -> str:
+        """The key a target table's values are collected under (``record.ref``)."""
+        return f"{self.record}.{self.ref}"
+
+    @property
+    def condition(self) -> str | None:
+        """The key a conditional target's (value, condition value) pairs are collected
+        under: ``record.ref?field`` (field keys never hold a ``?``)."""
+        return None if self.where_field is None else f"{self.target}?{self.where_field}"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,14 @@ from generators.model import Catalog, Field
 from generators.validate.engine import validate_rows as reference_rows
 from generators.validate.messages import MESSAGES
 
-from .codegen_support import NODE, generate_into, import_module, needs_node, run_node
+from .codegen_support import (
+    NODE,
+    broken_rows,
+    generate_into,
+    import_module,
+    needs_node,
+    run_node,
+)
 from .conftest import CATALOG
 from .test_codegen_parity import JS_ROWS, rows_of
 
@@ -120,17 +127,8 @@ def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> Non
         for f in schema.fields:
             rows = [{**example, f.key: value} for value in defects(fixture_catalog, f)]
             cases[f"{key}.{f.key}"] = (key, [example, *rows])  # duplicates: unique too
-        for rule in schema.rules:  # every x-rule broken: swap the two dates, clear the field
-            params = rule.params
-            if "start" in params:
-                broken = {**example, params["start"]: "2030-01-01", params["end"]: "2020-01-01"}
-            else:
-                broken = {
-                    **example,
-                    params["when"]["field"]: params["when"]["equals"],
-                    params["field"]: "",
-                }
-            cases[f"{key}/{rule.id}"] = (key, [broken])
+        for rule in schema.rules:  # every x-rule broken
+            cases[f"{key}/{rule.id}"] = (key, broken_rows(fixture_catalog, key, rule))
         if any(fk.record == key for fk in schema.foreign_keys):
             fk = next(fk for fk in schema.foreign_keys if fk.record == key)
             cases[f"{key}/fk"] = (key, [{**example, fk.field: "ZZ99"}])

@@ -29,6 +29,7 @@ from generators.sql.engines import DuckDBEngine, PostgresEngine
 from generators.sql.inplace import Source, validate_source
 from generators.validate.engine import RecordContext, check_row, validate_rows
 
+from .codegen_support import broken_rows
 from .test_codegen_differential import SEEDED, defects
 from .test_codegen_parity import rows_of
 
@@ -49,12 +50,7 @@ def defect_cases(catalog: Catalog) -> dict[str, tuple[str, list[dict]]]:
             rows = [{**example, f.key: value} for value in defects(catalog, f)]
             cases[f"{key}.{f.key}"] = (key, [example, *rows])
         for rule in schema.rules:
-            p = rule.params
-            if "start" in p:
-                broken = {**example, p["start"]: "2030-01-01", p["end"]: "2020-01-01"}
-            else:
-                broken = {**example, p["when"]["field"]: p["when"]["equals"], p["field"]: ""}
-            cases[f"{key}/{rule.id}"] = (key, [example, broken])
+            cases[f"{key}/{rule.id}"] = (key, [example, *broken_rows(catalog, key, rule)])
         for fk in schema.foreign_keys:
             if fk.record == key:
                 cases[f"{key}/fk"] = (key, [example, {**example, fk.field: "ZZ99"}])

@@ -69,7 +69,12 @@ def fast_supported(catalog: Catalog, table: Table) -> bool:
     schema = catalog.records[table.record]
     keyed = {k for g in schema.unique for k in g} | {fk.field for fk in schema.foreign_keys}
     keyed |= {
-        fk.ref for r in catalog.records.values() for fk in r.foreign_keys if fk.record == schema.key
+        k
+        for r in catalog.records.values()
+        for fk in r.foreign_keys
+        if fk.record == schema.key
+        for k in (fk.ref, fk.where_field)
+        if k is not None
     }
     if any(schema.field_by_key[k].type != "string" for k in keyed if k in schema.field_by_key):
         return False
@@ -84,7 +89,7 @@ def _rule_expr_supported(schema: Schema, rule) -> bool:
         )
     if rule.type == "required-if":
         return schema.field_by_key[rule.params["when"]["field"]].type == "string"
-    return False
+    return rule.type in ("required-any", "segment-equals")
 
 
 # ── per-field expressions ────────────────────────────────────────────────
@@ -283,11 +288,30 @@ def rule_pass_expr(schema: Schema, rule, catalog: Catalog) -> pl.Expr:
             if limit is not None:
                 ok = ok & ((end - start) <= pl.lit(limit))
         return (start.is_null() | end.is_null() | ok).fill_null(False)
+    if rule.type == "required-any":
+        return pl.any_horizontal([_filled(k) for k in p["fields"]]).fill_null(False)
+    if rule.type == "segment-equals":
+        return _segment_equals_expr(schema, rule, catalog)
     when = schema.field_by_key[p["when"]["field"]]
-    target = schema.field_by_key[p["field"]]
     trigger = normalised(when, catalog).eq_missing(pl.lit(p["when"]["equals"]))
-    present = pl.col(target.key).is_not_null() & (pl.col(target.key) != "")
-    return (~trigger | present).fill_null(False)
+    return (~trigger | _filled(p["field"])).fill_null(False)
+
+
+def _filled(key: str) -> pl.Expr:
+    return pl.col(key).is_not_null() & (pl.col(key) != "")
+
+
+def _segment_equals_expr(schema: Schema, rule, catalog: Catalog) -> pl.Expr:
+    """The code's segment by a regex with one group per segment: alternations longest
+    code first under leftmost-first matching try cuts in ``CodeRule.split``'s order, so
+    the groups are its parts."""
+    p = rule.params
+    code_rule = schema.field_by_key[p["field"]].code_rule
+    assert code_rule is not None  # infostd check refuses the rule otherwise
+    groups = "".join(f"({s.regex(catalog.codelists)})" for s in code_rule.segments)
+    part = pl.col(p["field"]).str.extract(f"^{groups}$", p["segment"])
+    other = normalised(schema.field_by_key[p["equals"]], catalog)
+    return (part.is_null() | other.is_null() | (part == other)).fill_null(False)
 
 
 # ── batches ──────────────────────────────────────────────────────────────
@@ -423,7 +447,8 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
     present = [f.key for f in schema.fields if f.key in set(table.columns)]
     fk_fields = sorted({fk.field for fk in schema.foreign_keys})
     wanted = set(refs) | {fk.ref for fk in schema.foreign_keys if fk.record == schema.key}
-    key_fields = sorted({k for g in schema.unique for k in g} | set(fk_fields) | wanted)
+    cited = {k for ref in wanted for k in ref.split("?")}  # "ref?field": conditional targets
+    key_fields = sorted({k for g in schema.unique for k in g} | set(fk_fields) | cited)
     plan = _check_plan(catalog, schema, present, key_fields)
     issues: list[Issue] = []
     fk_rows: list[tuple[int, dict]] = []
@@ -463,7 +488,12 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
             part = both.select(ROW, k).drop_nulls()
             fk_rows.extend((n, {k: v}) for n, v in part.iter_rows())
         for ref in wanted:
-            own[ref].update(both.get_column(ref).drop_nulls().to_list())
+            key, _, held = ref.partition("?")
+            if held:
+                pairs = both.select(key, held).filter(pl.col(key).is_not_null())
+                own[ref].update(pairs.iter_rows())
+            else:
+                own[ref].update(both.get_column(key).drop_nulls().to_list())
         if progress:
             progress(str(table.path), count, None)
 
