@@ -20,14 +20,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .model import Catalog, CodeList, Field, ForeignKey, Schema, field_codelist
+from .patterns import alternatives_words, shape
 from .rules import error_field, parse_duration
 
 # The keywords a field's compiled check tests, in the reference validator's order:
 # one error per cell, the first keyword that fails (generators/validate/cells.py).
 GENERAL_KEYWORDS = ("const", "enum")
-STRING_KEYWORDS = ("pattern", "format", "minLength", "maxLength")  # after the code rule
+STRING_KEYWORDS = ("pattern", "format", "anyOf", "minLength", "maxLength")  # after the code rule
 NUMBER_KEYWORDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf")
 FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
+LANGS = ("zh", "en")  # the message catalog's languages (validate/messages.LANGS)
 
 
 @dataclass
@@ -37,6 +39,16 @@ class SegmentPlan:
     level: int | None
     regex: str  # matches the segment alone (no anchors)
     description: str
+
+
+@dataclass
+class AlternativePlan:
+    """One ``anyOf`` item: a value passes when its pattern, format and lengths all hold."""
+
+    format: str | None
+    pattern: str | None
+    min_length: int | None
+    max_length: int | None
 
 
 @dataclass
@@ -57,6 +69,11 @@ class FieldPlan:
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
     sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
     aliases: list[str] = field(default_factory=list)
+    shape: str = ""  # the pattern in words, for the "pattern" message (never the regex)
+    # ``anyOf``: one alternative must hold; ``expected`` says them in words per language,
+    # for the "anyOf" message (「中国大陆手机号或国际电话号码」)
+    alternatives: list[AlternativePlan] = field(default_factory=list)
+    expected: dict[str, str] = field(default_factory=dict)
 
     @property
     def string_checks(self) -> bool:
@@ -165,6 +182,13 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
         sensitive=f.mask if f.sensitive else None,
         aliases=list(f.aliases),
     )
+    if f.pattern is not None:
+        plan.shape = shape(f.pattern)
+    if f.alternatives:
+        plan.alternatives = [
+            AlternativePlan(a.format, a.pattern, a.min_length, a.max_length) for a in f.alternatives
+        ]
+        plan.expected = {lang: alternatives_words(f.alternatives, lang) for lang in LANGS}
     if f.code_rule is not None:
         plan.code_rule = f.code_rule.regex(catalog.codelists)
         plan.code_rule_description = f.code_rule.describe()

@@ -502,6 +502,10 @@ from .sql.cli import sql_group  # noqa: E402
 
 cli.add_command(sql_group)
 
+from .sheet.cli import sheet_group  # noqa: E402
+
+cli.add_command(sheet_group)
+
 
 def main() -> None:
     cli(prog_name="infostd")

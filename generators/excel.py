@@ -41,7 +41,8 @@ from .errors import InfostdError
 from .formats import CHINA_TZ, USCC_CHARSET, parse_datetime
 from .fsutil import atomic_write_bytes
 from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS, where_words
-from .model import Catalog, CodeList, Field, Schema, Segment, field_codelist
+from .model import Alternative, Catalog, CodeList, Field, Schema, Segment, field_codelist
+from .patterns import alternatives_detail
 from .patterns import describe as pattern_words
 from .rules import error_field
 from .version import project_version
@@ -382,6 +383,38 @@ def combine(parts: list[str]) -> str | None:
     return None
 
 
+def alternative_parts(alt: Alternative, ref: str) -> list[str]:
+    """Necessary conditions for one ``anyOf`` item (empty: Excel cannot narrow it)."""
+    parts = FORMAT_PARTS[alt.format](ref) if alt.format in FORMAT_PARTS else []
+    if alt.pattern is not None:
+        parts += pattern_parts(alt.pattern, ref)
+    if parts and alt.min_length is not None:
+        parts.append(f"LEN({ref})>={alt.min_length}")
+    if parts and alt.max_length is not None:
+        parts.append(f"LEN({ref})<={alt.max_length}")
+    return parts
+
+
+def any_of_part(alts: list[Alternative], ref: str) -> str | None:
+    """``OR(AND(…), AND(…))`` of the items' conditions, or None when some item has none
+    (then any text may be that item: only the prompt tells). To fit Excel's 255
+    characters, the longest item loses its last (finest) condition first: a weaker
+    item keeps the OR a necessary condition."""
+    options = [alternative_parts(a, ref) for a in alts]
+    if not all(options):
+        return None
+    while True:
+        formula = (
+            "OR(" + ",".join(o[0] if len(o) == 1 else f"AND({','.join(o)})" for o in options) + ")"
+        )
+        if len(formula) + 1 <= MAX_MESSAGE:
+            return formula
+        longest = max(options, key=lambda o: len(",".join(o)))
+        if len(longest) == 1:
+            return None
+        longest.pop()
+
+
 # ── what a field allows, in words ────────────────────────────────────────────
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
@@ -436,6 +469,8 @@ def field_rule(f: Field, schema: Schema, catalog: Catalog) -> str:
         parts.append(text)
     if f.pattern:
         parts.append(f"格式：{pattern_words(f.pattern)}")
+    if f.alternatives:
+        parts.append(alternatives_detail(f.alternatives, FORMAT_RULES))
     for group in schema.unique:
         if f.key in group:
             others = [schema.field_by_key[k].title for k in group if k != f.key]
@@ -565,6 +600,8 @@ def field_validation(
         parts += FORMAT_PARTS[f.format](ref)
     if f.pattern:
         parts += pattern_parts(f.pattern, ref)
+    if f.alternatives and (either := any_of_part(f.alternatives, ref)) is not None:
+        parts.append(either)
     if not parts:
         lengths = (f.min_length, f.max_length)
         if lengths == (None, None):

@@ -20,6 +20,25 @@ TYPE_LABELS = {
     "date": "日期",
     "date-time": "日期时间",
 }
+# A format as a noun, for "应为中国大陆手机号或国际电话号码" (anyOf messages and prompts).
+FORMAT_NOUNS = {
+    "zh": {
+        "cn-uscc": "统一社会信用代码",
+        "cn-resident-id": "居民身份证号",
+        "cn-mobile": "中国大陆手机号",
+        "intl-phone": "国际电话号码",
+        "email": "电子邮箱",
+        "url": "网址",
+    },
+    "en": {
+        "cn-uscc": "a unified social credit code",
+        "cn-resident-id": "a resident ID number",
+        "cn-mobile": "a mainland China mobile number",
+        "intl-phone": "an international phone number",
+        "email": "an e-mail address",
+        "url": "a web address",
+    },
+}
 SENSITIVITY_LABELS = {"personal": "个人信息", "sensitive-personal": "敏感个人信息"}
 
 # Chinese names of the validator's rule ids (Issue.rule), for readers of a report: the
@@ -40,6 +59,9 @@ RULE_NAMES = {
     "format:cn-uscc": "统一社会信用代码格式",
     "format:cn-resident-id": "居民身份证号格式",
     "format:cn-mobile": "手机号格式",
+    "format:intl-phone": "国际电话号码格式",
+    "format:url": "网址格式",
+    "anyOf": "格式（多选一）",
     "format:email": "电子邮箱格式",
     "format:date": "日期格式",
     "format:date-time": "日期时间格式",

@@ -37,6 +37,7 @@ from .limits import LIMITS, LimitExceeded, json_depth_line, yaml_load
 from .masking import mask_kind, sensitivity
 from .model import (
     SCHEMA_SUFFIX,
+    Alternative,
     Catalog,
     CodeEntry,
     CodeList,
@@ -52,6 +53,7 @@ from .model import (
     clean_header,
     field_codelist,
 )
+from .patterns import alternatives_words
 from .requirements import check_register, item_line, read_requirements
 from .rules import RULE_TYPES, RuleContext, check_rule, rule_fields, rule_problems
 
@@ -103,8 +105,12 @@ class _Block:
         return Location(self.schema.location.path, self.first_line + line)
 
 
-def load_catalog(root: Path | None = None, config: Config | None = None) -> Catalog:
-    """Load and check every standard under ``root`` (default: the project's standards/)."""
+def load_catalog(
+    root: Path | None = None, config: Config | None = None, sources: dict[Path, str] | None = None
+) -> Catalog:
+    """Load and check every standard under ``root`` (default: the project's standards/).
+    ``sources`` replaces the text of some files (absolute paths): an edit is proved by the
+    one loader before anything is written (``sheet import``)."""
     config = config or load_config()
     root = Path(root) if root is not None else config.standards
     if not root.is_dir():
@@ -112,7 +118,7 @@ def load_catalog(root: Path | None = None, config: Config | None = None) -> Cata
         if not (config.root / "pyproject.toml").is_file():
             hint = "（未找到含 [tool.infostd] 的 pyproject.toml：请在项目目录中运行，或用 --root 指定）"
         raise CatalogError([StandardError(Location(root, 0), "标准目录不存在" + hint)])
-    loader = _Loader(root, config.base_url)
+    loader = _Loader(root, config.base_url, sources or {})
     return loader.run()
 
 
@@ -125,9 +131,10 @@ def _generated_pages() -> set[str]:
 
 
 class _Loader:
-    def __init__(self, root: Path, base_url: str):
+    def __init__(self, root: Path, base_url: str, sources: dict[Path, str]):
         self.root = root
         self.base_url = base_url
+        self.sources = sources
         self.problems: list[StandardError] = []
         self.blocks: list[_Block] = []
         self.standards: list[Standard] = []
@@ -161,7 +168,7 @@ class _Loader:
     # ── pass 1: one file ────────────────────────────────────────────────────
     def read_file(self, path: Path) -> None:
         try:
-            source = path.read_text(encoding="utf-8")
+            source = self.sources[path] if path in self.sources else path.read_text("utf-8")
         except UnicodeDecodeError as exc:
             self.problem(Location(path, 1), f"文件不是 UTF-8 编码（{exc.reason}）")
             return
@@ -282,9 +289,7 @@ class _Loader:
         try:
             Draft202012Validator.check_schema(raw)
         except SchemaError as exc:
-            self.problem(
-                block.at(*exc.absolute_path), f"不是有效的 JSON Schema（2020-12）：{exc.message}"
-            )
+            self.problem(block.at(*exc.absolute_path), _schema_error(exc))
             return
         if kind == "other":
             self.problem(
@@ -500,6 +505,8 @@ class _Loader:
                     block.at(*where, "readOnly"),
                     f"字段 {f.key} 由系统记录（readOnly），不能列为必填：模板中没有这一列",
                 )
+            if "anyOf" in f.raw:
+                self.check_alternatives(block, f)
             if f.code_rule is not None:
                 if f.pattern is not None:
                     self.problem(
@@ -557,6 +564,33 @@ class _Loader:
                     self.problem(where, f"规则 {rule.id} 引用的字段 {name} 未定义")
                 for text in [] if missing else rule_problems(rule, schema):
                     self.problem(where, f"规则 {rule.id}（{rule.type}）：{text}")
+
+    def check_alternatives(self, block: _Block, f: Field) -> None:
+        """``anyOf`` lists text alternatives; everything else about the value stays on the
+        field, so the alternatives replace the field's own format/pattern."""
+        where = ("properties", f.key)
+        clash = [k for k in ("$ref", "x-code-rule", "enum", "const") if k in f.raw]
+        declared = f.raw.get("type", "string")
+        if declared != "string" or clash:
+            what = clash[0] if clash else f"type {declared}"
+            self.problem(
+                block.at(*where, "anyOf"),
+                f"字段 {f.key} 的 anyOf 只用于文本字段的几种格式，不能与 {what} 同时使用",
+            )
+        for keyword in ("format", "pattern"):
+            if keyword in f.raw:
+                self.problem(
+                    block.at(*where, keyword),
+                    f"字段 {f.key} 已有 anyOf，不要再写 {keyword}：把它写进 anyOf 的某一项"
+                    "（字段的值符合任一项即可）",
+                )
+        for index, item in enumerate(f.raw["anyOf"]):
+            if "format" not in item and "pattern" not in item:
+                self.problem(
+                    block.at(*where, "anyOf", index),
+                    f"字段 {f.key} 的 anyOf 第 {index + 1} 项须写 format 或 pattern"
+                    "（可再加 minLength、maxLength 和说明这一项的 title）",
+                )
 
     def check_front_references(self, standard: Standard, codelists: dict[str, CodeList]) -> None:
         path = self.root / standard.path
@@ -777,6 +811,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         deprecated=bool(prop.get("deprecated", False)),
         deprecated_in=prop.get("x-deprecated-in"),
         read_only=bool(prop.get("readOnly", False)),
+        alternatives=[Alternative.read(a) for a in prop.get("anyOf", [])],
         raw=prop,
     )
 
@@ -811,10 +846,7 @@ def _describe(error: ValidationError) -> str:
     match error.validator:
         case "additionalProperties":
             key = _missing_or_extra(error)
-            known = vocabulary.ALL_KEYWORDS + list(error.schema.get("properties", {}))
-            guess = difflib.get_close_matches(key, known, 1)
-            hint = f"（是否应为 {guess[0]}？）" if guess else ""
-            return f"{where + ' 中' if where else ''}有不支持的关键字 {key}{hint}"
+            return f"{where + ' 中' if where else ''}有不支持的关键字 {key}{_hint(key, error)}"
         case "required":
             return f"{where + ' ' if where else ''}缺少必需的 {_missing_or_extra(error)}"
         case "enum":
@@ -826,6 +858,9 @@ def _describe(error: ValidationError) -> str:
             return f"{subject}的类型应为 {error.validator_value}，实际为 {value}"
         case "pattern" | "format":
             return f"{subject}的取值 {value} 不符合格式 {error.validator_value}"
+        case "anyOf" if _alternatives(error.validator_value):
+            words = alternatives_words(_alternatives(error.validator_value))
+            return f"{subject}的取值 {value} 不符合要求：应为{words}"
         case "oneOf" | "anyOf" if error.schema.get("title"):
             return f"{subject}的取值 {value} 不在代码表“{error.schema['title']}”中"
         case "oneOf" | "anyOf":
@@ -834,6 +869,45 @@ def _describe(error: ValidationError) -> str:
             return subject + _SCHEMA_WORDS.get(error.validator, "不符合要求").format(
                 limit=json.dumps(error.validator_value, ensure_ascii=False), value=value
             )
+
+
+# Keywords that exist elsewhere: the hint says where they belong, not "did you mean".
+_PLACED_HINTS = {
+    "oneOf": '（字段的“多选一”请写 anyOf，如 "anyOf": [{"format": "cn-mobile"}, '
+    '{"format": "intl-phone"}]；oneOf 只用于代码表列出代码）',
+    "anyOf": "（anyOf 只能写在字段上，列出该字段的几种可选格式）",
+    "allOf": "（不支持 allOf：把各项要求直接写在字段上，它们同时生效）",
+}
+
+
+def _hint(key: str, error: ValidationError) -> str:
+    """A hint for an unsupported keyword: where it belongs, or the nearest allowed one."""
+    allowed = error.schema.get("properties", {})
+    if key in _PLACED_HINTS and key not in allowed:
+        return _PLACED_HINTS[key]
+    known = [k for k in dict.fromkeys([*vocabulary.ALL_KEYWORDS, *allowed]) if k != key]
+    guess = difflib.get_close_matches(key, known, 1)
+    return f"（是否应为 {guess[0]}？）" if guess else ""
+
+
+def _alternatives(items: Any) -> list[Alternative]:
+    """A field's ``anyOf`` items (format/pattern alternatives), else []."""
+    if not isinstance(items, list) or not items:
+        return []
+    if not all(isinstance(i, dict) and ("format" in i or "pattern" in i) for i in items):
+        return []
+    return [Alternative.read(i) for i in items]
+
+
+def _schema_error(exc: SchemaError) -> str:
+    """A block that is no JSON Schema, in Chinese (a broken regex is the usual case)."""
+    if exc.validator == "format" and exc.validator_value == "regex":
+        where = "/".join(str(p) for p in exc.absolute_path)
+        return (
+            f"{where} 不是有效的正则表达式：{json.dumps(exc.instance, ensure_ascii=False)}"
+            "（方括号、圆括号是否成对？反斜杠须写成 \\\\）"
+        )
+    return "不是有效的 JSON Schema（2020-12）：" + _describe(exc)
 
 
 # The remaining jsonschema keywords, in words (jsonschema's own messages are English).

@@ -21,6 +21,8 @@ from .searchterms import SearchTerms
 
 SCHEMA_SUFFIX = ".schema.json"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+# Formats of identifiers and numbers: kept as text (leading zeros, "+") and ASCII-exact.
+CODE_FORMATS = frozenset({"cn-uscc", "cn-resident-id", "cn-mobile", "intl-phone"})
 
 Kind = Literal["record", "codelist", "policy", "guide"]
 
@@ -266,6 +268,29 @@ class CodeRule:
 FieldType = Literal["string", "integer", "number", "boolean", "date", "date-time"]
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """One item of a field's ``anyOf``: a value passes the field when it passes one
+    alternative (its format, pattern and lengths all hold). ``title`` names it for
+    readers (「港澳手机号」); without one it is said from its format or pattern."""
+
+    format: str | None = None
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    title: str = ""
+
+    @classmethod
+    def read(cls, raw: dict[str, Any]) -> Alternative:
+        return cls(
+            format=raw.get("format"),
+            pattern=raw.get("pattern"),
+            min_length=raw.get("minLength"),
+            max_length=raw.get("maxLength"),
+            title=raw.get("title", ""),
+        )
+
+
 @dataclass
 class Field:
     key: str
@@ -296,6 +321,7 @@ class Field:
     deprecated: bool = False
     deprecated_in: str | None = None
     read_only: bool = False  # ``readOnly``: recorded by the system, not asked in templates
+    alternatives: list[Alternative] = field(default_factory=list)  # ``anyOf``: one must hold
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -311,7 +337,8 @@ class Field:
             self.codelist
             or self.code_rule
             or self.pattern
-            or self.format in {"cn-uscc", "cn-resident-id", "cn-mobile", "intl-phone"}
+            or self.format in CODE_FORMATS
+            or any(a.pattern or a.format in CODE_FORMATS for a in self.alternatives)
         )
 
 

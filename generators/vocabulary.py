@@ -99,6 +99,22 @@ _CODE_RULE = {
         "description": _TEXT,
     },
 }
+# One item of a field's ``anyOf`` (model.Alternative): a closed vocabulary of what every
+# engine can check (format, pattern, lengths) and say (title, else the format/pattern in
+# words). A value passes the field when it passes one item.
+ALTERNATIVE_FORMATS = [f for f in FORMATS if f not in ("date", "date-time")]
+ALTERNATIVE: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "title": {"type": "string", "minLength": 1},
+        "description": _TEXT,
+        "format": {"enum": ALTERNATIVE_FORMATS},
+        "pattern": {"type": "string", "format": "regex"},
+        "minLength": {"type": "integer", "minimum": 0},
+        "maxLength": {"type": "integer", "minimum": 0},
+    },
+}
 _LIFECYCLE_STAGE = {"type": "object", "additionalProperties": {"type": ["string", "array"]}}
 
 FIELD: dict[str, Any] = {
@@ -142,6 +158,8 @@ FIELD: dict[str, Any] = {
         "readOnly": {"type": "boolean"},
         # with "$ref" to a tree code list: only codes of this level (GB/T 4754 大类 = 2)
         "x-level": {"type": "integer", "minimum": 1},
+        # either/or: a mainland mobile or an international number (text fields only)
+        "anyOf": {"type": "array", "minItems": 2, "items": ALTERNATIVE},
     },
     "dependentRequired": {"x-level": ["$ref"]},
 }
@@ -413,6 +431,12 @@ KEYWORD_DOCS: dict[str, tuple[str, str, str]] = {
         "模板中没有这一列",
     ),
     "x-level": ("字段只接受代码表中第几级的代码", '"x-level": 2', "模板下拉只列该级代码"),
+    "anyOf": (
+        "二选一（或多选一）：字段的值符合其中任一项即可；每项写 format 或 pattern，"
+        "可加 minLength/maxLength，建议加 title 说明这一项是什么（如“港澳手机号”）",
+        '"anyOf": [{"format": "cn-mobile"}, {"title": "港澳台手机号", "pattern": "^\\\\+(852|853)[0-9]{8}$|^\\\\+886[0-9]{9}$"}]',
+        "模板提示“中国大陆手机号或港澳台手机号”；报告“应为中国大陆手机号或港澳台手机号”",
+    ),
     "oneOf": (
         "代码表的代码列表，每项一行",
         '"oneOf": [{"const": "01", "title": "企业"}]',

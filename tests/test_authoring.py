@@ -3,6 +3,8 @@ of the fixture catalog in a real git repository; then what CI runs stays green."
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from generators.cli import cli
+from generators.config import load_config
+from generators.loader import load_catalog
 from tests.test_release import git, git_identity  # noqa: F401 - fixture reused
 
 from .conftest import catalog_project
@@ -46,8 +50,6 @@ def edit(root: Path, path: Path, old: str, new: str) -> None:
 
 
 def bump(root: Path) -> str:
-    import json
-
     return json.loads(ok(root, "diff", "main", "--format", "json"))["bump"]
 
 
@@ -83,6 +85,37 @@ def test_the_committee_tasks(repo: Path) -> None:
     ok(repo, "prepare")
     assert bump(repo) == "minor"
     commit(repo, "客户官网")
+
+    # 3. the customer's phone: a mainland mobile or a +852/+853/+886 number (anyOf), by
+    # hand as the guide shows; the old format stays one of the alternatives: a widening
+    edit(
+        repo,
+        CUSTOMER,
+        '"description": "联系人的 11 位中国大陆手机号码",\n      "type": "string",\n'
+        '      "format": "cn-mobile",',
+        '"description": "联系人的手机号码：中国大陆手机号，或港澳台手机号",\n'
+        '      "type": "string",\n      "anyOf": [\n        {"format": "cn-mobile"},\n'
+        '        {"title": "港澳台手机号", "pattern": "^\\\\+(852|853)[0-9]{8}$|^\\\\+886[0-9]{9}$"}\n'
+        "      ],",
+    )
+    ok(repo, "prepare")
+    assert bump(repo) == "minor"
+    assert "中国大陆手机号 → 中国大陆手机号或港澳台手机号" in ok(repo, "diff", "main")
+    commit(repo, "联系人手机可填港澳台号码")
+    rows = repo / "customers.csv"
+    example = load_catalog(config=load_config(repo)).records["customer"].examples[0]
+    with rows.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(example)
+        for n, mobile in enumerate(("+85291234567", "+886912345678", "12345")):
+            writer.writerow(
+                {**example, "mobile": mobile, "customer_code": f"11000{n + 5}"}.values()
+            )
+    result = run(repo, "validate", str(rows), "--record", "customer", "--format", "json")
+    errors = [e for f in json.loads(result.stdout)["files"] for e in f["errors"]]
+    [wrong] = [e for e in errors if e["field"] == "mobile"]
+    assert wrong["row"] == 4 and wrong["rule"] == "anyOf"
+    assert "应为中国大陆手机号或港澳台手机号" in wrong["message"] and "^" not in wrong["message"]
 
     # 4. a withdrawn department: kept, marked deprecated, never offered again
     out = ok(repo, "deprecate", "department-code", "SJ01", "--note", "2026 年 3 月撤销")

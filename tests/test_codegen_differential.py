@@ -107,17 +107,23 @@ def defects(catalog: Catalog, f: Field) -> list[Any]:
         example = (f.examples or ["110001"])[0]
         values += [example[:-1], example + "9", example.lstrip("0"), "A" + example[1:]]
     if f.format:
-        values += {
-            "cn-uscc": ["91110108MA01ABCD2X", "91110108MA01ABCD2", "91110108MA01ABCDIH"],
-            "cn-resident-id": ["11010519491231002Y", "110105194902300021", "1101051949123100"],
-            "cn-mobile": ["12800138000", "1380013800", "138-0013-8000"],
-            "email": ["a@b", "ab.cn"],
-            "url": ["www.example.com", "https://example .com", "https://localhost"],
-            "intl-phone": ["85291234567", "+852 9123 4567", "+0852912345"],
-            "date": ["2026-02-30", "2026/3/1", "2026年3月1日", "昨天"],
-            "date-time": ["2026-03-01 25:00", "2026-03-01T10:00", "2026/3/1 9:05"],
-        }[f.format]
+        values += FORMAT_DEFECTS[f.format]
+    for alt in f.alternatives:  # anyOf: what breaks each one, and each one's own examples
+        values += FORMAT_DEFECTS[alt.format] if alt.format else []
+        values += [*f.examples, "010-1234567", "0101-12345678", "010-123456789", "+85291234567"]
     return values
+
+
+FORMAT_DEFECTS = {
+    "cn-uscc": ["91110108MA01ABCD2X", "91110108MA01ABCD2", "91110108MA01ABCDIH"],
+    "cn-resident-id": ["11010519491231002Y", "110105194902300021", "1101051949123100"],
+    "cn-mobile": ["12800138000", "1380013800", "138-0013-8000"],
+    "email": ["a@b", "ab.cn"],
+    "url": ["www.example.com", "https://example .com", "https://localhost"],
+    "intl-phone": ["85291234567", "+852 9123 4567", "+0852912345"],
+    "date": ["2026-02-30", "2026/3/1", "2026年3月1日", "昨天"],
+    "date-time": ["2026-03-01 25:00", "2026-03-01T10:00", "2026/3/1 9:05"],
+}
 
 
 def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> None:
@@ -136,7 +142,7 @@ def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> Non
     rules = {e["rule"] for f in found.values() for e in f}
     expected = {"required", "type", "enum", "codelist", "code-rule", "pattern", "minLength"}
     expected |= {"maxLength", "minimum", "maximum", "exclusiveMinimum", "multipleOf", "unique"}
-    expected |= {"foreign-key", "leading-zero", "full-width", "whitespace"}
+    expected |= {"foreign-key", "leading-zero", "full-width", "whitespace", "anyOf"}
     expected |= {
         f"format:{name}"
         for name in ("cn-uscc", "cn-mobile", "intl-phone", "email", "url", "date", "date-time")

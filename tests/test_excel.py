@@ -303,3 +303,18 @@ def test_guide_rows_are_tall_enough_for_wrapped_text(mini_catalog: Catalog, tmp_
     assert guide.column_dimensions["A"].width >= 13  # the label fits its column
     rule_row = next(r for r in range(1, guide.max_row + 1) if guide.cell(r, 3).value == "uscc")
     assert guide.row_dimensions[rule_row].height >= 32  # the uscc rule wraps in its column
+
+
+def test_any_of_is_an_or_of_the_alternatives_or_prompt_only(wide_catalog: Catalog) -> None:
+    """anyOf: a custom validation OR-ing what Excel can check of each item (proved in
+    LibreOffice by test_excel_libreoffice); an item Excel cannot narrow leaves the prompt."""
+    station = wide_catalog.records["station"]
+    choices = excel.template_choices(wide_catalog, station)
+    contact = excel.field_validation(station.field_by_key["contact"], "P3", wide_catalog, choices)
+    assert contact is not None and contact["value"].startswith("=OR(AND(LEN(P3)=11,")
+    assert len(contact["value"]) <= excel.MAX_MESSAGE
+    any_text = station.field_by_key["any_text"]
+    assert excel.field_validation(any_text, "Q3", wide_catalog, choices) is None
+    rule = excel.field_rule(any_text, station, wide_catalog)
+    assert rule.startswith("以下任一种：电子邮箱地址") and "任意编号" in rule
+    assert "^" not in rule and "(?=" not in rule  # never the regex

@@ -21,6 +21,7 @@ from generators.config import load_config
 from generators.formats import FORMAT_CHECKERS
 from generators.loader import load_catalog
 from generators.model import Catalog, Field
+from generators.validate.cells import alternative_ok
 from tests.conftest import CATALOG, FIXTURES, make_project
 
 SOFFICE = shutil.which("soffice")
@@ -124,6 +125,18 @@ CASES: dict[tuple[str, str], list[tuple[object, bool]]] = {
         ("010-82345678-12345678", False),  # too long
         ("0-123456789", True),  # the shape is a necessary condition: left to the validator
     ],
+    ("station", "contact"): [  # anyOf: OR of the three items' conditions
+        ("13800138000", True),
+        ("+85291234567", True),
+        ("010-82345678", True),
+        ("0755-8234567", True),
+        ("12800138000", False),  # neither a mobile (13–19) nor anything else
+        ("85291234567", False),
+        ("+0852912345", False),
+        ("10-82345678", False),
+        ("010-823", False),
+        ("0-1234567890", True),  # the landline's shape only (a necessary condition)
+    ],
     ("station", "ratio"): [(0.5, True), (0, False), (1, False)],
     ("station", "fee"): [(10.25, True), (19.99, True), (10.255, False), (-1, False)],
 }
@@ -136,6 +149,8 @@ def validator_accepts(catalog: Catalog, f: Field, value: object) -> bool:
     if f.format in FORMAT_CHECKERS and FORMAT_CHECKERS[f.format](value) is not None:
         return False
     if f.code_rule and not re.fullmatch(f.code_rule.regex(catalog.codelists), value):
+        return False
+    if f.alternatives and not any(alternative_ok(a, value) for a in f.alternatives):
         return False
     return not (f.pattern and not re.search(f.pattern, value))
 

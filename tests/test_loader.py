@@ -243,3 +243,81 @@ def test_code_list_code_rule_checks_every_code(mini_project: Path) -> None:
     with pytest.raises(CatalogError) as raised:
         load_catalog(config=load_config(mini_project))
     assert "代码表的编码规则不能引用代码表自身" in str(raised.value.problems[0])
+
+
+ANY_OF = '"anyOf": [{"format": "cn-mobile"}, {"format": "intl-phone"}]'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (  # the either/or keyword on a field is anyOf, and the hint says so
+            '"format": "cn-mobile"',
+            '"oneOf": [{"format": "cn-mobile"}, {"format": "intl-phone"}]',
+            "properties/mobile 中有不支持的关键字 oneOf（字段的“多选一”请写 anyOf",
+        ),
+        (
+            '"additionalProperties": false',
+            '"additionalProperties": false, ' + ANY_OF,
+            "有不支持的关键字 anyOf（anyOf 只能写在字段上",
+        ),
+        (
+            '"format": "cn-mobile"',
+            '"anyOf": [{"format": "cn-mobile", "fromat": "x"}, {"format": "intl-phone"}]',
+            "anyOf/0 中有不支持的关键字 fromat（是否应为 format？）",
+        ),
+        (
+            '"format": "cn-mobile"',
+            '"anyOf": [{"format": "cn-mobile"}, {"minimum": 1}]',
+            "anyOf/1 中有不支持的关键字 minimum",
+        ),
+        ('"format": "cn-mobile"', '"anyOf": [{"format": "cn-mobile"}]', "anyOf 至少要有 2 项"),
+        (
+            '"format": "cn-mobile"',
+            '"anyOf": [{"format": "cn-mobile"}, {"format": "date"}]',
+            "可选：email、url、cn-uscc、cn-resident-id、cn-mobile、intl-phone",
+        ),
+        (
+            '"format": "cn-mobile"',
+            '"anyOf": [{"format": "cn-mobile"}, {"title": "港澳", "maxLength": 12}]',
+            "字段 mobile 的 anyOf 第 2 项须写 format 或 pattern",
+        ),
+        (
+            '"format": "cn-mobile"',
+            '"format": "cn-mobile", ' + ANY_OF,
+            "字段 mobile 已有 anyOf，不要再写 format：把它写进 anyOf 的某一项",
+        ),
+        (
+            '"type": "number", "minimum": 0',
+            '"type": "number", "minimum": 0, ' + ANY_OF,
+            "anyOf 只用于文本字段的几种格式，不能与 type number 同时使用",
+        ),
+        (
+            '"format": "cn-mobile"',
+            '"anyOf": [{"format": "email"}, {"format": "intl-phone"}]',
+            '示例 1 不符合本 schema：mobile 的取值 "13800138000" 不符合要求：应为电子邮箱或国际电话号码',
+        ),
+    ],
+)
+def test_any_of_mistakes_are_located_and_chinese(
+    mini_project: Path, old: str, new: str, message: str
+) -> None:
+    path = mini_project / "standards" / "records" / "customer.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(mini_project), "check"])
+    assert result.exit_code == 1
+    assert re.search(r"customer\.md:\d+: .*" + re.escape(message), result.output), result.output
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", result.output), result.output
+
+
+def test_any_of_field_reads_as_alternatives(mini_project: Path) -> None:
+    path = mini_project / "standards" / "records" / "customer.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"format": "cn-mobile"', ANY_OF, 1), encoding="utf-8")
+    mobile = (
+        load_catalog(config=load_config(mini_project)).records["customer"].field_by_key["mobile"]
+    )
+    assert [a.format for a in mobile.alternatives] == ["cn-mobile", "intl-phone"]
+    assert mobile.format is None and mobile.is_code

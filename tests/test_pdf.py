@@ -3,6 +3,7 @@ rendered to PNG in test-artifacts/pdf/ for a person to look at."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.test_release_records import (
     commit_all,
     infostd,
     make_major_change,
+    release_first,
     request,
     write,
 )
@@ -58,16 +60,7 @@ def build_pdfs(root: Path) -> Path:
 @pytest.fixture
 def released_pdfs(project: Path) -> Path:  # noqa: F811
     approve_all(project)
-    infostd(
-        project,
-        "release",
-        "--date",
-        "2026-12-01",
-        "--effective",
-        "2027-01-01",
-        "--document",
-        "信管发〔2026〕12号",
-    )
+    release_first(project)
     return build_pdfs(project)
 
 
@@ -80,6 +73,12 @@ def test_edition_pdf_has_cover_contents_foreword_body_and_appendix(released_pdfs
     assert "2026-12-01发布" in cover and "2027-01-01实施" in cover
     assert "测试集团有限公司发布" in cover
     assert "目次" in contents and "前言" in contents and "附录A" in contents
+    # front matter in roman numbers; the body starts again at page 1 (GB/T 1.1)
+    footers = [squeeze(p.strip().splitlines()[-1]) for p in every]
+    body = next(i for i, p in enumerate(every) if "前言" in p and "GB/T" in p) + 1
+    assert footers[1:body] == ["II", "III"] and footers[body] == "1"
+    assert footers[body + 1 :] == [str(n) for n in range(2, len(every) - body + 1)]
+    assert re.search(r"前言\.+III", contents) and re.search(r"客户信息数据标准\.+1(?!\d)", contents)
     foreword = squeeze(next(p for p in every if "前言" in p and "GB/T" in p))
     assert "本文件为首次发布" in foreword
     assert "专项小组（张三，2026-11-20，文〔2026〕1号）" in foreword

@@ -36,6 +36,10 @@ RULE = '"max": "PT24H"'
 FK = '"x-foreign-keys": [{"field": "customer_code", "record": "customer", "ref": "customer_code"}],'
 
 
+ANY_OF = (
+    '"anyOf": [{"format": "cn-mobile"}, '
+    '{"title": "港澳台手机号", "pattern": "^\\\\+(852|853)[0-9]{8}$|^\\\\+886[0-9]{9}$"}]'
+)
 HT = '[{"text": "HT"}, {"digits": 4}]'
 SUPPLIER_INFO = (
     BASICS,
@@ -486,6 +490,70 @@ CASES = [
         "patch",
     ),
     ("owner changed", [], [(CUSTOMER, "owner: XS01", "owner: XX01")], "metadata-changed", "patch"),
+    (
+        "format → anyOf keeping it: widened",
+        [],
+        [(CUSTOMER, '"format": "cn-mobile"', ANY_OF)],
+        "alternatives-widened",
+        "minor",
+    ),
+    (
+        "anyOf gains an alternative: widened",
+        [(CUSTOMER, '"format": "cn-mobile"', ANY_OF)],
+        [(CUSTOMER, '"format": "cn-mobile"', ANY_OF[:-1] + ', {"format": "email"}]')],
+        "alternatives-widened",
+        "minor",
+    ),
+    (
+        "anyOf loses an alternative: narrowed",
+        [(CUSTOMER, '"format": "cn-mobile"', ANY_OF)],
+        [
+            (
+                CUSTOMER,
+                '"format": "cn-mobile"',
+                '"anyOf": [{"format": "cn-mobile"}, {"format": "email"}]',
+            )
+        ],
+        "alternatives-narrowed",
+        "major",
+    ),
+    (
+        "anyOf on a field without a format: narrowed",
+        [],
+        [
+            (
+                CUSTOMER,
+                NAME,
+                NAME.replace(
+                    '"minLength": 2',
+                    '"anyOf": [{"pattern": "公司$"}, {"pattern": "^[A-Z]"}], "minLength": 2',
+                ),
+            )
+        ],
+        "alternatives-added",
+        "major",
+    ),
+    (
+        "anyOf → its first alternative: narrowed",
+        [(CUSTOMER, '"format": "cn-mobile"', ANY_OF)],
+        [],
+        "alternatives-narrowed",
+        "major",
+    ),
+    (
+        "anyOf renamed alternative: the same values",
+        [(CUSTOMER, '"format": "cn-mobile"', ANY_OF)],
+        [(CUSTOMER, '"format": "cn-mobile"', ANY_OF.replace("港澳台", "境外"))],
+        "alternatives-restated",
+        "patch",
+    ),
+    (
+        "anyOf removed: any text",
+        [(CUSTOMER, '"format": "cn-mobile"', ANY_OF)],
+        [(CUSTOMER, '"format": "cn-mobile", ', "")],
+        "alternatives-removed",
+        "minor",
+    ),
 ]
 
 
@@ -632,3 +700,12 @@ def test_a_rule_without_reasoning_cannot_be_proven_compatible(mini_catalog: Cata
     implied, reason = rule_implied(rule, mini_catalog.records["customer"])
     assert not implied
     assert reason.startswith("无法证明兼容：规则类型 no-such-type")
+
+
+def test_any_of_widening_says_what_was_added(tmp_path: Path) -> None:
+    changes = changes_between(tmp_path, [], [(CUSTOMER, '"format": "cn-mobile"', ANY_OF)])
+    [change] = [c for c in changes if c.kind.startswith("alternatives")]
+    assert change.message == (
+        "字段 customer.mobile（手机） 可选格式：中国大陆手机号 → 中国大陆手机号或港澳台手机号："
+        "新增港澳台手机号，旧数据仍符合原有各项"
+    )

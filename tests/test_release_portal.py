@@ -5,6 +5,7 @@ released version in the portal, the templates' ``_meta`` and the generated valid
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from datetime import datetime
@@ -20,6 +21,7 @@ from tests.test_release_records import (
     git,
     infostd,
     make_major_change,
+    release_first,
     request,
     write,
 )
@@ -50,16 +52,7 @@ def released_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         git(root, "init", "-q", "-b", "main")
         commit_all(root, "初稿与批准")
-        infostd(
-            root,
-            "release",
-            "--date",
-            "2026-12-01",
-            "--effective",
-            "2027-01-01",
-            "--document",
-            "信管发〔2026〕12号",
-        )
+        release_first(root)
         make_major_change(root)
         write(
             root,
@@ -175,3 +168,35 @@ def test_released_version_everywhere(released_site: Path) -> None:
     assert subprocess.run(
         ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True
     ).stdout.strip() in ("", "?? site/")
+
+
+def test_a_page_changed_since_the_release_says_so(released_site: Path, tmp_path: Path) -> None:
+    from generators.config import load_config
+    from generators.loader import load_catalog
+    from generators.portal.pages import PortalContext
+    from generators.portal.releases import unreleased, unreleased_notice
+
+    # the released site itself: every page is the edition in force, no notice anywhere
+    assert not any(
+        "infostd-unreleased" in p.read_text("utf-8") for p in released_site.rglob("*.html")
+    )
+    root = tmp_path / "copy"
+    shutil.copytree(released_site.parent, root, ignore=shutil.ignore_patterns("site"))
+    path = root / "standards" / "records" / "customer.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"maxLength": 50', '"maxLength": 60', 1), encoding="utf-8")
+    commit_all(root, "名称放宽到 60 字 <b>")
+    config = load_config(root)
+    catalog = load_catalog(config=config)
+    version, changes = unreleased(config, catalog)
+    assert version == "2.0.0" and list(changes) == ["T-DS-001"]
+    ctx = PortalContext(catalog, root, "2.0.0+dev.1", unreleased=changes, released=version)
+    customer = next(s for s in catalog.standards if s.id == "T-DS-001")
+    notice = unreleased_notice(ctx, customer)
+    assert "本页含 2.0.0 版发布后的修改，尚未批准发布" in notice
+    assert "正式施行的仍是 2.0.0 版" in notice and "60" in notice
+    other = next(s for s in catalog.standards if s.id != "T-DS-001")
+    assert unreleased_notice(ctx, other) == ""
+    # without history to compare with (a copy without .git), no notice rather than a wrong one
+    shutil.rmtree(root / ".git")
+    assert unreleased(config, catalog) == ("", {})

@@ -139,16 +139,7 @@ def test_first_release_writes_editions_commits_and_tags(project: Path) -> None:
     unnumbered = infostd(project, "release", "--date", "2026-12-01", code=1)
     assert "发布通知须有文号" in unnumbered.output and git(project, "tag", "--list") == ""
     assert git(project, "status", "--porcelain") == ""  # nothing half-written
-    infostd(
-        project,
-        "release",
-        "--date",
-        "2026-12-01",
-        "--effective",
-        "2027-01-01",
-        "--document",
-        "信管发〔2026〕12号",
-    )
+    release_first(project)
     data = record(project, "1.0.0")
     assert data["document"] == "信管发〔2026〕12号" and data["requests"] == ["CR-2026-001"]
     customer = next(e for e in data["editions"] if e["id"] == "T-DS-001")
@@ -175,6 +166,20 @@ def test_first_release_writes_editions_commits_and_tags(project: Path) -> None:
     infostd(project, "check")  # released standards now have an edition; the request is used
     again = infostd(project, "release", "--dry-run")
     assert "无需发布" in again.output
+
+
+def release_first(root: Path) -> None:
+    """The first official release, as the committee cuts it (dated, effective, numbered)."""
+    infostd(
+        root,
+        "release",
+        "--date",
+        "2026-12-01",
+        "--effective",
+        "2027-01-01",
+        "--document",
+        "信管发〔2026〕12号",
+    )
 
 
 def released(project: Path) -> None:

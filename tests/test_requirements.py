@@ -4,6 +4,8 @@ enforced by something real — ``infostd check`` says where it is not."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,9 @@ from generators.cli import cli
 from generators.config import load_config
 from generators.loader import load_catalog
 from generators.portal.pages import PortalContext
-from generators.portal.requirements_page import requirements_page
+from generators.portal.requirements_page import requirements_page, standard_requirements
 
-from .conftest import make_project
+from .conftest import CATALOG, make_project
 
 GOOD = [
     '  - {id: CT-01, text: "合同签订后 24 小时内录入", by: validator, rule: CT-01}',
@@ -123,3 +125,46 @@ def test_requirements_page_says_validator_targets_in_chinese(fixture_catalog) ->
     page = requirements_page(PortalContext(catalog=fixture_catalog, root=Path("."), version="1"))
     assert "不得重复" in page  # e.g. 客户信息·统一社会信用代码不得重复
     assert not re.search(r"校验工具：[^|]*[a-z_]+\.[a-z_]+", page)  # no record.field keys
+
+
+def test_each_standard_page_ends_with_its_own_register(shipped_catalog, shipped_site: Path) -> None:
+    for standard in shipped_catalog.standards:
+        if not standard.requirements:
+            continue
+        page = shipped_site / standard.path.with_suffix("").as_posix() / "index.html"
+        html = page.read_text(encoding="utf-8")
+        section = html[html.index('id="requirements"') :]
+        for req in standard.requirements:
+            assert f'id="{req.id.lower()}"' in section, (standard.id, req.id)
+        assert f"共 {len(standard.requirements)} 项要求" in section
+        assert "../../catalog/requirements/" in section  # the catalog-wide list
+        assert section.index('id="requirements"') < section.find("修订记录")
+
+
+def test_register_says_rules_and_fields_in_words(fixture_catalog) -> None:
+    contract = next(s for s in fixture_catalog.standards if s.path.name == "contract.md")
+    section = standard_requirements(contract, fixture_catalog)
+    # CT-01 is said as what the rule checks, a unique key by the record's and field's names
+    assert "规则 CT&#45;01：录入时间 不得早于 签订时间" in section
+    assert "entered&#95;at" not in section and "entered_at" not in section
+    customer = next(s for s in fixture_catalog.standards if s.path.name == "customer.md")
+    assert re.search(r"客户信息·[^|]+不得重复", standard_requirements(customer, fixture_catalog))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
+def test_pdf_edition_carries_the_register_as_an_appendix(fixture_catalog, tmp_path: Path) -> None:
+    from generators.pdf.build import pdf_bytes
+    from generators.pdf.document import document_html
+    from generators.pdf.standard import standard_document
+    from generators.release.records import Releases
+
+    contract = next(s for s in fixture_catalog.standards if s.path.name == "contract.md")
+    config = load_config(CATALOG)
+    doc = standard_document(contract, fixture_catalog, config, Releases(), "1.0.0")
+    pdf = tmp_path / "contract.pdf"
+    pdf.write_bytes(pdf_bytes(document_html(doc)))
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
+    text = "".join(done.stdout.split())
+    appendix = text[text.rindex("要求清单") :]
+    assert "（资料性）" in text and "CT-01" in appendix and "合同签订后24小时内录入" in appendix
+    assert "<span" not in text

@@ -394,6 +394,35 @@ def test_ddl_rejects_each_seeded_defect_at_insert(engine, shipped_catalog: Catal
     assert expected <= rejected, expected - rejected
 
 
+def test_any_of_in_place_and_in_the_ddl(engine, fixture_catalog: Catalog) -> None:
+    """anyOf (fixture: customer.service_phone = a mainland mobile or a landline): validation
+    in place gives the reference's findings, and the DDL's CHECK (an OR of the two) refuses
+    exactly the values the validator refuses."""
+    cases = {
+        k: v for k, v in defect_cases(fixture_catalog).items() if k == "customer.service_phone"
+    }
+    assert "anyOf" in assert_same(TextTables(engine, fixture_catalog), cases)
+    dialect = "postgres" if isinstance(engine, PostgresEngine) else "duckdb"
+    load_ddl(engine, fixture_catalog, dialect)
+    for rec in with_dependencies(plan_for(fixture_catalog, "t"), ["customer"])[:-1]:
+        for example in fixture_catalog.records[rec.key].examples:
+            insert(engine, rec.key, example)
+    example = fixture_catalog.records["customer"].examples[0]
+    verdicts = {}
+    for row in cases["customer.service_phone"][1][1:]:
+        value = row["service_phone"]
+        if not isinstance(value, str) or value != value.strip() or not value:
+            continue  # the validator trims and reads empty as absent; a database does not
+        refused = {i.rule for i in validate_rows(fixture_catalog, "customer", [row])}
+        verdicts[value] = attempt(engine, "customer", {**example, "service_phone": value})
+        assert verdicts[value] == ("anyOf" not in refused and "full-width" not in refused), value
+    assert verdicts["010-12345678"] and verdicts["13800138000"]
+    assert not verdicts["+85291234567"] and not verdicts["010-123456789"]
+    ddl_text = render_ddl(plan_for(fixture_catalog, "t"), ["customer"], dialect)
+    check = ddl_text.split('CONSTRAINT "ck_customer_service_phone_1"', 1)[1].split(";", 1)[0]
+    assert "OR" in check.split() and "^1[3-9][0-9]{9}$" in check
+
+
 def _rollback(engine) -> None:
     if isinstance(engine, PostgresEngine):
         engine.con.rollback()

@@ -84,15 +84,16 @@ def cover_html(cover: Cover) -> str:
 
 def toc_html(sections: list[Section]) -> str:
     items = "".join(
-        _toc_item(s.level, s.anchor, s.title)
+        _toc_item(s.level, s.anchor, s.title, s.css_class == "front")
         + "".join(_toc_item(s.level + 1, a, t) for a, t in s.entries)
         for s in sections
     )
     return f'<section class="toc"><h1 class="toc-title">目　次</h1><ul>{items}</ul></section>'
 
 
-def _toc_item(level: int, anchor: str, title: str) -> str:
-    return f'<li class="toc-{level}"><a href="#{esc(anchor)}">{esc(title)}</a></li>'
+def _toc_item(level: int, anchor: str, title: str, front: bool = False) -> str:
+    cls = f"toc-{level} toc-front" if front else f"toc-{level}"
+    return f'<li class="{cls}"><a href="#{esc(anchor)}">{esc(title)}</a></li>'
 
 
 def document_html(doc: PdfDocument) -> str:
@@ -103,10 +104,13 @@ def document_html(doc: PdfDocument) -> str:
     parts = [cover_html(doc.cover)] if doc.cover else []
     if doc.toc:
         parts.append(toc_html(sections))
+    body_start = next((s.anchor for s in sections if s.css_class != "front"), None)
     for s in sections:
         tag = "h1" if s.level == 1 else "h2"
+        # the body's page numbers start at 1 after the front matter's roman numbers (GB/T 1.1)
+        start = " body-start" if s.anchor == body_start and doc.cover else ""
         parts.append(
-            f'<section class="part part-{s.level} {esc(s.css_class)}" id="{esc(s.anchor)}">'
+            f'<section class="part part-{s.level} {esc(s.css_class)}{start}" id="{esc(s.anchor)}">'
             f'<{tag} class="part-title">{esc(s.title)}</{tag}>{s.html}</section>'
         )
     css = PRINT_CSS.read_text(encoding="utf-8") + doc.extra_css

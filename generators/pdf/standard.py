@@ -19,6 +19,7 @@ from ..config import Config
 from ..labels import KIND_LABELS, STATUS_LABELS
 from ..model import Catalog, Standard
 from ..portal.render import department_label, schema_html
+from ..portal.requirements_page import standard_requirements
 from ..release.records import Edition, Release, Releases
 from .document import Cover, PdfDocument, Section, esc
 
@@ -168,6 +169,17 @@ def standard_document(
             Section(
                 f"附录 {letter}　{schema.title}",
                 f'<p class="appendix-kind">（规范性）</p>{schema_html(schema, catalog, _no_link)}',
+                f"appendix-{letter}",
+            )
+        )
+    register = standard_requirements(standard, catalog, links=False)
+    if register:  # the register as an informative appendix: what each requirement rests on
+        letter = appendix_letter(len(appendices))
+        table = markdown_html(register.split("\n", 3)[3])  # without the section heading
+        sections.append(
+            Section(
+                f"附录 {letter}　要求清单",
+                f'<p class="appendix-kind">（资料性）</p>{table}',
                 f"appendix-{letter}",
             )
         )

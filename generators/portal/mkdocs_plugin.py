@@ -46,7 +46,7 @@ from ..version import project_version
 from . import guide as _guide  # noqa: F401 - registers 编写指南, 关键字参考
 from . import pages as registry
 from . import releases as _releases  # registers 发布公告, 变更记录 and the Atom feed
-from . import requirements_page as _requirements  # noqa: F401 - registers 要求清单
+from . import requirements_page as _requirements  # registers 要求清单
 from . import validator as _validator  # noqa: F401 - registers the in-browser validator page
 from .diagrams import needs_mermaid, script_tags
 from .downloads import DOWNLOADS, schema_downloads, standard_pdf, validator_downloads
@@ -129,6 +129,7 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
                 ) from None
         extra = Path(self.config.extra_files) if self.config.extra_files else None
         version = project_version(root)
+        released, changes = _releases.unreleased(project, catalog)
         self.context = registry.PortalContext(
             catalog=catalog,
             root=root,
@@ -137,6 +138,8 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             repo_url=project.repo_url,
             feedback=project.feedback,
             last_changes=last_changes(Path(config.docs_dir)),
+            unreleased=changes,
+            released=released,
         )
         self.standards_by_uri = {s.path.as_posix(): s for s in catalog.standards}
         config.copyright = f"企业信息管理标准 · 版本 {version}"
@@ -238,8 +241,11 @@ class InfostdPlugin(BasePlugin[InfostdOptions]):
             [(label, href) for label, href in buttons if href],
             ctx.feedback_url(standard),
         )
-        return standard_markdown(standard, catalog, link, card) + _releases.revisions_markdown(
-            ctx, standard
+        card = _releases.unreleased_notice(ctx, standard) + card
+        return (
+            standard_markdown(standard, catalog, link, card)
+            + _requirements.standard_requirements(standard, catalog)
+            + _releases.revisions_markdown(ctx, standard)
         )
 
     # ── pages that draw a diagram get the diagram library ──────────────────

@@ -38,6 +38,9 @@ class PortalContext:
     repo_url: str = ""
     feedback: str = ""  # [tool.infostd] feedback
     last_changes: dict[Path, str] = field(default_factory=dict)
+    # changes since the last release, per standard id, in words (portal/releases.unreleased)
+    unreleased: dict[str, list[str]] = field(default_factory=dict)
+    released: str = ""  # the last release's version ("1.0.0"), when there is one
 
     @property
     def artifacts(self) -> list[Artifact]:

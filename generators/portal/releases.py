@@ -5,7 +5,9 @@
 - 变更记录 (``catalog/changelog.md``): the release history and each standard's 修订记录
   (edition, dates, what changed in words) — the tooling's own changes stay in CHANGELOG.md;
 - an Atom feed of releases (``news/feed.xml``);
-- ``revisions_markdown``: the 修订记录 section at the end of each standard's page.
+- ``revisions_markdown``: the 修订记录 section at the end of each standard's page;
+- ``unreleased`` / ``unreleased_notice``: a standard changed since the last release says so
+  above its card, so a page never passes unapproved text off as the edition in force.
 
 Everything comes from the release records (``releases/``); every word is escaped.
 """
@@ -15,8 +17,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..config import load_config
-from ..model import Standard
+from ..config import Config, load_config
+from ..errors import InfostdError
+from ..model import Catalog, Standard
 from ..release.notice import notice_html, notice_of
 from ..release.records import Release, Releases, load_releases
 from .pages import GeneratedPage, PortalContext, StaticFile, md_link, register_page, register_static
@@ -28,6 +31,48 @@ HISTORY = "catalog/changelog.md"
 CSS = Path(__file__).parent / "assets" / "releases.css"
 ATOM = "http://www.w3.org/2005/Atom"
 NOTICES = "downloads/notices"
+
+
+MAX_LISTED = 8  # changes listed in a page's notice; the rest are counted
+
+
+def unreleased(config: Config, catalog: Catalog) -> tuple[str, dict[str, list[str]]]:
+    """The last release's version and, per standard that existed in it, what changed since
+    (``infostd diff``'s messages). Nothing when there is no release or no git history to
+    read it from (a copy without .git, a shallow clone): the page then shows no notice
+    rather than a wrong one."""
+    from ..release import compare, previous_release  # the portal imports release lazily
+
+    try:
+        version, ref = previous_release(config)
+        if version is None or ref is None:
+            return "", {}
+        comparison = compare(config, old_ref=ref, new=catalog)
+    except (InfostdError, OSError):
+        return "", {}
+    existed = {s.id for s in comparison.old.standards} if comparison.old else set()
+    changes: dict[str, list[str]] = {}
+    for change in comparison.changes:
+        if change.standard in existed:
+            changes.setdefault(change.standard, []).append(change.message)
+    return str(version), changes
+
+
+def unreleased_notice(ctx: PortalContext, standard: Standard) -> str:
+    """The notice above a standard's card when its text differs from the last release."""
+    changes = ctx.unreleased.get(standard.id)
+    if not changes:
+        return ""
+    items = "".join(f"<li>{esc(c)}</li>" for c in changes[:MAX_LISTED])
+    more = len(changes) - MAX_LISTED
+    if more > 0:
+        items += f"<li>另有 {more} 项修改，见评审报告。</li>"
+    return (
+        '<div class="admonition warning infostd-banner infostd-unreleased">'
+        f'<p class="admonition-title">本页含 {esc(ctx.released)} 版发布后的修改，尚未批准发布</p>'
+        f"<p>正式施行的仍是 {esc(ctx.released)} 版（可下载其 PDF 版次）；下列修改须经评审批准并发布后"
+        f"才生效：</p><ul>{items}</ul></div>"
+    )
 
 
 def releases_of(ctx: PortalContext) -> Releases:

@@ -18,6 +18,7 @@ from typing import Any
 from ..labels import KIND_LABELS, SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS, where_words
 from ..masking import MASK_LABELS
 from ..model import Catalog, CodeList, CodeRule, Field, Schema, Standard
+from ..patterns import alternatives_detail
 from ..patterns import describe as pattern_words
 from ..rules import parse_duration
 
@@ -174,6 +175,8 @@ def field_rules(f: Field, catalog: Catalog) -> list[str]:
         parts.append(f"精度 {_number(f.multiple_of)}")
     if f.pattern:
         parts.append(f"格式：{pattern_words(f.pattern)}")
+    if f.alternatives:
+        parts.append(alternatives_detail(f.alternatives, FORMAT_LABELS))
     if f.enum:
         parts.append("取值：" + "、".join(str(v) for v in f.enum))
     if f.const is not None:

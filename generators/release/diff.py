@@ -22,7 +22,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..model import Catalog, CodeList, Field, ForeignKey, Schema, Standard, field_codelist
+from ..model import (
+    Alternative,
+    Catalog,
+    CodeList,
+    Field,
+    ForeignKey,
+    Schema,
+    Standard,
+    field_codelist,
+)
+from ..patterns import alternatives_words
 from .compat import (
     accepted_inputs,
     bound,
@@ -73,6 +83,11 @@ KINDS: dict[str, KindInfo] = {
     "format-relaxed": KindInfo("minor", CHANGED),
     "pattern-tightened": KindInfo("major", CHANGED),
     "pattern-relaxed": KindInfo("minor", CHANGED),
+    "alternatives-added": KindInfo("major", CHANGED),
+    "alternatives-narrowed": KindInfo("major", CHANGED),
+    "alternatives-widened": KindInfo("minor", CHANGED),
+    "alternatives-removed": KindInfo("minor", CHANGED),
+    "alternatives-restated": KindInfo("patch", CHANGED),
     "length-tightened": KindInfo("major", CHANGED),
     "length-relaxed": KindInfo("minor", CHANGED),
     "range-tightened": KindInfo("major", CHANGED),
@@ -434,6 +449,8 @@ def _type(p: Pair) -> Iterator[tuple[str, str]]:
 
 def _format(p: Pair) -> Iterator[tuple[str, str]]:
     old, new = p.old, p.new
+    if old.alternatives or new.alternatives:
+        return  # compared as alternatives (_alternatives)
     if old.format != new.format:
         kind = "format-relaxed" if new.format is None else "format-narrowed"
         yield kind, f"格式：{_show(old.format)} → {_show(new.format)}"
@@ -441,6 +458,8 @@ def _format(p: Pair) -> Iterator[tuple[str, str]]:
 
 def _pattern(p: Pair) -> Iterator[tuple[str, str]]:
     old, new = p.old, p.new
+    if old.alternatives or new.alternatives:
+        return  # compared as alternatives (_alternatives)
     if old.pattern != new.pattern:
         # Two regexes cannot be compared for inclusion in general: any new or changed
         # pattern may reject old values, so only a removed pattern counts as relaxed.
@@ -449,6 +468,61 @@ def _pattern(p: Pair) -> Iterator[tuple[str, str]]:
             "" if new.pattern is None else "：无法证明兼容——两个正则表达式的包含关系无法一般地判定"
         )
         yield kind, f"正则：{_show(old.pattern)} → {_show(new.pattern)}{why}"
+
+
+def _as_alternatives(f: Field) -> list[Alternative]:
+    """What a value's text must match: the ``anyOf`` items, or the field's own format and
+    pattern as one item (so 格式 cn-mobile → anyOf [cn-mobile, intl-phone] is a widening)."""
+    if f.alternatives:
+        return list(f.alternatives)
+    if f.pattern is not None or (f.format is not None and f.type == "string"):
+        return [Alternative(format=f.format, pattern=f.pattern)]
+    return []
+
+
+def _covers(new: Alternative, old: Alternative) -> bool:
+    """Every value ``old`` accepts, ``new`` accepts: same format and pattern, lengths no
+    tighter. (Two different regexes cannot be compared in general.)"""
+    return (
+        (new.format, new.pattern) == (old.format, old.pattern)
+        and (new.min_length is None or (old.min_length or 0) >= new.min_length)
+        and (
+            new.max_length is None
+            or (old.max_length is not None and old.max_length <= new.max_length)
+        )
+    )
+
+
+def _alternatives(p: Pair) -> Iterator[tuple[str, str]]:
+    """``anyOf``: adding an alternative widens (minor), removing one narrows (major); a
+    field gaining ``anyOf`` where it had no format or pattern is narrowed (major)."""
+    if not (p.old.alternatives or p.new.alternatives):
+        return
+    before, after = _as_alternatives(p.old), _as_alternatives(p.new)
+    shown = f"可选格式：{alternatives_words(before) or '无'} → {alternatives_words(after) or '无'}"
+    if not before:
+        yield "alternatives-added", f"{shown}（以前不限格式，旧数据不一定符合其中任一种）"
+        return
+    if not after:
+        yield "alternatives-removed", f"{shown}（取消格式限制，旧数据都仍然有效）"
+        return
+    lost = [o for o in before if not any(_covers(n, o) for n in after)]
+    gained = [n for n in after if not any(_covers(o, n) for o in before)]
+    if lost:
+        yield (
+            "alternatives-narrowed",
+            f"{shown}：不再接受{alternatives_words(lost)}，符合它的旧数据将不再有效"
+            "（两个不同的正则表达式无法一般地证明包含关系）",
+        )
+    elif gained:
+        yield (
+            "alternatives-widened",
+            f"{shown}：新增{alternatives_words(gained)}，旧数据仍符合原有各项",
+        )
+    elif alternatives_words(before) != alternatives_words(after) or p.old.raw.get(
+        "anyOf"
+    ) != p.new.raw.get("anyOf"):
+        yield "alternatives-restated", f"{shown}（写法或名称不同，接受的值不变）"
 
 
 LENGTHS = (("minLength", "最小长度", True), ("maxLength", "最大长度", False))
@@ -635,6 +709,7 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
     _type,
     _format,
     _pattern,
+    _alternatives,
     _bounds,
     _enum,
     _codelist_ref,
@@ -647,6 +722,7 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
 # above or by _words/_deprecation; a test keeps this list complete.
 FIELD_KEYWORDS_COMPARED = frozenset(
     {"type", "format", "pattern", "multipleOf", "enum", "const", "$ref", "x-level", "x-code-rule"}
+    | {"anyOf"}
     | {keyword for keyword, _, _ in LENGTHS}
     | set(BOUNDS)
     | {"x-aliases", "default", "x-sensitive", "x-security-level", "readOnly"}

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from ..checkplan import FieldPlan, Plan, RulePlan
+from ..checkplan import AlternativePlan, FieldPlan, Plan, RulePlan
 from ..formats import (
     EMAIL_RE,
     INTL_PHONE_RE,
@@ -273,6 +273,10 @@ def string_checks(
             parts.append(format_check(value, v)) if value in FORMAT_SQL else cannot(
                 f"format {value}"
             )
+        elif key == "anyOf":
+            options = [_alternative(a, v, exact) for a in f.alternatives]
+            missing += [what for _, lost in options for what in lost]
+            parts.append(any_of([check for check, _ in options]))
         elif key == "minLength":
             parts.append(exp.GTE(this=length(v), expression=lit(value)))
         elif key == "maxLength":
@@ -280,6 +284,40 @@ def string_checks(
     if f.code_rule is not None:  # the regex accepts exactly the values CodeRule.split does
         parts.append(regex(v, f.code_rule))
     return all_of(parts), missing
+
+
+def _alternative(
+    a: AlternativePlan, v: exp.Expression, exact: bool
+) -> tuple[exp.Expression, list[str]]:
+    """One ``anyOf`` item. A part SQL cannot state makes the item FALSE when ``exact``
+    (the value then goes to the reference) and is left out otherwise: an item only
+    weakens, so the OR stays a necessary condition for the DDL."""
+    parts: list[exp.Expression] = []
+    missing: list[str] = []
+    if a.pattern is not None:
+        if portable(a.pattern):
+            parts.append(regex(v, a.pattern))
+        else:
+            missing.append(f"anyOf pattern {a.pattern}")
+    if a.format is not None:
+        if a.format in FORMAT_SQL:
+            parts.append(format_check(a.format, v))
+        else:
+            missing.append(f"anyOf format {a.format}")
+    if a.min_length is not None:
+        parts.append(exp.GTE(this=length(v), expression=lit(a.min_length)))
+    if a.max_length is not None:
+        parts.append(exp.LTE(this=length(v), expression=lit(a.max_length)))
+    if missing and exact:
+        return FALSE(), missing
+    return all_of(parts), missing
+
+
+def any_of(parts: list[exp.Expression]) -> exp.Expression:
+    if any(constant(p) is True for p in parts):
+        return TRUE()
+    parts = [p for p in parts if constant(p) is not False]
+    return exp.paren(exp.or_(*parts)) if parts else FALSE()
 
 
 FORMAT_SQL = {

@@ -27,11 +27,11 @@ from ..formats import (
 )
 from ..limits import NUMBER_DIGITS
 from ..masking import mask
-from ..model import CodeList, CodeRule, Field, field_codelist
+from ..model import Alternative, CodeList, CodeRule, Field, field_codelist
+from ..patterns import alternatives_words, shape
 from .issues import Issue, Severity
 from .messages import render
 
-CODE_FORMATS = {"cn-uscc", "cn-resident-id", "cn-mobile", "intl-phone"}
 TRUE_WORDS = {"true", "是", "1", "yes", "y", "√"}
 FALSE_WORDS = {"false", "否", "0", "no", "n", "×"}
 INTEGER_RE = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.0*)?$", re.ASCII)
@@ -293,7 +293,7 @@ def _check_keywords(
                     code_rule=field.code_rule.describe(), problem=problem,
                 )  # fmt: skip
         if field.pattern is not None and not re.search(field.pattern, value):
-            return make_issue(field, "pattern", "pattern", text, lang, pattern=field.pattern)
+            return make_issue(field, "pattern", "pattern", text, lang, shape=shape(field.pattern))
         if field.format in FORMAT_CHECKERS and field.type == "string":
             reason = FORMAT_CHECKERS[field.format](value)
             if reason is not None:
@@ -301,6 +301,9 @@ def _check_keywords(
                     field, f"format:{field.format}", f"format:{field.format}:{reason}", text, lang,
                     actual=len(value), expected=_expected_check(field.format, value),
                 )  # fmt: skip
+        if field.alternatives and not any(alternative_ok(a, value) for a in field.alternatives):
+            expected = alternatives_words(field.alternatives, lang)
+            return make_issue(field, "anyOf", "anyOf", text, lang, expected=expected)
         if field.min_length is not None and len(value) < field.min_length:
             return make_issue(
                 field, "minLength", "minLength", text, lang,
@@ -325,6 +328,16 @@ def _check_keywords(
                 field, "multipleOf", "multipleOf", text, lang, limit=display(field.multiple_of)
             )
     return None
+
+
+def alternative_ok(alt: Alternative, value: str) -> bool:
+    """One ``anyOf`` item: its pattern, format and lengths all hold."""
+    return (
+        (alt.pattern is None or re.search(alt.pattern, value) is not None)
+        and (alt.format is None or FORMAT_CHECKERS[alt.format](value) is None)
+        and (alt.min_length is None or len(value) >= alt.min_length)
+        and (alt.max_length is None or len(value) <= alt.max_length)
+    )
 
 
 def is_multiple(value: float, step: float) -> bool:

@@ -215,24 +215,38 @@ def _string_checks(f: Field, value: pl.Expr, catalog: Catalog) -> pl.Expr:
         ok = ok & value.is_in(strings)
     if f.code_rule is not None:
         ok = ok & value.str.contains(f.code_rule.regex(catalog.codelists))
-    if f.pattern is not None:
-        ok = ok & value.str.contains(f.pattern) if _regex_ok(f.pattern) else pl.lit(False)
-    if f.format == "cn-mobile":
+    ok = ok & _shape_ok(f.format, f.pattern, f.min_length, f.max_length, value)
+    if f.alternatives:  # anyOf: one alternative surely holds (one it cannot decide: False)
+        ok = ok & pl.any_horizontal(
+            *(_shape_ok(a.format, a.pattern, a.min_length, a.max_length, value)
+              for a in f.alternatives)
+        )  # fmt: skip
+    return ok
+
+
+def _shape_ok(
+    fmt: str | None, pattern: str | None, low: int | None, high: int | None, value: pl.Expr
+) -> pl.Expr:
+    """Pattern, format and lengths: of the field, or of one ``anyOf`` alternative."""
+    ok = pl.lit(True)
+    if pattern is not None:
+        ok = ok & value.str.contains(pattern) if _regex_ok(pattern) else pl.lit(False)
+    if fmt == "cn-mobile":
         ok = ok & value.str.contains(MOBILE_RE.pattern)
-    elif f.format == "intl-phone":
+    elif fmt == "intl-phone":
         ok = ok & value.str.contains(INTL_PHONE_RE.pattern)
-    elif f.format == "email":
+    elif fmt == "email":
         ok = ok & value.str.contains(EMAIL_RE.pattern)
-    elif f.format == "cn-uscc":
+    elif fmt == "cn-uscc":
         ok = ok & value.str.contains(USCC_RE.pattern) & _uscc_digit_ok(value)
-    elif f.format == "cn-resident-id":
+    elif fmt == "cn-resident-id":
         ok = ok & _resident_id_ok(value)
-    elif f.format is not None:
+    elif fmt is not None:
         ok = pl.lit(False)
-    if f.min_length is not None:
-        ok = ok & (value.str.len_chars() >= f.min_length)
-    if f.max_length is not None:
-        ok = ok & (value.str.len_chars() <= f.max_length)
+    if low is not None:
+        ok = ok & (value.str.len_chars() >= low)
+    if high is not None:
+        ok = ok & (value.str.len_chars() <= high)
     return ok
 
 

@@ -5,7 +5,9 @@ downloadable Python/JS validators so every tool says the same thing. Keys are
 message ids: the rule name (``required``), or ``rule:reason`` where one rule has
 several explanations (``format:cn-uscc:check-digit``). Placeholders are
 ``str.format`` names; every message may use ``{title}`` (the field title) and
-``{value}`` (the cell text, already masked for ``x-sensitive`` fields).
+``{value}`` (the cell text, already masked for ``x-sensitive`` fields). No message ever
+shows a regex: a pattern is said in words (``patterns.shape``), ``anyOf`` alternatives
+by their names (``patterns.alternatives_words``).
 """
 
 from __future__ import annotations
@@ -32,8 +34,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{title}” must be text; “{value}” is not",
     },
     "pattern": {
-        "zh": "“{title}”的格式不正确：“{value}”不符合 {pattern}",
-        "en": "“{title}” has the wrong form: “{value}” does not match {pattern}",
+        "zh": "“{title}”的格式不正确：“{value}”不符合规定的格式：{shape}",
+        "en": "“{title}” has the wrong form: “{value}” does not match the required form: {shape}",
+    },
+    "anyOf": {
+        "zh": "“{title}”应为{expected}，“{value}”都不是",
+        "en": "“{title}” must be {expected}; “{value}” is not",
     },
     "enum": {
         "zh": "“{title}”只能填：{allowed}；“{value}”不在其中",
