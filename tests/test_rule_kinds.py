@@ -330,3 +330,25 @@ PEOPLE = (
     'by: validator, rule: "contract.supplier_code:foreign-key-where"',
     'by: people, who: "法务部", when: "审核每份采购合同时", evidence: "合同审核单"',
 )
+
+
+def test_template_checks_the_segment_when_the_code_is_typed(
+    fixture_catalog: Catalog, tmp_path: Path
+) -> None:
+    """The asset template's 资产编码 validation also asks characters 3–4 to equal the start
+    of 资产类别 (a code or its dropdown label), unless 资产类别 is still empty."""
+    import openpyxl
+
+    from generators import excel
+
+    path = excel.write_template(fixture_catalog, "asset", tmp_path / "asset.xlsx", "1.0.0")
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    by_key = {sheet.cell(2, c).value: c for c in range(1, sheet.max_column + 1)}
+    code, category = (
+        openpyxl.utils.get_column_letter(by_key[k]) for k in ("asset_code", "category")
+    )
+    (formula,) = [
+        dv.formula1 for dv in sheet.data_validations.dataValidation if f"{code}3" in str(dv.sqref)
+    ]
+    part = f"OR(LEN({category}3)=0,EXACT(MID({code}3,3,2),LEFT({category}3,2)))"
+    assert part in formula, formula
