@@ -69,6 +69,7 @@ RULE_NAMES = {
     "code-rule": "编码规则",
     "unique": "不得重复",
     "foreign-key": "引用的记录",
+    "foreign-key-where": "引用的记录不满足条件",
     "foreign-key-unchecked": "引用未核对",
     "additionalProperties": "多余的列",
     "leading-zero": "前导零",
