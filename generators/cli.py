@@ -196,7 +196,17 @@ def validate(
 
         ctx.exit(
             run_in_place(
-                catalog, list(files), record, fmt, out, lang, db, table, engine, spark_master
+                catalog,
+                list(files),
+                record,
+                fmt,
+                out,
+                lang,
+                db,
+                table,
+                engine,
+                spark_master,
+                references,
             )
         )
     if not files:

@@ -78,3 +78,18 @@ def test_a_code_header_whose_values_do_not_fit_is_not_proposed(
     found = propose_columns(shipped_catalog, shipped_catalog.records["customer"], table)
     column = next(p for p in found if p.column == "客户类型")
     assert column.field is None and "不建议对应" in column.reason
+
+
+def test_any_of_values_are_evidence(fixture_catalog: Catalog, tmp_path: Path) -> None:
+    """A column of mobiles and landlines under an unknown header is proposed for the anyOf
+    field they fit (fixture: customer.service_phone = mobile or landline)."""
+    path = tmp_path / "售后台账.csv"
+    path.write_text(
+        "客户名称,售后热线\n甲公司,010-82345678\n乙公司,13800138000\n丙公司,0755-8234567\n",
+        encoding="utf-8",
+    )
+    (table,), _ = read_ledger(path, known_headers(fixture_catalog))
+    found = propose(fixture_catalog, table, "customer")
+    [proposal] = [p for p in found.proposals if p.column == "售后热线"]
+    assert proposal.field == "service_phone"
+    assert "100% 的值符合中国大陆手机号或固定电话" in proposal.reason

@@ -193,3 +193,16 @@ def test_empty_columns_left_out_and_code_lists_named_by_title(mini_catalog: Cata
     f = schema.field_by_key["customer_code"]
     diagram = render.code_rule_diagram(f, f.code_rule, mini_catalog, no_link)
     assert "地区代码</a> 代码" not in diagram  # not "地区代码 代码"
+
+
+def test_any_of_alternatives_in_words_never_a_regex(fixture_catalog: Catalog) -> None:
+    """The field table says each alternative of an anyOf field (its title and its rule in
+    words); the regex stays in the raw schema only."""
+    f = fixture_catalog.records["customer"].field_by_key["service_phone"]
+    assert render.field_rules(f, fixture_catalog) == [
+        "以下任一种：中国大陆手机号（11 位）；"
+        "固定电话：“0” + 2–3 位数字 + “-” + 7–8 位数字，长度至多 13"
+    ]
+    table = render.field_table(fixture_catalog.records["customer"], fixture_catalog, no_link)
+    row = table.split('id="customer.service_phone"', 1)[1].split("</tr>", 1)[0]
+    assert "以下任一种" in row and "[0-9]" not in row

@@ -40,6 +40,8 @@ def seeded_rows(catalog: Catalog) -> list[dict]:
     rows[6]["email"] = "user at example"
     rows[7]["name"] = f" {rows[7]['name']} "  # a warning, not an error
     rows[8]["credit_limit"] = "-1"
+    rows[0]["service_phone"] = "010-82345678"  # anyOf: a landline is one of the alternatives
+    rows[9]["service_phone"] = "12345"  # neither a mobile nor a landline
     return rows
 
 
@@ -154,6 +156,8 @@ def test_page_shows_the_reference_errors(
     errors, warnings = expected(site_catalog, path)
     rules = {e[3] for e in errors}
     assert {"format:cn-uscc", "format:cn-mobile", "required", "codelist", "unique"} <= rules
+    [either] = [e for e in errors if e[3] == "anyOf"]
+    assert either[4] == "“客服电话”应为中国大陆手机号或固定电话（至多 13 个字），“12345”都不是"
     assert [w[3] for w in warnings] == ["whitespace"]
     # The dropdown labels ("11 北京市", …) are accepted: only region 99 is wrong.
     assert [e[5] for e in errors if e[2] == "region"] == ["99"]

@@ -17,7 +17,9 @@ from ..errors import InfostdError
 from ..formats import FORMAT_CHECKERS
 from ..limits import yaml_load
 from ..model import Catalog, CodeEntry, CodeList, Field, Schema, display_path
+from ..patterns import alternatives_words
 from ..textsafe import shown
+from ..validate.cells import alternative_ok
 from .ledger import LedgerTable, normalise_header
 
 PROPOSE_AT = 0.5  # below this a column is left unmapped (the reviewer decides)
@@ -194,6 +196,9 @@ def _value_evidence(catalog: Catalog, f: Field, values: list[str]) -> tuple[floa
         share = _share(values, lambda v: check(v) is None)
         name = FORMAT_NAMES.get(f.format, f.format)
         return (STRONG_FORMATS.get(f.format, 0.0) if share >= 0.8 else 0.0), share, name
+    if f.alternatives:  # anyOf: a value fitting one of the alternatives counts
+        share = _share(values, lambda v: any(alternative_ok(a, v) for a in f.alternatives))
+        return (0.85 if share >= 0.8 else 0.0), share, alternatives_words(f.alternatives)
     codelist = field_codelist(catalog, f)
     if codelist is not None:
         distinct = list(dict.fromkeys(values))

@@ -367,6 +367,30 @@ def is_empty(col: Column) -> exp.Expression:
     return exp.or_(null, exp.EQ(this=c, expression=lit(""))) if col.kind == TEXT else null
 
 
+def tidy(v: exp.Expression, typed: bool) -> exp.Expression:
+    """No whitespace at either end (and, in ``typed`` fields, no full-width character).
+    ASCII text (codes, numbers, most identifiers) is decided by two character codes —
+    every ASCII character ``str.isspace`` knows is ≤ 32 — other text by the regexes;
+    this keeps the common case free of regex scans."""
+    ascii_only = exp.EQ(this=exp.BitLength(this=v.copy()), expression=exp.Mul(
+        this=lit(8), expression=length(v.copy())))  # fmt: skip
+    ends = exp.and_(
+        exp.GT(this=exp.Ascii(this=v.copy()), expression=lit(32)),
+        exp.GT(
+            this=exp.Ascii(this=exp.Right(this=v.copy(), expression=lit(1))), expression=lit(32)
+        ),
+    )
+    slow = [exp.not_(regex(v, LEADING_SPACE)), exp.not_(regex(v, TRAILING_SPACE))]
+    if typed:
+        slow.append(exp.not_(regex(v, FULL_WIDTH)))
+    return exp.Case(ifs=[exp.If(this=ascii_only, true=ends)], default=all_of(slow))
+
+
+def _tidy_text(text: str, typed: bool) -> bool:
+    """What ``tidy`` says of a constant (code-list entries)."""
+    return text.strip() == text and not (typed and re.search(FULL_WIDTH, text))
+
+
 def clean(f: FieldPlan, col: Column | None, plan: Plan, labels: bool = False) -> exp.Expression:
     """True where the reference accepts the cell silently and its value is the raw one
     (``labels``: a dropdown label counts as clean too; only for fields whose normalised
@@ -384,16 +408,17 @@ def _filled_ok(f: FieldPlan, col: Column, plan: Plan, labels: bool = False) -> e
     if f.type == "string":
         if kind != TEXT:
             return FALSE()
-        parts = [exp.not_(regex(v, LEADING_SPACE)), exp.not_(regex(v, TRAILING_SPACE))]
-        if f.typed:
-            parts.append(exp.not_(regex(v, FULL_WIDTH)))
+        parts = []
         if f.codelist:
             entries = plan.codelists[f.codelist].entries
             accepted = [c for c, _, _ in entries]
             if labels:  # CodeList.normalise: "11 北京市" and a title that is not a code
                 accepted += [f"{c} {t}" for c, t, _ in entries]
                 accepted += [t for _, t, _ in entries if t not in set(accepted)]
-            parts.append(in_list(v, accepted))
+            # the list holds only tidy values, so membership alone says the cell is tidy
+            parts.append(in_list(v, [a for a in accepted if _tidy_text(a, f.typed)]))
+        else:
+            parts.append(tidy(v, f.typed))
         parts.append(string_checks(f, v, plan, exact=True)[0])
         return all_of(parts)
     if f.type == "integer":
