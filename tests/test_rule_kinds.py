@@ -227,6 +227,7 @@ def test_foreign_key_condition_names_what_the_target_holds(fk_files) -> None:
     report = _validate(str(contracts), str(suppliers))
     catalog = load_catalog(config=load_config(CATALOG))
     assert report == validate_paths(catalog, [contracts, suppliers], engine="python").to_dict()
+    assert report == _validate(str(contracts), str(suppliers), "--engine", "duckdb")
     assert _fk_findings(report) == [
         (3, "foreign-key-where", "52-0002",
          "“供应商编码”的值“52-0002”在“供应商信息”中的准入状态为“暂停合作”，不符合要求（须为：合格）"),
@@ -242,7 +243,9 @@ def test_foreign_key_condition_names_what_the_target_holds(fk_files) -> None:
 
 def test_validated_alone_the_warning_names_the_condition(fk_files) -> None:
     _, contracts = fk_files
-    (warning,) = _fk_findings(_validate(str(contracts)))
+    alone = _validate(str(contracts))
+    assert _validate(str(contracts), "--engine", "duckdb") == alone
+    (warning,) = _fk_findings(alone)
     assert warning == (
         1, "foreign-key-unchecked", None,
         "“供应商编码”须在“供应商信息”中存在且准入状态为：合格，但本次未提供“供应商信息”文件，"

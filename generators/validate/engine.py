@@ -177,24 +177,26 @@ def unchecked_foreign_keys(
             continue
         if not any(values.get(fk.field) is not None for _, values in keys):
             continue
-        f = ctx.schema.field_by_key[fk.field]
-        target = ctx.catalog.schemas[fk.record]
-        if fk.where_field is None:
-            message = render("foreign-key-unchecked", ctx.lang, title=f.title, target=target.title)
-        else:  # validated alone, the condition is not checked either: say which
-            where = target.field_by_key[fk.where_field].title
-            allowed = "、".join(display(v) or "" for v in fk.where_in)
-            message = render(
-                "foreign-key-unchecked:where",
-                ctx.lang,
-                title=f.title,
-                target=target.title,
-                where=where,
-                allowed=allowed,
-            )
-        issue = Issue(None, 0, None, f.key, "foreign-key-unchecked", message, None, "warning")
-        issues.append(ctx.locate(issue, row))
+        issues.append(ctx.locate(unchecked_issue(ctx, fk), row))
     return issues
+
+
+def unchecked_issue(ctx: RecordContext, fk) -> Issue:
+    """The warning of a foreign key whose target was not given (every engine's words)."""
+    f = ctx.schema.field_by_key[fk.field]
+    target = ctx.catalog.schemas[fk.record]
+    if fk.where_field is None:
+        message = render("foreign-key-unchecked", ctx.lang, title=f.title, target=target.title)
+    else:  # validated alone, the condition is not checked either: say which
+        message = render(
+            "foreign-key-unchecked:where",
+            ctx.lang,
+            title=f.title,
+            target=target.title,
+            where=target.field_by_key[fk.where_field].title,
+            allowed="、".join(display(v) or "" for v in fk.where_in),
+        )
+    return Issue(None, 0, None, f.key, "foreign-key-unchecked", message, None, "warning")
 
 
 def key_columns(schema: Schema) -> set[str]:
