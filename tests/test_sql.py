@@ -693,3 +693,18 @@ def test_spark_failure_is_one_located_line(spark, tmp_path: Path) -> None:
     bad.write_bytes(b"PAR1 not really parquet")
     with pytest.raises(InfostdError, match="broken.parquet：Spark 无法读取"):
         SparkEngine(session=spark).file_view(bad, 0)
+
+
+def test_sql_benchmark_smoke(tmp_path: Path) -> None:
+    """The benchmark's generated table (unique keys, ~2 % defects) gives the DuckDB engine
+    and the polars fast path the same findings (figures are printed, never asserted)."""
+    import subprocess
+    import sys
+
+    bench = REPO / "benchmarks" / "sql_bench.py"
+    args = [sys.executable, str(bench), "--rows", "3000", "--no-spark", "--work", str(tmp_path)]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    duck, fast = json.loads(result.stdout.splitlines()[-1])["results"]
+    assert duck["rows"] == fast["rows"] == 3000
+    assert duck["errors"] == fast["errors"] > 20

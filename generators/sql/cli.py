@@ -138,10 +138,12 @@ def in_place_report(
     spark_master: str | None = None,
     spark_remote: str | None = None,
     references: list[str] | tuple[str, ...] = (),
+    spark_warehouse: Path | None = None,
 ) -> Report:
-    """Validation in place: a database table (``--db``/``--table``) or files read by an
-    engine (``--engine duckdb|spark``); foreign keys resolved across the files given and
-    the references (files, or with ``--db`` tables of the same database)."""
+    """Validation in place: a database table (``--db``/``--table``), a Spark catalog table
+    (``--engine spark --table db.t``; with ``--spark-warehouse`` a Hive catalog kept in a
+    folder) or files read by an engine (``--engine duckdb|spark``); foreign keys resolved
+    across the files given and the references (files, or tables of the same database)."""
     from .engines import DuckDBEngine, SparkEngine, open_url, safe_url, table_ref
     from .inplace import Source, validate_sources
 
@@ -156,7 +158,11 @@ def in_place_report(
             raise InfostdError(
                 f"表“{table}”对应哪个记录？请用 --record 指定（可选：{'、'.join(catalog.records)}）"
             )
-        eng = SparkEngine(spark_master, spark_remote) if engine == "spark" else open_url(db or "")
+        eng = (
+            SparkEngine(spark_master, spark_remote, warehouse=spark_warehouse)
+            if engine == "spark"
+            else open_url(db or "")
+        )
         where = f"{safe_url(db)}#" if db else "spark:"
         main = Source(eng, table_ref(table), where + table)
         refs = [
@@ -164,7 +170,11 @@ def in_place_report(
         ]
         refs += _sibling_tables(catalog, eng, table, key, {r for _, r in refs}, where)
         return Report(validate_sources(catalog, [(main, key)], refs, lang, version))
-    eng = SparkEngine(spark_master, spark_remote) if engine == "spark" else DuckDBEngine()
+    eng = (
+        SparkEngine(spark_master, spark_remote, warehouse=spark_warehouse)
+        if engine == "spark"
+        else DuckDBEngine()
+    )
     given = _expand(files)
     sources = [_file_source(catalog, eng, p, i, record) for i, p in enumerate(given)]
     refs = [
@@ -251,6 +261,7 @@ def run_in_place(
     engine: str,
     spark_master: str | None,
     references: list[Path] | tuple[Path, ...] = (),
+    spark_warehouse: Path | None = None,
 ) -> int:
     """``validate --db``/``--engine``: the same reports as the file validator."""
     import os
@@ -264,7 +275,7 @@ def run_in_place(
     report = in_place_report(
         catalog, db=db, table=table, files=files, engine=engine, record=record, lang=lang,
         spark_master=spark_master, spark_remote=os.environ.get("SPARK_REMOTE"),
-        references=[str(r) for r in references],
+        references=[str(r) for r in references], spark_warehouse=spark_warehouse,
     )  # fmt: skip
     if fmt == "json":
         if out is None:

@@ -23,11 +23,19 @@ from typing import Any
 
 from sqlglot import exp
 
-from ..checkplan import AlternativePlan, FieldPlan, Plan, RulePlan
+from ..checkplan import FULL_WIDTH_CLASS as FULL_WIDTH
+from ..checkplan import (
+    LEADING_SPACE,
+    REGEX_FORMATS,
+    TRAILING_SPACE,
+    AlternativePlan,
+    FieldPlan,
+    Plan,
+    RulePlan,
+    decimal_places,
+    power_of_ten,
+)
 from ..formats import (
-    EMAIL_RE,
-    INTL_PHONE_RE,
-    MOBILE_RE,
     RESIDENT_ID_CHECK,
     RESIDENT_ID_WEIGHTS,
     USCC_CHARSET,
@@ -36,11 +44,6 @@ from ..formats import (
 )
 from ..validate.cells import FALSE_WORDS, TRUE_WORDS
 
-# Exactly the characters Python's str.strip() removes (str.isspace); listed literally in a
-# bracket expression so every engine's regex dialect reads them the same way.
-WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-LEADING_SPACE, TRAILING_SPACE = f"^[{WHITESPACE}]", f"[{WHITESPACE}]$"
-FULL_WIDTH = "[\uff01-\uff5e\u3000]"
 INT_TEXT = r"^-?(0|[1-9][0-9]{0,17})$"
 DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME_TEXT = (
@@ -236,13 +239,7 @@ def resident_id_ok(v: exp.Expression) -> exp.Expression:
 
 
 # ── keyword checks on a normalised value ─────────────────────────────────
-def decimals(step: Any) -> int:
-    """Decimal places of a ``multipleOf`` step: 0.01 → 2, 0.5 → 1, 5 → 0."""
-    return max(0, -Decimal(str(step)).normalize().as_tuple().exponent)
-
-
-def _power_of_ten(step: Any) -> bool:
-    return Decimal(str(step)).normalize().as_tuple().digits == (1,)
+decimals = decimal_places  # 0.01 → 2 (checkplan: shared with the polars renderer)
 
 
 def string_checks(
@@ -320,10 +317,14 @@ def any_of(parts: list[exp.Expression]) -> exp.Expression:
     return exp.paren(exp.or_(*parts)) if parts else FALSE()
 
 
+def _regex_format(pattern: str):
+    return lambda v: regex(v, pattern)
+
+
+# A format → SQL; one missing here is "not clean" (validation) or listed (DDL). The regex
+# formats come from checkplan.REGEX_FORMATS, shared with the polars renderer.
 FORMAT_SQL = {
-    "cn-mobile": lambda v: regex(v, MOBILE_RE.pattern),
-    "intl-phone": lambda v: regex(v, INTL_PHONE_RE.pattern),
-    "email": lambda v: regex(v, EMAIL_RE.pattern),
+    **{name: _regex_format(pattern) for name, pattern in REGEX_FORMATS.items()},
     "cn-uscc": uscc_ok,
     "cn-resident-id": resident_id_ok,
     "date": lambda v: when(regex(v, DATE_TEXT), date_text_ok(v)),
@@ -348,7 +349,7 @@ def number_checks(
             if float_column and exact:  # Python decides on str(float): not SQL's arithmetic
                 missing.append(f"multipleOf {value}")
                 parts.append(FALSE())
-            elif decimals(value) and _power_of_ten(value):  # exact rounding in every engine
+            elif decimals(value) and power_of_ten(value):  # exact rounding in every engine
                 rounded = exp.Round(this=v.copy(), decimals=lit(decimals(value)))
                 parts.append(exp.EQ(this=rounded, expression=v.copy()))
             else:  # decimal (or integer) remainder: exact, as the validator's Decimal
@@ -380,10 +381,8 @@ def tidy(v: exp.Expression, typed: bool) -> exp.Expression:
             this=exp.Ascii(this=exp.Right(this=v.copy(), expression=lit(1))), expression=lit(32)
         ),
     )
-    slow = [exp.not_(regex(v, LEADING_SPACE)), exp.not_(regex(v, TRAILING_SPACE))]
-    if typed:
-        slow.append(exp.not_(regex(v, FULL_WIDTH)))
-    return exp.Case(ifs=[exp.If(this=ascii_only, true=ends)], default=all_of(slow))
+    untidy = f"{LEADING_SPACE}|{TRAILING_SPACE}" + (f"|{FULL_WIDTH}" if typed else "")
+    return exp.Case(ifs=[exp.If(this=ascii_only, true=ends)], default=exp.not_(regex(v, untidy)))
 
 
 def _tidy_text(text: str, typed: bool) -> bool:
@@ -409,15 +408,11 @@ def _filled_ok(f: FieldPlan, col: Column, plan: Plan, labels: bool = False) -> e
         if kind != TEXT:
             return FALSE()
         parts = []
-        if f.codelist:
-            entries = plan.codelists[f.codelist].entries
-            accepted = [c for c, _, _ in entries]
-            if labels:  # CodeList.normalise: "11 北京市" and a title that is not a code
-                accepted += [f"{c} {t}" for c, t, _ in entries]
-                accepted += [t for _, t, _ in entries if t not in set(accepted)]
+        if f.codelist:  # CodeList.normalise: "11 北京市" and a title that is not a code
+            accepted = plan.codelists[f.codelist].silent(labels)
             # the list holds only tidy values, so membership alone says the cell is tidy
             parts.append(in_list(v, [a for a in accepted if _tidy_text(a, f.typed)]))
-        else:
+        elif not f.exact_text:  # else the field's own checks reject untidy text anyway
             parts.append(tidy(v, f.typed))
         parts.append(string_checks(f, v, plan, exact=True)[0])
         return all_of(parts)

@@ -76,7 +76,10 @@ def validate_table(
             try:
                 return fast_engine(catalog, table, refs or set(), lang, progress)
             except (NotFast, PolarsError):  # what polars reads otherwise, the reference decides
-                pass
+                if engine == "fast":
+                    raise
+        elif engine == "fast":
+            raise NotFast(f"{table.kind} table of {table.record}: not for the fast path")
     return python_engine(catalog, table, refs or set(), lang, progress)
 
 
@@ -94,7 +97,8 @@ def validate_paths(
     and the ``references`` (files only looked up, not reported on).
 
     ``engine``: ``auto`` (column-wise fast path where possible), ``python`` (the
-    reference engine only; same result, slower)."""
+    reference engine only; same result, slower), ``fast`` (the fast path or an error,
+    never the silent fallback: for tests and benchmarks)."""
     tables = [read_table(catalog, p, record) for p in paths]
     refs = [read_table(catalog, p) for p in references]
     return validate_tables(
