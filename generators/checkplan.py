@@ -11,7 +11,9 @@ so generated files are deterministic.
 A new rule kind: a ``rules.RULE_TYPES`` entry, its parameters here (``rule_plan``), a
 renderer per engine (``sql/expr.RULE_SQL``, ``validate/fast.RULE_POLARS``, the two codegen
 templates), a message in ``validate/messages.py``. An engine without a renderer for a kind
-sends the rows (SQL) or the table (polars) to the reference: correct, slower.
+sends the rows (SQL) or the table (polars) to the reference: correct, slower. Every
+rule may carry an effective date (``params["from"]``): engines skip and count the
+rows before it (the reference does the counting).
 
 The second half of this module is what the "surely clean" renderers (SQL, polars) share:
 which texts a cell may hold to be accepted silently, which formats are plain regexes.
@@ -28,7 +30,7 @@ from typing import Any
 from .formats import EMAIL_RE, INTL_PHONE_RE, MOBILE_RE
 from .model import Catalog, CodeList, Field, ForeignKey, Schema, field_codelist
 from .patterns import alternatives_words, shape
-from .rules import error_field, parse_duration
+from .rules import error_field, parse_duration, work_calendar
 
 # The keywords a field's compiled check tests, in the reference validator's order:
 # one error per cell, the first keyword that fails (generators/validate/cells.py).
@@ -145,11 +147,22 @@ class CodeListPlan:
 
 
 @dataclass
+class CalendarPlan:
+    """A working-day calendar (``max-workdays``) as the count needs it: working days in
+    (start, end] = Mondays–Fridays − ``off`` + ``on`` in that span (``rules.WorkCalendar``)."""
+
+    title: str
+    off: list[str]  # holidays on Monday–Friday, sorted ISO dates
+    on: list[str]  # 调休 working Saturdays/Sundays, sorted ISO dates
+
+
+@dataclass
 class Plan:
     version: str
     records: list[RecordPlan]
     codelists: dict[str, CodeListPlan]
     messages: dict[str, dict[str, str]]
+    calendars: dict[str, CalendarPlan] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -290,7 +303,25 @@ def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str
         if s.kind == "codelist"
     }  # fmt: skip
     codelists = {key: codelist_plan(_plan_codelist(catalog, key)) for key in sorted(used)}
-    return Plan(version=version, records=records, codelists=codelists, messages=messages)
+    return Plan(
+        version=version,
+        records=records,
+        codelists=codelists,
+        messages=messages,
+        calendars=calendar_plans(catalog, records),
+    )
+
+
+def calendar_plans(catalog: Catalog, records: list[RecordPlan]) -> dict[str, CalendarPlan]:
+    """The calendars ``max-workdays`` rules count with, by code-list key."""
+    keys = sorted(
+        {r.params["calendar"] for rec in records for r in rec.rules if r.type == "max-workdays"}
+    )
+    out = {}
+    for key in keys:
+        cal = work_calendar(catalog.codelists[key])
+        out[key] = CalendarPlan(catalog.codelists[key].title, list(cal.off), list(cal.on))
+    return out
 
 
 def engine_plan(catalog: Catalog) -> Plan:

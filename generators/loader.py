@@ -30,7 +30,7 @@ from referencing.jsonschema import DRAFT202012
 from . import searchterms, vocabulary
 from .config import Config, load_config
 from .errors import ProblemsError
-from .formats import format_checker
+from .formats import format_checker, parse_date
 from .glossary import check_terms
 from .jsonpos import line_of, syntax_message, value_offsets
 from .limits import LIMITS, LimitExceeded, json_depth_line, yaml_load
@@ -55,7 +55,16 @@ from .model import (
 )
 from .patterns import alternatives_words
 from .requirements import check_register, item_line, read_requirements
-from .rules import RULE_TYPES, RuleContext, check_rule, rule_fields, rule_problems
+from .rules import (
+    FROM_SCHEMA,
+    RULE_TYPES,
+    RuleContext,
+    calendar_problems,
+    check_rule,
+    exempt,
+    rule_fields,
+    rule_problems,
+)
 
 SCHEMA_FENCE = "json schema"
 _markdown = MarkdownIt("commonmark")
@@ -564,6 +573,42 @@ class _Loader:
                     self.problem(where, f"规则 {rule.id} 引用的字段 {name} 未定义")
                 for text in [] if missing else rule_problems(rule, schema):
                     self.problem(where, f"规则 {rule.id}（{rule.type}）：{text}")
+                self.check_rule_dates(schema, rule, where, catalog.codelists)
+
+    def check_rule_dates(
+        self, schema: Schema, rule: Rule, where: Location, codelists: dict[str, CodeList]
+    ) -> None:
+        """``max-workdays`` names a calendar code list and counts between date fields;
+        an effective date (``from``) is a real date tested on a date field."""
+        dated = ("date", "date-time")
+        if rule.type == "max-workdays":
+            for name in rule_fields(rule):
+                f = schema.field_by_key.get(name)
+                if f is not None and f.type not in dated:
+                    self.problem(where, f"规则 {rule.id} 的字段 {name} 不是日期或时间字段")
+            key = rule.params["calendar"]
+            if key not in codelists:
+                self.problem(where, f"规则 {rule.id} 的工作日历 {key} 不是代码表")
+            else:
+                for text in calendar_problems(codelists[key]):
+                    self.problem(where, f"规则 {rule.id}：{text}")
+        since = rule.params.get("from")
+        if since is None:
+            return
+        errors = list(Draft202012Validator(FROM_SCHEMA).iter_errors(since))
+        for error in errors:
+            self.problem(where, f"规则 {rule.id} 的生效日期 from " + _describe(error))
+        if errors:
+            return
+        if parse_date(since["date"]) is None:
+            self.problem(where, f"规则 {rule.id} 的生效日期 {since['date']} 不是有效日期")
+        f = schema.field_by_key.get(since["field"])
+        if f is None:
+            self.problem(where, f"规则 {rule.id} 的生效日期所依据的字段 {since['field']} 未定义")
+        elif f.type not in dated:
+            self.problem(
+                where, f"规则 {rule.id} 的生效日期所依据的字段 {since['field']} 不是日期或时间字段"
+            )
 
     def check_alternatives(self, block: _Block, f: Field) -> None:
         """``anyOf`` lists text alternatives; everything else about the value stays on the
@@ -623,7 +668,9 @@ class _Loader:
                         f"示例 {index + 1} 不符合本 schema：" + _describe(error),
                     )
                 for rule in schema.rules:
-                    if not check_rule(rule, example, RuleContext(schema, catalog.codelists)):
+                    if not exempt(rule, example) and not check_rule(
+                        rule, example, RuleContext(schema, catalog.codelists)
+                    ):
                         self.problem(
                             block.at("examples", index),
                             f"示例 {index + 1} 违反规则 {rule.id}：{rule.message}",

@@ -363,9 +363,10 @@ KEYWORD_DOCS: dict[str, tuple[str, str, str]] = {
         "模板提示“须为「供应商信息」中准入状态为“合格”的供应商编码”；报告“外键”或“不满足条件”",
     ),
     "x-rules": (
-        "跨字段规则（见下方“跨字段规则”）",
-        '"x-rules": [{"id": "XM-02", "type": "date-order", …}]',
-        "报告显示规则的 message",
+        "跨字段规则（见下方“跨字段规则”）；任何规则可加生效日期"
+        " from：{date, field}，该日期字段早于 date 的行（生效前的历史数据）不检查",
+        '"x-rules": [{"id": "XM-02", "type": "date-order", …, "from": {"date": "2027-01-01", "field": "start_date"}}]',
+        "报告显示规则的 message；因生效日期未检查的行数以提醒列出",
     ),
     "x-lifecycle": (
         "采集、存储、使用、归档、销毁五个阶段的要求",
@@ -464,6 +465,11 @@ RULE_DOCS: dict[str, tuple[str, str]] = {
     "max-interval": (
         "两个时间之间不得超过给定时长（ISO 8601，如 PT24H 为 24 小时）",
         '{"id": "CT-01", "type": "max-interval", "start": "signed_at", "end": "entered_at", "max": "PT24H", "message": "合同信息需在签订后24小时内录入"}',
+    ),
+    "max-workdays": (
+        "结束时间须在开始时间后 N 个工作日内；工作日按工作日历代码表（calendar，第一级 H 法定节假日、"
+        "W 调休上班）计算。任何规则都可加 from：该日期字段早于生效日期的行不检查，报告注明行数",
+        '{"id": "XM-05", "type": "max-workdays", "start": "changed_on", "end": "updated_at", "max": 2, "calendar": "work-calendar", "from": {"date": "2027-01-01", "field": "changed_on"}, "message": "变更后 2 个工作日内更新"}',
     ),
     "required-if": (
         "当另一字段取某值时，本字段必填",

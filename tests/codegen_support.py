@@ -78,13 +78,24 @@ def run_node(module: Path, body: str, data: Any) -> Any:
     return json.loads(done.stdout)
 
 
+def swapped_moments(schema, params: dict, example: dict) -> dict:
+    """The example with its end a day before its start (valid moments, dated after any
+    effective date), so the rule itself is what breaks."""
+
+    def moment(key: str, day: str) -> str:
+        return day if schema.field_by_key[key].type == "date" else f"{day} 10:00"
+
+    return {**example, params["start"]: moment(params["start"], "2030-01-02"),
+            params["end"]: moment(params["end"], "2030-01-01")}  # fmt: skip
+
+
 def broken_rows(catalog: Catalog, key: str, rule: Rule) -> list[dict]:
     """The first example of record ``key`` changed so that ``rule`` (any kind) fails:
     the shared differential corpus of every engine's test."""
     schema = catalog.records[key]
     example, p = schema.examples[0], rule.params
-    if "start" in p:  # date-order, max-interval: swap the dates
-        return [{**example, p["start"]: "2030-01-01", p["end"]: "2020-01-01"}]
+    if "start" in p:  # date-order, max-interval, max-workdays: the end a day before
+        return [swapped_moments(schema, p, example)]
     if rule.type == "required-if":
         return [{**example, p["when"]["field"]: p["when"]["equals"], p["field"]: ""}]
     if rule.type == "required-any":

@@ -36,6 +36,7 @@ from .codegen_support import (
 )
 from .conftest import CATALOG
 from .test_codegen_parity import JS_ROWS, rows_of
+from .test_workdays import workday_cases
 
 pytestmark = needs_node
 
@@ -138,6 +139,7 @@ def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> Non
         if any(fk.record == key for fk in schema.foreign_keys):
             fk = next(fk for fk in schema.foreign_keys if fk.record == key)
             cases[f"{key}/fk"] = (key, [{**example, fk.field: "ZZ99"}])
+    cases.update(workday_cases(fixture_catalog))  # 春节/国庆/调休, an exempt row
     found = three_way(modules, fixture_catalog, cases)
     rules = {e["rule"] for f in found.values() for e in f}
     expected = {"required", "type", "enum", "codelist", "code-rule", "pattern", "minLength"}
@@ -148,6 +150,7 @@ def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> Non
         for name in ("cn-uscc", "cn-mobile", "intl-phone", "email", "url", "date", "date-time")
     }
     expected |= {f"rule:{r.id}" for s in fixture_catalog.records.values() for r in s.rules}
+    expected |= {"rule-exempt"}
     assert expected <= rules, expected - rules
 
 

@@ -47,10 +47,15 @@ def test_entry_time_is_recorded_by_the_system(shipped_catalog: Catalog, tmp_path
         excel.write_template(shipped_catalog, "contract", tmp_path / "c.xlsx", "1.0.0")
     )
     assert "entered_at" not in [c.value for c in book.worksheets[0][2]]
-    # a migrated/template row without 录入时间 passes; a system export still gets CT-01
-    assert issues(shipped_catalog, "contract", entered_at=None) == []
+    # a migrated/template row without 录入时间 has no error; history signed before the
+    # standard takes effect (2027-01-01) is exempt from CT-01, and the report says so
+    assert issues(shipped_catalog, "contract", entered_at=None) == [("signed_at", "rule-exempt")]
     late = issues(shipped_catalog, "contract", entered_at="2026-03-09T10:00:00+08:00")
-    assert ("entered_at", "rule:CT-01") in late
+    assert late == [("signed_at", "rule-exempt")]
+    # a system export of a contract signed since then still gets CT-01
+    signed = {"contract_no": "HT202700012", "signed_at": "2027-03-02T10:00:00+08:00"}
+    late = issues(shipped_catalog, "contract", **signed, entered_at="2027-03-09T10:00:00+08:00")
+    assert late == [("entered_at", "rule:CT-01")]
 
 
 def test_office_phone_has_a_template_check(shipped_catalog: Catalog, tmp_path: Path) -> None:

@@ -53,8 +53,8 @@ def check(root: Path):
         (ASSET, '"field": "asset_code", "segment"', '"field": "asset_name", "segment"', "字段 asset_name 没有 x-code-rule"),
         (ASSET, AS03, '"segment": 2, "equals": "categry"', "规则 AS-03 引用的字段 categry 未定义"),
         (ASSET, AS03, '"segment": 2, "equals": "original_value"', "字段 original_value 不是文本字段"),
-        (CONTRACT, CT09, '"fields": ["customer_code"]', "规则 CT-09（required-any）的参数 fields"),
-        (CONTRACT, CT09, '"fields": ["customer_code", "supplier"]', "规则 CT-09 引用的字段 supplier 未定义"),
+        (CONTRACT, CT09, '"fields": ["customer_code"]', "规则 CT-10（required-any）的参数 fields"),
+        (CONTRACT, CT09, '"fields": ["customer_code", "supplier"]', "规则 CT-10 引用的字段 supplier 未定义"),
     ],
 )  # fmt: skip
 def test_bad_parameters_are_located_errors(tmp_path: Path, file, old, new, words) -> None:
@@ -102,9 +102,9 @@ def test_required_any_semantics(fixture_catalog: Catalog) -> None:
     issues = validate_rows(fixture_catalog, "contract", rows)
     found = [(i.row, i.field, i.rule) for i in issues if i.rule not in ("unique", "foreign-key")]
     assert found == [
-        (2, "customer_code", "rule:CT-09"),
+        (2, "customer_code", "rule:CT-10"),
         (4, "customer_code", "code-rule"),
-        (4, "customer_code", "rule:CT-09"),
+        (4, "customer_code", "rule:CT-10"),
     ]
 
 
@@ -134,7 +134,7 @@ def test_fast_path_agrees_with_the_reference(fixture_catalog: Catalog, tmp_path:
 def test_rules_in_words(fixture_catalog: Catalog) -> None:
     asset, contract = fixture_catalog.records["asset"], fixture_catalog.records["contract"]
     seg = next(r for r in asset.rules if r.id == "AS-03")
-    anyof = next(r for r in contract.rules if r.id == "CT-09")
+    anyof = next(r for r in contract.rules if r.id == "CT-10")
     assert rule_sentence(asset, seg.type, seg.params) == (
         "资产编码 中的第 2 段（资产类别）须与 资产类别 一致"
     )
@@ -142,36 +142,36 @@ def test_rules_in_words(fixture_catalog: Catalog) -> None:
 
 
 CT09_LINES = [
-    (CONTRACT, ',\n    {"id": "CT-09", "type": "required-any", ' + CT09 + ', "message": "客户编码和供应商编码至少填写一项"}', ""),
-    (CONTRACT, '  - {id: CT-09, text: "客户编码和供应商编码至少填写一项", by: validator, rule: "CT-09"}\n', ""),
-    (CONTRACT, "（CT-09）", ""),
+    (CONTRACT, ',\n    {"id": "CT-10", "type": "required-any", ' + CT09 + ', "message": "客户编码和供应商编码至少填写一项"}', ""),
+    (CONTRACT, '  - {id: CT-10, text: "客户编码和供应商编码至少填写一项", by: validator, rule: "CT-10"}\n', ""),
+    (CONTRACT, "（CT-10）", ""),
 ]  # fmt: skip
 
 
 def test_diff_adding_a_required_any_rule_is_major(tmp_path: Path) -> None:
-    """CT-09 over two optional fields: contracts valid before (neither code) now fail."""
+    """CT-10 over two optional fields: contracts valid before (neither code) now fail."""
     old = catalog_project(tmp_path / "old")
     for file, text, new in CT09_LINES:
         edit(old, file, text, new)
     before = load_catalog(config=load_config(old))
     after = load_catalog(config=load_config(catalog_project(tmp_path / "new")))
     changes = [c for c in diff_catalogs(before, after) if c.kind.startswith("rule")]
-    assert [(c.kind, c.bump, "CT-09" in c.message) for c in changes] == [
+    assert [(c.kind, c.bump, "CT-10" in c.message) for c in changes] == [
         ("rule-added", "major", True)
     ]
 
 
 def test_compatibility_reasoning(fixture_catalog: Catalog) -> None:
     contract, asset = fixture_catalog.records["contract"], fixture_catalog.records["asset"]
-    wider = Rule("CT-10", "required-any", "x", {"fields": ["supplier_code", "contract_no"]})
+    wider = Rule("CT-11", "required-any", "x", {"fields": ["supplier_code", "contract_no"]})
     assert rule_implied(wider, contract) == (
         True,
         "字段 contract_no 在旧版中已是必填，任何有效记录都满足",
     )
     superset = Rule(
-        "CT-11", "required-any", "x", {"fields": ["supplier_code", "customer_code", "remark"]}
+        "CT-12", "required-any", "x", {"fields": ["supplier_code", "customer_code", "remark"]}
     )
-    assert rule_implied(superset, contract)[0]  # CT-09 already asks for one of the first two
+    assert rule_implied(superset, contract)[0]  # CT-10 already asks for one of the first two
     other = Rule(
         "AS-09",
         "segment-equals",

@@ -33,6 +33,7 @@ from ..model import Catalog
 from ..validate.engine import (
     RecordContext,
     check_row,
+    exempt_issues,
     key_issue,
     unchecked_issue,
     where_issue,
@@ -497,11 +498,18 @@ def validate_source(
     for fk in ch.rec.foreign_keys:
         if fk["record"] == record:
             ch.issues += foreign_key_issues(ch, fk, [ch])
-    return _report(ch)
+    return _report(ch, alone=True)
 
 
-def _report(ch: Checked) -> FileReport:
+def _report(ch: Checked, alone: bool = False) -> FileReport:
+    """Rows before a rule's effective date never pass as clean: the reference counted them
+    all (``ctx.exempt``); one warning per rule, where the file validator puts it (on the
+    header row), or after the rows as ``engine.validate_rows`` does (``alone``)."""
+    if not alone:
+        ch.issues += exempt_issues(ch.ctx, ch.ctx.exempt, ch.src.header_row)
     ch.issues.sort(key=ch.ctx.sort_key)
+    if alone:
+        ch.issues += exempt_issues(ch.ctx, ch.ctx.exempt)
     return FileReport(
         path=ch.src.label, record=ch.rec.key, template_version=None, rows=ch.rows,
         issues=ch.issues,

@@ -10,6 +10,7 @@ from typing import Any
 from ..model import Catalog, display_path
 from .engine import (
     RecordContext,
+    exempt_issues,
     foreign_key_issues,
     run_rows,
     target_columns,
@@ -29,6 +30,7 @@ class TableResult:
     issues: list[Issue]
     fk_rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     own: dict[str, set] = field(default_factory=dict)  # ref field → values other tables may cite
+    exempt: dict[str, int] = field(default_factory=dict)  # rule id → rows before its ``from``
 
 
 def context(catalog: Catalog, table: Table, lang: str) -> RecordContext:
@@ -42,7 +44,7 @@ def python_engine(
     ctx = context(catalog, table, lang)
     counted = _count(table, progress)
     issues, fk_rows, own = run_rows(ctx, counted, refs)
-    return TableResult(counted.count, issues, fk_rows, own)
+    return TableResult(counted.count, issues, fk_rows, own, ctx.exempt)
 
 
 class _count:
@@ -140,6 +142,7 @@ def validate_tables(
         ctx = context(catalog, table, lang)
         issues = result.issues + foreign_key_issues(ctx, result.fk_rows, targets)
         issues += unchecked_foreign_keys(ctx, result.fk_rows, targets, table.header_row or None)
+        issues += exempt_issues(ctx, result.exempt, table.header_row or None)
         issues.sort(key=ctx.sort_key)
         files.append(
             FileReport(

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..masking import mask
 from ..model import Catalog, Field, Schema
-from ..rules import check_rule, error_field
+from ..rules import check_rule, error_field, exempt
 from .cells import check_cell, display, make_issue
 from .issues import Issue
 from .messages import render
@@ -35,6 +35,7 @@ class RecordContext:
     def __post_init__(self) -> None:
         self.codelists = self.catalog.codelists
         self.order = {f.key: i for i, f in enumerate(self.schema.fields)}
+        self.exempt: dict[str, int] = {}  # rule id → rows before its effective date
 
     def locate(self, issue: Issue, row: int | None) -> Issue:
         i = issue
@@ -73,7 +74,9 @@ def check_row(
         issues.extend(ctx.locate(i, number) for i in found)
         values[f.key] = value
     for rule in ctx.schema.rules:
-        if not check_rule(rule, values, ctx):
+        if exempt(rule, values):
+            ctx.exempt[rule.id] = ctx.exempt.get(rule.id, 0) + 1
+        elif not check_rule(rule, values, ctx):
             target = ctx.schema.field_by_key[error_field(rule)]
             raw = row.get(target.key)
             issues.append(ctx.locate(rule_issue(ctx, rule, target, raw), number))
@@ -199,6 +202,26 @@ def unchecked_issue(ctx: RecordContext, fk) -> Issue:
     return Issue(None, 0, None, f.key, "foreign-key-unchecked", message, None, "warning")
 
 
+def exempt_issues(
+    ctx: RecordContext, counts: Mapping[str, int], row: int | None = None
+) -> list[Issue]:
+    """One warning per rule that rows were exempt from (dated before its ``from``): a
+    reader must see that history was not judged by it, and how much."""
+    issues = []
+    for rule in ctx.schema.rules:
+        if not counts.get(rule.id):
+            continue
+        since = rule.params["from"]
+        f = ctx.schema.field_by_key[since["field"]]
+        message = render(
+            "rule-exempt", ctx.lang, count=counts[rule.id], date=since["date"], id=rule.id,
+            title=f.title,
+        )  # fmt: skip
+        issue = Issue(None, 0, None, f.key, "rule-exempt", message, None, "warning")
+        issues.append(ctx.locate(issue, row))
+    return issues
+
+
 def key_columns(schema: Schema) -> set[str]:
     return {fk.field for fk in schema.foreign_keys}
 
@@ -241,7 +264,7 @@ def validate_rows(
     issues, fk_rows, own = run_rows(ctx, enumerate(rows, start=first_row))
     targets = {f"{key}.{ref}": vals for ref, vals in own.items()}
     issues += foreign_key_issues(ctx, fk_rows, targets)
-    return sorted(issues, key=ctx.sort_key)
+    return sorted(issues, key=ctx.sort_key) + exempt_issues(ctx, ctx.exempt)
 
 
 def run_rows(

@@ -211,6 +211,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{message}（规则 {id}）",
         "en": "Rule {id} is broken: {message}",
     },
+    "rule-exempt": {
+        "zh": "{count} 行的“{title}”早于 {date} 生效日期，未按 {id} 校验（生效前的历史数据不适用该规则）",
+        "en": "{count} rows have “{title}” before {date}, when rule {id} takes effect; they were"
+        " not checked against {id} (history before the rule applies)",
+    },
     "additionalProperties": {
         "zh": "列“{column}”不是“{record}”的字段，已忽略",
         "en": "Column “{column}” is not a field of “{record}”; ignored",
