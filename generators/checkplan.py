@@ -78,6 +78,9 @@ class FieldPlan:
     code_rule: str | None = None  # full anchored regex: exactly the values CodeRule.split accepts
     code_rule_description: str = ""
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
+    # the code rule with current codes only, when retired codes make it differ: a value it
+    # matches needs no warning (``cells.retired_issue``); others go the general way
+    code_rule_active: str | None = None
     sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
     aliases: list[str] = field(default_factory=list)
     shape: str = ""  # the pattern in words, for the "pattern" message (never the regex)
@@ -134,6 +137,10 @@ class RecordPlan:
 class CodeListPlan:
     title: str
     entries: list[tuple[str, str, int]]  # (code, title, tree level)
+    # retired codes (not for new data): deprecated ones, and withdrawal dates (YYYY-MM-DD,
+    # the last day of use). Engines warn on both; after the date a use is an error.
+    deprecated: list[str] = field(default_factory=list)
+    withdrawn: dict[str, str] = field(default_factory=dict)
 
     def silent(self, labels: bool = True) -> dict[str, str]:
         """Text → code for every text the reference accepts without a word (exactly, no
@@ -256,6 +263,8 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
             SegmentPlan(s.kind, s.value, s.level, s.regex(catalog.codelists), s.describe())
             for s in f.code_rule.segments
         ]
+        active = f.code_rule.regex(catalog.active_only().codelists)
+        plan.code_rule_active = active if active != plan.code_rule else None
     return plan
 
 
@@ -292,7 +301,12 @@ def record_plan(schema: Schema, catalog: Catalog, index: int) -> RecordPlan:
 
 def codelist_plan(codelist: CodeList) -> CodeListPlan:
     entries = [(e.code, e.title, codelist.level_of(e.code)) for e in codelist.entries]
-    return CodeListPlan(codelist.title, entries)
+    return CodeListPlan(
+        codelist.title,
+        entries,
+        deprecated=[e.code for e in codelist.entries if e.deprecated],
+        withdrawn={e.code: e.withdrawn for e in codelist.entries if e.withdrawn is not None},
+    )
 
 
 def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str]]) -> Plan:

@@ -441,6 +441,11 @@ class _Loader:
                 self.problem(
                     block.at("oneOf", index, "x-parent"), f"上级代码 {entry.parent} 不在本代码表中"
                 )
+            if entry.withdrawn is not None and parse_date(entry.withdrawn) is None:
+                self.problem(
+                    block.at("oneOf", index, "x-withdrawn"),
+                    f"代码 {entry.code} 的撤销日期 {entry.withdrawn} 不是有效日期（YYYY-MM-DD）",
+                )
 
     def check_headers(self, block: _Block) -> None:
         """Files are read by header: a title, alias or key that two fields share (after
@@ -784,6 +789,7 @@ def _read_codelist(schema: Schema) -> CodeList:
             parent=e.get("x-parent"),
             deprecated=bool(e.get("deprecated", False)),
             aliases=tuple(e.get("x-aliases", ())),
+            withdrawn=e.get("x-withdrawn"),
         )
         for e in schema.raw["oneOf"]
     ]

@@ -249,6 +249,8 @@ CODE_ENTRY: dict[str, Any] = {
         "x-parent": _TEXT,
         # legacy names departments use for this code ("VIP" → 重点客户); read by the audit
         "x-aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # the last day the code may be used: after it a value using it is an error
+        "x-withdrawn": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
     },
 }
 
@@ -316,9 +318,16 @@ KEYWORD_DOCS: dict[str, tuple[str, str, str]] = {
     "deprecated": (
         "已停用（字段或代码保留，新数据不再使用）",
         '"deprecated": true',
-        "模板不再提供停用的代码；示例中使用时 check 警告",
+        "模板不再提供停用的代码；数据中使用时 validate 警告，示例中使用时 check 警告",
     ),
     "x-deprecated-in": ("在哪个版本停用", '"x-deprecated-in": "1.2.0"', "门户字段表"),
+    "x-withdrawn": (
+        "代码的撤销日期（YYYY-MM-DD，该代码可以使用的最后一天）：此日之后使用该代码的数据"
+        "校验报错，此日之前校验提示警告；代码保留在表中，不得再分配",
+        '"x-withdrawn": "2020-06-30"',
+        "模板下拉列表不再提供；门户代码表显示撤销日期；报告在撤销日期前为警告、之后为错误"
+        "（校验日期可用 --as-of 指定）",
+    ),
     "$id": (
         "schema 的键 + .schema.json，键即文件名、模板名",
         '"$id": "project.schema.json"',

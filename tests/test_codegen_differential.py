@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from generators import codegen
 from generators.cli import cli
-from generators.model import Catalog, Field
+from generators.model import Catalog, Field, field_codelist
 from generators.validate.engine import validate_rows as reference_rows
 from generators.validate.messages import MESSAGES
 
@@ -100,6 +100,18 @@ def defects(catalog: Catalog, f: Field) -> list[Any]:
             codes[0].lstrip("0") or "0",
             f"{codes[0]}  {catalog.codelists[f.codelist].entries[0].title}",
         ]
+    if f.codelist:  # retired codes: deprecated (a warning), withdrawn (an error after the date)
+        retired = [e for e in field_codelist(f, catalog.codelists).entries if e.retired]
+        values += [e.code for e in retired] + [e.label for e in retired[:1]]
+    if f.code_rule and f.examples:  # a code whose code-list part is retired: a warning
+        parts = f.code_rule.split(f.examples[0], catalog.codelists) or []
+        for i, (segment, _part) in enumerate(zip(f.code_rule.segments, parts, strict=False)):
+            lists = (
+                catalog.codelists.get(str(segment.value)) if segment.kind == "codelist" else None
+            )
+            retired = [e.code for e in lists.entries if e.retired] if lists else []
+            if retired:
+                values.append("".join([*parts[:i], retired[0], *parts[i + 1 :]]))
     if f.codelist and f.codelist_level:  # x-level: codes and labels of the other levels
         tree = catalog.codelists[f.codelist]
         others = [e for e in tree.entries if tree.level_of(e.code) != f.codelist_level]
@@ -145,6 +157,7 @@ def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> Non
     expected = {"required", "type", "enum", "codelist", "code-rule", "pattern", "minLength"}
     expected |= {"maxLength", "minimum", "maximum", "exclusiveMinimum", "multipleOf", "unique"}
     expected |= {"foreign-key", "leading-zero", "full-width", "whitespace", "anyOf"}
+    expected |= {"withdrawn"}  # KF01; deprecated codes: tests/test_withdrawn.py
     expected |= {
         f"format:{name}"
         for name in ("cn-uscc", "cn-mobile", "intl-phone", "email", "url", "date", "date-time")

@@ -409,13 +409,15 @@ def codelist_table(codelist: CodeList) -> str:
     has_description = any(e.description for e in codelist.entries)
     headers = ["代码", "名称"] + (["上级代码"] if has_parent else [])
     headers += ["说明"] if has_description else []
-    headers += ["状态"]
+    has_withdrawn = any(e.withdrawn for e in codelist.entries)
+    headers += ["状态"] + (["撤销日期"] if has_withdrawn else [])
     rows = []
     for e in codelist.entries:
         row = [f"<code>{esc(e.code)}</code>", esc(e.title)]
         row += [esc(e.parent or "")] if has_parent else []
         row += [esc(e.description)] if has_description else []
-        row.append("停用" if e.deprecated else "有效")
+        row.append(e.state)
+        row += [esc(e.withdrawn or "")] if has_withdrawn else []
         rows.append(row)
     return _table(headers, rows, "infostd-codelist")
 

@@ -349,6 +349,10 @@ def codelist_tables(plan: Plan, keys: list[str], dialect: str, ddl: Ddl) -> None
                           constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
             exp.ColumnDef(this=_ident("level"), kind=exp.DataType.build("INT"),
                           constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
+            # retired codes stay (old rows keep them); new data must not use them
+            exp.ColumnDef(this=_ident("deprecated"), kind=exp.DataType.build("BOOLEAN"),
+                          constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
+            exp.ColumnDef(this=_ident("withdrawn"), kind=exp.DataType.build("DATE")),
         ]  # fmt: skip
         properties = _table_properties(dialect, f"代码表：{cl.title}")
         if dialect == "spark":
@@ -362,13 +366,18 @@ def codelist_tables(plan: Plan, keys: list[str], dialect: str, ddl: Ddl) -> None
         if dialect not in INLINE_COMMENTS:
             ddl.statements.append(_comment("TABLE", name.copy(), f"代码表：{cl.title}"))
         rows = [
-            exp.Tuple(expressions=[expr.lit(c), expr.lit(t), expr.lit(lvl)])
+            exp.Tuple(
+                expressions=[
+                    expr.lit(c), expr.lit(t), expr.lit(lvl),
+                    exp.Boolean(this=c in cl.deprecated),
+                    exp.cast(expr.lit(cl.withdrawn[c]), "DATE") if c in cl.withdrawn else exp.Null(),
+                ]
+            )
             for c, t, lvl in cl.entries
-        ]
+        ]  # fmt: skip
+        names = ["code", "title", "level", "deprecated", "withdrawn"]
         insert = exp.Insert(
-            this=exp.Schema(
-                this=name.copy(), expressions=[_ident("code"), _ident("title"), _ident("level")]
-            ),
+            this=exp.Schema(this=name.copy(), expressions=[_ident(n) for n in names]),
             expression=exp.Values(expressions=rows),
         )
         ddl.statements.append(insert)

@@ -15,7 +15,7 @@ from typing import Any
 from ..masking import mask
 from ..model import Catalog, Field, Schema
 from ..rules import check_rule, error_field, exempt
-from .cells import check_cell, display, make_issue
+from .cells import check_cell, display, make_issue, today
 from .issues import Issue
 from .messages import render
 
@@ -31,6 +31,7 @@ class RecordContext:
     lang: str = "zh"
     sheet: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)  # field key → column label
+    as_of: str = field(default_factory=today)  # withdrawn codes are judged at this date
 
     def __post_init__(self) -> None:
         self.codelists = self.catalog.codelists
@@ -65,7 +66,7 @@ def check_row(
         if known is not None and f.key in known:
             values[f.key] = known[f.key]
             continue
-        value, found = check_cell(f, row.get(f.key), ctx.codelists, ctx.lang)
+        value, found = check_cell(f, row.get(f.key), ctx.codelists, ctx.lang, ctx.as_of)
         if any(i.severity == "error" for i in found):
             broken.add(f.key)
         elif value is None and f.required:
@@ -255,12 +256,14 @@ def validate_rows(
     first_row: int = 1,
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
+    as_of: str | None = None,
 ) -> list[Issue]:
     """Every issue of ``rows`` (dicts field key → raw value) as record ``key``.
 
     Row numbers run first_row, first_row + 1, … in order. Uniqueness is checked
-    within the given rows; foreign keys only when they point at this same record."""
-    ctx = RecordContext(catalog, catalog.records[key], lang, sheet, columns or {})
+    within the given rows; foreign keys only when they point at this same record.
+    ``as_of`` (YYYY-MM-DD, default today): the date withdrawn codes are judged at."""
+    ctx = RecordContext(catalog, catalog.records[key], lang, sheet, columns or {}, as_of or today())
     issues, fk_rows, own = run_rows(ctx, enumerate(rows, start=first_row))
     targets = {f"{key}.{ref}": vals for ref, vals in own.items()}
     issues += foreign_key_issues(ctx, fk_rows, targets)

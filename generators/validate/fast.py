@@ -534,11 +534,14 @@ def _typed_cell(f: FieldPlan, v: Any) -> str | None:
 
 
 # ── the engine ───────────────────────────────────────────────────────────
-def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None):
+def fast_engine(
+    catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None, as_of=None
+):
     from .api import TableResult, context
 
-    ctx = context(catalog, table, lang)
-    plan = engine_plan(catalog)
+    ctx = context(catalog, table, lang, as_of)
+    # retired codes are never "surely clean": the reference warns (or reports) them
+    plan = engine_plan(catalog.active_only())
     record = _record(plan, table.record)
     fields = {f.key: f for f in record.fields}
     present = [f.key for f in record.fields if f.key in set(table.columns)]
