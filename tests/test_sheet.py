@@ -393,6 +393,9 @@ def test_code_sheet_refusals(project, tmp_path):
         ws[f"{col['说明']}{row_of(ws, col, 'SH01', '代码')}"] = None
         ws[f"{col['代码']}{row_of(ws, col, 'SH01', '代码')}"] = None
 
+    untitled = edit(exported(project, "department-code", tmp_path),
+                    lambda ws, col: ws.__setitem__(f"{col['代码']}{ws.max_row + 1}", "XS09"), "代码")  # fmt: skip
+    refused(project, untitled, 1, "工作表“代码”B15（名称）：oneOf/13 缺少必需的 title")
     out = refused(project, edit(path, broken, sheet="代码"), 2)
     assert "工作表“代码”A4（代码）：代码“XS01”重复（第 3 行已有）" in out
     assert "（停用）：须为“是”或“否”，不是“停用”" in out

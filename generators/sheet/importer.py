@@ -428,7 +428,10 @@ def cell_of_problem(
     offsets = value_offsets(block)
     starts = [0] + [i + 1 for i, ch in enumerate(block) if ch == "\n"]
     on_line = [p for p, o in offsets.items() if _line(starts, o) == line]
-    for json_path in sorted(on_line, key=len, reverse=True):
+    candidates = sorted(on_line, key=len, reverse=True)
+    if missing := re.search(r"缺少必需的 (\S+)$", problem.message):  # the empty cell is the place
+        candidates = [(*p, missing.group(1)) for p in on_line if len(p) == 2] + candidates
+    for json_path in candidates:
         if (cell := locate(json_path)) is not None:
             return f"{cell}：{problem.message}"
     return f"{problem}（schema 块中不在表格里的部分）"
