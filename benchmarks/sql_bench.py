@@ -53,18 +53,19 @@ def customer_sql(catalog, rows: int) -> str:
     regions = lists["region"].codes
     labels = [lists["region"].label(c) for c in regions]
     industries = [c for c in lists["industry"].codes if c.isdigit()]
-    weights = ", ".join(map(str, USCC_WEIGHTS))
-    charset = USCC_CHARSET
-    body = (
-        f"'91' || region_code || '01' || lpad((hash(i + 11) % 100)::VARCHAR, 2, '0') || "
-        f"array_to_string(list_transform(range(9), lambda k: substr('{charset}', "
-        f"((i // (31::HUGEINT ** k)::BIGINT) % 31)::INTEGER + 1, 1)), '')"
+    # USCC: "91", region, "01", two digits, the row index in 9 digits (unique), then the
+    # check character from the weighted sum of the digits: integer arithmetic, no strings
+    assert all(r.isdigit() and len(r) == 2 for r in regions), "region codes: 2 digits"
+    w = USCC_WEIGHTS
+    region_sums = [int(r[0]) * w[2] + int(r[1]) * w[3] for r in regions]
+    digits = " + ".join(f"((i // {10 ** (8 - k)}) % 10) * {w[8 + k]}" for k in range(9))
+    fixed = 9 * w[0] + 1 * w[1] + 0 * w[4] + 1 * w[5]
+    body = "'91' || region_code || '01' || lpad(hh::VARCHAR, 2, '0') || lpad(i::VARCHAR, 9, '0')"
+    total = (
+        f"{fixed} + ([{', '.join(map(str, region_sums))}])[i % {len(regions)} + 1] + "
+        f"(hh // 10) * {w[6]} + (hh % 10) * {w[7]} + {digits}"
     )
-    check = (
-        f"substr('{charset}', ((31 - list_sum(list_transform(range(17), lambda k: "
-        f"(strpos('{charset}', substr(body, k + 1, 1)) - 1) * ([{weights}])[k + 1])) % 31) "
-        f"% 31)::INTEGER + 1, 1)"
-    )
+    check = f"substr('{USCC_CHARSET}', ((31 - ({total}) % 31) % 31)::INTEGER + 1, 1)"
     fields = {
         "customer_code": f"region_code || lpad((i // {len(regions)})::VARCHAR, {DIGITS}, '0')",
         "name": "'示例客户' || lpad(i::VARCHAR, 9, '0') || '有限公司'",
@@ -107,7 +108,8 @@ def customer_sql(catalog, rows: int) -> str:
     return (  # DuckDB resolves an alias of the same SELECT list (body, customer_type)
         f"SELECT {outer} FROM (SELECT d, {body} AS body,\n  {inner} FROM (SELECT i, "
         f"([{', '.join(repr(r) for r in regions)}])[i % {len(regions)} + 1] AS region_code, "
-        f"CASE WHEN hash(i + 9) % 10000 < {DEFECTS} THEN hash(i + 10) % 12 ELSE -1 END AS d "
+        f"CASE WHEN hash(i + 9) % 10000 < {DEFECTS} THEN hash(i + 10) % 12 ELSE -1 END AS d, "
+        f"(hash(i + 11) % 100)::BIGINT AS hh "
         f"FROM range({rows}) t(i)))"
     )
 

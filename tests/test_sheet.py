@@ -168,7 +168,8 @@ def test_add_a_code(project, tmp_path):
     result = run(project, "sheet", "import", str(path))
     assert "新增 XS04" in result.output
     after = md.read_text(encoding="utf-8")
-    last = before.index('"deprecated": true}') + len('"deprecated": true}')
+    end = '"x-withdrawn": "2020-06-30"}'  # KF01, the last entry
+    last = before.index(end) + len(end)
     new_line = ',\n    {"const": "XS04", "title": "西南销售分部", "x-parent": "XS01"}'
     assert after == before[:last] + new_line + before[last:]
     run(project, "check")

@@ -138,10 +138,13 @@ def in_place_report(
     spark_master: str | None = None,
     spark_remote: str | None = None,
     references: list[str] | tuple[str, ...] = (),
+    as_of: str | None = None,
+    spark_warehouse: Path | None = None,
 ) -> Report:
-    """Validation in place: a database table (``--db``/``--table``) or files read by an
-    engine (``--engine duckdb|spark``); foreign keys resolved across the files given and
-    the references (files, or with ``--db`` tables of the same database)."""
+    """Validation in place: a database table (``--db``/``--table``), a Spark catalog table
+    (``--engine spark --table db.t``; with ``--spark-warehouse`` a Hive catalog kept in a
+    folder) or files read by an engine (``--engine duckdb|spark``); foreign keys resolved
+    across the files given and the references (files, or tables of the same database)."""
     from .engines import DuckDBEngine, SparkEngine, open_url, safe_url, table_ref
     from .inplace import Source, validate_sources
 
@@ -156,22 +159,30 @@ def in_place_report(
             raise InfostdError(
                 f"表“{table}”对应哪个记录？请用 --record 指定（可选：{'、'.join(catalog.records)}）"
             )
-        eng = SparkEngine(spark_master, spark_remote) if engine == "spark" else open_url(db or "")
+        eng = (
+            SparkEngine(spark_master, spark_remote, warehouse=spark_warehouse)
+            if engine == "spark"
+            else open_url(db or "")
+        )
         where = f"{safe_url(db)}#" if db else "spark:"
         main = Source(eng, table_ref(table), where + table)
         refs = [
             (Source(eng, table_ref(t), where + t), _table_record(catalog, t)) for t in references
         ]
         refs += _sibling_tables(catalog, eng, table, key, {r for _, r in refs}, where)
-        return Report(validate_sources(catalog, [(main, key)], refs, lang, version))
-    eng = SparkEngine(spark_master, spark_remote) if engine == "spark" else DuckDBEngine()
+        return Report(validate_sources(catalog, [(main, key)], refs, lang, version, as_of))
+    eng = (
+        SparkEngine(spark_master, spark_remote, warehouse=spark_warehouse)
+        if engine == "spark"
+        else DuckDBEngine()
+    )
     given = _expand(files)
     sources = [_file_source(catalog, eng, p, i, record) for i, p in enumerate(given)]
     refs = [
         _file_source(catalog, eng, p, len(given) + i, None)
         for i, p in enumerate(_expand([Path(r) for r in references], "参照文件"))
     ]
-    return Report(validate_sources(catalog, sources, refs, lang, version))
+    return Report(validate_sources(catalog, sources, refs, lang, version, as_of))
 
 
 def _file_source(catalog: Catalog, eng, path: Path, index: int, record: str | None):
@@ -251,6 +262,8 @@ def run_in_place(
     engine: str,
     spark_master: str | None,
     references: list[Path] | tuple[Path, ...] = (),
+    as_of: str | None = None,
+    spark_warehouse: Path | None = None,
 ) -> int:
     """``validate --db``/``--engine``: the same reports as the file validator."""
     import os
@@ -264,7 +277,8 @@ def run_in_place(
     report = in_place_report(
         catalog, db=db, table=table, files=files, engine=engine, record=record, lang=lang,
         spark_master=spark_master, spark_remote=os.environ.get("SPARK_REMOTE"),
-        references=[str(r) for r in references],
+        references=[str(r) for r in references], as_of=as_of,
+        spark_warehouse=spark_warehouse,
     )  # fmt: skip
     if fmt == "json":
         if out is None:

@@ -244,8 +244,14 @@ class PostgresEngine:
 class SparkEngine:
     dialect, name = "spark", "Spark"
 
-    def __init__(self, master: str | None = None, remote: str | None = None, session=None):
-        self.spark = session or spark_session(master, remote)
+    def __init__(
+        self,
+        master: str | None = None,
+        remote: str | None = None,
+        session=None,
+        warehouse: Path | None = None,
+    ):
+        self.spark = session or spark_session(master, remote, warehouse)
 
     def columns(self, relation: exp.Table) -> list[Column]:
         try:
@@ -285,25 +291,51 @@ class SparkEngine:
         return exp.table_(name, quoted=True), exp.column(HELPER_LINE, quoted=True)
 
 
-def spark_session(master: str | None = None, remote: str | None = None):
+def spark_session(
+    master: str | None = None, remote: str | None = None, warehouse: Path | None = None
+):
     """A Spark session: Spark Connect when ``remote`` (or SPARK_REMOTE) is set, else a
-    classic session on ``master`` (default ``local[2]``)."""
+    classic session on ``master`` (default ``local[2]``). With ``warehouse``, a Hive
+    catalog kept in that folder (tables under it, an embedded Derby metastore in
+    ``metastore_db``), so ``--table db.t`` finds tables saved by earlier sessions."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise InfostdError("Spark 引擎需要 pyspark（pip install pyspark）") from exc
+    hive = hive_settings(warehouse) if warehouse is not None else {}
     try:
         builder = SparkSession.builder.appName("infostd")
         if remote:
             return builder.remote(remote).getOrCreate()
-        return (
+        builder = (
             builder.master(master or "local[2]")
             .config("spark.sql.session.timeZone", "Asia/Shanghai")
             .config("spark.ui.enabled", "false")
-            .getOrCreate()
         )
+        for key, value in hive.items():
+            builder = builder.config(key, value)
+        return (builder.enableHiveSupport() if hive else builder).getOrCreate()
     except Exception as exc:  # noqa: BLE001
         raise InfostdError(f"无法启动 Spark（{master or remote}）：{_first_line(exc)}") from exc
+
+
+def hive_settings(warehouse: Path) -> dict[str, str]:
+    """The local warehouse's settings. The folder goes into a Derby JDBC URL, where ``;``
+    separates attributes: a path with one is refused rather than read as settings."""
+    path = Path(warehouse).resolve()
+    if any(c in str(path) for c in ";\"'") or not str(path).isprintable():
+        raise InfostdError(
+            f"--spark-warehouse：路径“{warehouse}”含有 ; 引号或控制字符，请换一个文件夹"
+        )
+    if path.exists() and not path.is_dir():
+        raise InfostdError(f"--spark-warehouse：{warehouse} 不是文件夹")
+    return {
+        "spark.sql.warehouse.dir": str(path),
+        "spark.sql.catalogImplementation": "hive",
+        "spark.hadoop.javax.jdo.option.ConnectionURL":
+            f"jdbc:derby:;databaseName={path / 'metastore_db'};create=true",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={path}",
+    }  # fmt: skip
 
 
 def _first_line(exc: BaseException) -> str:
