@@ -130,7 +130,7 @@ print(report.stats["errors"])
 """
 
 
-def bench_project(work: Path) -> Path:
+def bench_project(work: Path, digits: int = 6) -> Path:
     """A copy of the project with the customer code sequence widened (PROJECT_NOTE)."""
     project = work / "project"
     project.mkdir()
@@ -142,8 +142,9 @@ def bench_project(work: Path) -> Path:
         text = path.read_text(encoding="utf-8")
         if text.count(CUSTOMER_RULE % 4) != 1:
             raise SystemExit(f"{path}: the customer code rule is not the expected 4-digit one")
-        text = text.replace(CUSTOMER_RULE % 4, CUSTOMER_RULE % 6)
-        path.write_text(EXAMPLE_CODE.sub(r'\1\g<2>00\3"', text), encoding="utf-8")
+        text = text.replace(CUSTOMER_RULE % 4, CUSTOMER_RULE % digits)
+        padding = "0" * (digits - 4)
+        path.write_text(EXAMPLE_CODE.sub(rf'\1\g<2>{padding}\3"', text), encoding="utf-8")
     return project
 
 

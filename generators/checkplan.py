@@ -8,8 +8,15 @@ is deliberately not rendered from it: it is the independent oracle every engine 
 tested against. Everything in a plan is JSON-able and ordered as in the standard,
 so generated files are deterministic.
 
-A new rule kind: a ``rules.REGISTRY`` entry, its parameters here (``rule_plan``), a
-renderer per engine, a message in ``validate/messages.py``.
+A new rule kind: a ``rules.RULE_TYPES`` entry, its parameters here (``rule_plan``), a
+renderer per engine (``sql/expr.RULE_SQL``, ``validate/fast.RULE_POLARS``, the two codegen
+templates), a message in ``validate/messages.py``. An engine without a renderer for a kind
+sends the rows (SQL) or the table (polars) to the reference: correct, slower. Every
+rule may carry an effective date (``params["from"]``): engines skip and count the
+rows before it (the reference does the counting).
+
+The second half of this module is what the "surely clean" renderers (SQL, polars) share:
+which texts a cell may hold to be accepted silently, which formats are plain regexes.
 """
 
 from __future__ import annotations
@@ -17,18 +24,22 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from .formats import EMAIL_RE, INTL_PHONE_RE, MOBILE_RE
 from .model import Catalog, CodeList, Field, Schema, field_codelist
 from .patterns import alternatives_words, shape
-from .rules import error_field, parse_duration
+from .rules import error_field, parse_duration, work_calendar
 
 # The keywords a field's compiled check tests, in the reference validator's order:
 # one error per cell, the first keyword that fails (generators/validate/cells.py).
 GENERAL_KEYWORDS = ("const", "enum")
 STRING_KEYWORDS = ("pattern", "format", "anyOf", "minLength", "maxLength")  # after the code rule
 NUMBER_KEYWORDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf")
-FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
+# cells.FULL_WIDTH_RE: typed fields reject these (the text of the class is shared by engines)
+FULL_WIDTH_CLASS = "[\uff01-\uff5e\u3000]"
+FULL_WIDTH = re.compile(FULL_WIDTH_CLASS)
 LANGS = ("zh", "en")  # the message catalog's languages (validate/messages.LANGS)
 
 
@@ -67,6 +78,9 @@ class FieldPlan:
     code_rule: str | None = None  # full anchored regex: exactly the values CodeRule.split accepts
     code_rule_description: str = ""
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
+    # the code rule with current codes only, when retired codes make it differ: a value it
+    # matches needs no warning (``cells.retired_issue``); others go the general way
+    code_rule_active: str | None = None
     sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
     aliases: list[str] = field(default_factory=list)
     shape: str = ""  # the pattern in words, for the "pattern" message (never the regex)
@@ -74,6 +88,10 @@ class FieldPlan:
     # for the "anyOf" message (「中国大陆手机号或国际电话号码」)
     alternatives: list[AlternativePlan] = field(default_factory=list)
     expected: dict[str, str] = field(default_factory=dict)
+    # The field's own value checks already reject any text with a space at either end or a
+    # full-width character (plain code lists/enums, ASCII formats and code rules): an engine
+    # that renders those checks may skip its separate whitespace and full-width scans.
+    exact_text: bool = False
 
     @property
     def string_checks(self) -> bool:
@@ -119,6 +137,30 @@ class RecordPlan:
 class CodeListPlan:
     title: str
     entries: list[tuple[str, str, int]]  # (code, title, tree level)
+    # retired codes (not for new data): deprecated ones, and withdrawal dates (YYYY-MM-DD,
+    # the last day of use). Engines warn on both; after the date a use is an error.
+    deprecated: list[str] = field(default_factory=list)
+    withdrawn: dict[str, str] = field(default_factory=dict)
+
+    def silent(self, labels: bool = True) -> dict[str, str]:
+        """Text → code for every text the reference accepts without a word (exactly, no
+        space folding): the codes and, with ``labels``, what ``CodeList.normalise`` maps
+        — the dropdown label "11 北京市" and a title that is not itself a code."""
+        accepted = {code: code for code, _, _ in self.entries}
+        if labels:
+            titles = {t: c for c, t, _ in self.entries if t not in accepted}
+            accepted = {**accepted, **{f"{c} {t}": c for c, t, _ in self.entries}, **titles}
+        return accepted
+
+
+@dataclass
+class CalendarPlan:
+    """A working-day calendar (``max-workdays``) as the count needs it: working days in
+    (start, end] = Mondays–Fridays − ``off`` + ``on`` in that span (``rules.WorkCalendar``)."""
+
+    title: str
+    off: list[str]  # holidays on Monday–Friday, sorted ISO dates
+    on: list[str]  # 调休 working Saturdays/Sundays, sorted ISO dates
 
 
 @dataclass
@@ -127,6 +169,7 @@ class Plan:
     records: list[RecordPlan]
     codelists: dict[str, CodeListPlan]
     messages: dict[str, dict[str, str]]
+    calendars: dict[str, CalendarPlan] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -149,6 +192,29 @@ def codelist_key(f: Field) -> str | None:
 def _plan_codelist(catalog: Catalog, key: str) -> CodeList:
     base, _, level = key.partition("@")
     return catalog.codelists[base].at_level(int(level) if level else None)
+
+
+def _plain(texts) -> bool:
+    """No text with a space at either end or a full-width character."""
+    return all(t == t.strip() and not FULL_WIDTH.search(t) for t in texts)
+
+
+def _exact_text(f: Field, catalog: Catalog) -> bool:
+    """See ``FieldPlan.exact_text``."""
+    if f.codelist:
+        return _plain(codelist_plan(field_codelist(f, catalog.codelists)).silent())
+    if f.enum is not None:
+        return _plain([v for v in f.enum if isinstance(v, str)])
+    if f.format in ASCII_FORMATS:
+        return True
+    if f.code_rule is not None:
+        return all(
+            seg.kind in ("digits", "letters")
+            or (seg.kind == "text" and str(seg.value).isascii() and _plain([str(seg.value)]))
+            or (seg.kind == "codelist" and _plain(catalog.codelists[str(seg.value)].codes))
+            for seg in f.code_rule.segments
+        )
+    return False
 
 
 def _fast_path(f: Field, catalog: Catalog) -> str | None:
@@ -181,6 +247,7 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
         codelist=codelist_key(f),
         sensitive=f.mask if f.sensitive else None,
         aliases=list(f.aliases),
+        exact_text=_exact_text(f, catalog),
     )
     if f.pattern is not None:
         plan.shape = shape(f.pattern)
@@ -196,6 +263,8 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
             SegmentPlan(s.kind, s.value, s.level, s.regex(catalog.codelists), s.describe())
             for s in f.code_rule.segments
         ]
+        active = f.code_rule.regex(catalog.active_only().codelists)
+        plan.code_rule_active = active if active != plan.code_rule else None
     return plan
 
 
@@ -225,7 +294,12 @@ def record_plan(schema: Schema, catalog: Catalog, index: int) -> RecordPlan:
 
 def codelist_plan(codelist: CodeList) -> CodeListPlan:
     entries = [(e.code, e.title, codelist.level_of(e.code)) for e in codelist.entries]
-    return CodeListPlan(codelist.title, entries)
+    return CodeListPlan(
+        codelist.title,
+        entries,
+        deprecated=[e.code for e in codelist.entries if e.deprecated],
+        withdrawn={e.code: e.withdrawn for e in codelist.entries if e.withdrawn is not None},
+    )
 
 
 def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str]]) -> Plan:
@@ -236,7 +310,34 @@ def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str
         if s.kind == "codelist"
     }  # fmt: skip
     codelists = {key: codelist_plan(_plan_codelist(catalog, key)) for key in sorted(used)}
-    return Plan(version=version, records=records, codelists=codelists, messages=messages)
+    return Plan(
+        version=version,
+        records=records,
+        codelists=codelists,
+        messages=messages,
+        calendars=calendar_plans(catalog, records),
+    )
+
+
+def calendar_plans(catalog: Catalog, records: list[RecordPlan]) -> dict[str, CalendarPlan]:
+    """The calendars ``max-workdays`` rules count with, by code-list key."""
+    keys = sorted(
+        {r.params["calendar"] for rec in records for r in rec.rules if r.type == "max-workdays"}
+    )
+    out = {}
+    for key in keys:
+        cal = work_calendar(catalog.codelists[key])
+        out[key] = CalendarPlan(catalog.codelists[key].title, list(cal.off), list(cal.on))
+    return out
+
+
+def engine_plan(catalog: Catalog) -> Plan:
+    """The plan of a catalog for engines that need neither a version nor messages (the
+    fast path): built once per catalog object, as a catalog is not changed once loaded."""
+    cached = catalog.__dict__.get("_engine_plan")
+    if cached is None:
+        cached = catalog.__dict__["_engine_plan"] = build_plan(catalog, "", {})
+    return cached
 
 
 def load_messages() -> dict[str, dict[str, str]]:
@@ -251,3 +352,31 @@ def plan_for(
 ) -> Plan:
     """The plan with the validator's messages (or the given ones, for tests)."""
     return build_plan(catalog, version, load_messages() if messages is None else messages)
+
+
+# ── what the "surely clean" renderers share (sql/expr.py, validate/fast.py) ──
+# Exactly the characters Python's str.strip() removes (str.isspace): "no stray space"
+# means what cells.py means. Listed literally inside a bracket expression, so RE2 (polars,
+# DuckDB), PostgreSQL AREs and Java read the class the same way.
+WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+LEADING_SPACE, TRAILING_SPACE = f"^[{WHITESPACE}]", f"[{WHITESPACE}]$"  # an alternation is slower
+
+# Formats decided by their syntax regex alone (formats.py), rendered alike by every engine;
+# the check-digit formats (cn-uscc, cn-resident-id) are arithmetic, spelled per engine.
+REGEX_FORMATS = {
+    "cn-mobile": MOBILE_RE.pattern,
+    "intl-phone": INTL_PHONE_RE.pattern,
+    "email": EMAIL_RE.pattern,
+}
+# Formats whose accepted values are printable ASCII without spaces (``exact_text``).
+ASCII_FORMATS = frozenset({"cn-mobile", "intl-phone", "cn-uscc", "email", "cn-resident-id"})
+
+
+def decimal_places(step: Any) -> int:
+    """Decimal places of a ``multipleOf`` step: 0.01 → 2, 0.5 → 1, 5 → 0."""
+    return max(0, -Decimal(str(step)).normalize().as_tuple().exponent)
+
+
+def power_of_ten(step: Any) -> bool:
+    """0.01, 1, 100: a step that a count of decimal places (or zeros) states exactly."""
+    return Decimal(str(step)).normalize().as_tuple().digits == (1,)

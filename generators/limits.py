@@ -31,6 +31,7 @@ LIMITS: dict[str, Limit] = {
     "json_depth": Limit(100, "层", "JSON 与 schema 块的嵌套层数（100 层）"),
     "yaml_aliases": Limit(50, "个", "YAML 别名（*引用）的个数（50 个）"),
     "yaml_depth": Limit(50, "层", "YAML 的嵌套层数（50 层）"),
+    "sheet_rows": Limit(50_000, "行", "sheet import 读取的字段表或代码表的行数（5 万行）"),
 }
 XLSX_BYTES = LIMITS["xlsx_bytes"].value
 XLSX_CELLS = LIMITS["xlsx_cells"].value
@@ -39,6 +40,7 @@ NUMBER_DIGITS = LIMITS["number_digits"].value
 JSON_DEPTH = LIMITS["json_depth"].value
 YAML_ALIASES = LIMITS["yaml_aliases"].value
 YAML_DEPTH = LIMITS["yaml_depth"].value
+SHEET_ROWS = LIMITS["sheet_rows"].value
 
 
 class LimitExceeded(InfostdError):

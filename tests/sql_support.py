@@ -55,8 +55,11 @@ def spark():
         pytest.skip("没有 Java 运行时（scripts/test.sh 会安装 openjdk-17-jre-headless）")
     from generators.sql.engines import spark_session
 
-    session = spark_session("local[2]")
+    # a Hive catalog in a temporary warehouse (as --spark-warehouse), not ./spark-warehouse
+    warehouse = Path(tempfile.mkdtemp(prefix="infostd-spark-"))
+    session = spark_session("local[2]", warehouse=warehouse)
     try:
         yield session
     finally:
         session.stop()
+        shutil.rmtree(warehouse, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Committee tasks through the editing commands (new, add-code, deprecate, prepare) on a copy
+"""Committee tasks through the editing commands (new, add-code, deprecate, sheet, prepare) on a copy
 of the fixture catalog in a real git repository; then what CI runs stays green."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -74,13 +75,20 @@ def test_the_committee_tasks(repo: Path) -> None:
     assert bump(repo) == "minor"
     commit(repo, "新增部门")
 
-    # 2. an optional field 客户官网 (url): by hand in the Markdown, as the guide shows
-    edit(
-        repo,
-        CUSTOMER,
-        '    "remark": {',
-        '    "website": {\n      "title": "客户官网",\n      "description": "客户官方网站",\n'
-        '      "type": "string",\n      "format": "url"\n    },\n    "remark": {',
+    # 2. an optional field 客户官网 (url): a row added in Excel (sheet export → import)
+    sheet = repo.parent / "客户字段.xlsx"
+    ok(repo, "sheet", "export", "customer", "-o", str(sheet))
+    book = openpyxl.load_workbook(sheet)
+    rows = book["字段"]
+    row = rows.max_row + 1
+    for letter, value in zip(
+        "ABCDE", ["website", "客户官网", "客户官方网站", "string 文本", "url 网址"], strict=True
+    ):
+        rows[f"{letter}{row}"] = value
+    book.save(sheet)
+    assert "新增 website" in ok(repo, "sheet", "import", str(sheet))
+    assert '"website": {\n      "title": "客户官网",' in (repo / CUSTOMER).read_text(
+        encoding="utf-8"
     )
     ok(repo, "prepare")
     assert bump(repo) == "minor"

@@ -27,6 +27,7 @@ def test_every_keyword_format_and_rule_type_is_documented() -> None:
 def test_guide_pages_are_built_and_list_every_keyword(fixture_site: Path) -> None:
     recipes = (fixture_site / "guide" / "index.html").read_text(encoding="utf-8")
     assert "新增一个部门代码" in recipes and "add-code" in recipes and "常见错误" in recipes
+    assert "在 Excel 中编辑字段或代码" in recipes  # the sheet export|import route
     reference = (fixture_site / "guide" / "keywords" / "index.html").read_text(encoding="utf-8")
     cells = {html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", reference)}
     missing = set(vocabulary.every_keyword()) - cells

@@ -91,6 +91,8 @@ def test_downloads_survive_and_page_lists_checksums(shipped_site: Path) -> None:
     for path in files:
         assert hashlib.sha256(path.read_bytes()).hexdigest() in page
     assert 'href="../../downloads/SHA256SUMS"' in page
+    for dialect in ("postgres", "mysql", "duckdb", "spark"):  # the DDL of every dialect
+        assert f'href="../../downloads/sql/{dialect}.sql"' in page
     sums = (downloads / "SHA256SUMS").read_text(encoding="utf-8")
     assert len(sums.splitlines()) == len(files)
 

@@ -4,6 +4,7 @@ would save them), read back; the Markdown compared byte for byte."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -11,12 +12,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generators.cli import cli
 from generators.config import load_config
 from generators.loader import load_catalog
 from generators.sheet.export import sheet_bytes
 from generators.sheet.importer import import_sheet
+from generators.sheet.jsonedit import parse, rewrite, same
 
 from .conftest import REPO, catalog_project
 
@@ -164,7 +168,8 @@ def test_add_a_code(project, tmp_path):
     result = run(project, "sheet", "import", str(path))
     assert "新增 XS04" in result.output
     after = md.read_text(encoding="utf-8")
-    last = before.index('"deprecated": true}') + len('"deprecated": true}')
+    end = '"x-withdrawn": "2020-06-30"}'  # KF01, the last entry
+    last = before.index(end) + len(end)
     new_line = ',\n    {"const": "XS04", "title": "西南销售分部", "x-parent": "XS01"}'
     assert after == before[:last] + new_line + before[last:]
     run(project, "check")
@@ -186,6 +191,7 @@ def test_not_an_xlsx(project, tmp_path):
     path.write_text("客户编码,客户名称\n", encoding="utf-8")
     refused(project, path, 2, "fake.xlsx：无法打开工作簿")
     refused(project, tmp_path / "missing.xlsx", 2, "missing.xlsx：文件不存在")
+    refused(project, tmp_path, 2, "是文件夹")
 
 
 def _repack(src: Path, dst: Path, change) -> Path:
@@ -206,6 +212,17 @@ def test_bombs_are_refused_by_the_limits(project, tmp_path):
     entity = _repack(path, tmp_path / "dtd.xlsx", lambda name, data: (
         data.replace(b"?>", b"?>" + dtd, 1) if name == "docProps/core.xml" else data))  # fmt: skip
     refused(project, entity, 2, "dtd.xlsx", "含有 DTD")
+    # a zip bomb: the directory says the sheet inflates to 4 GB (the file is a few KB)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        size = int.from_bytes(data[at + 28 : at + 30], "little")
+        if bytes(data[at + 46 : at + 46 + size]) == b"xl/worksheets/sheet1.xml":
+            data[at + 24 : at + 28] = (0xFFFFFFF0).to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(bytes(data))
+    refused(project, bomb, 2, "bomb.xlsx", "超过上限：xlsx 解压后的总大小（512 MiB）")
 
 
 def test_missing_sheet_or_columns(project, tmp_path):
@@ -221,6 +238,10 @@ def test_missing_sheet_or_columns(project, tmp_path):
 
     out = refused(project, edit(path, drop), 2, "缺少列“类型”", "C1：未知的列“备注栏”")
     assert "customer.xlsx：工作表“字段”" in out
+    outside = edit(
+        exported(project, "customer", tmp_path), lambda ws, col: ws.__setitem__("AC5", "备注")
+    )
+    refused(project, outside, 2, "工作表“字段”AC5：这一列没有列名，内容无法写回标准")
 
 
 def test_formula_and_equals_text(project, tmp_path):
@@ -247,7 +268,7 @@ def test_values_outside_the_dropdowns(project, tmp_path):
         ws[f"{col['最大长度']}{row_of(ws, col, 'address')}"] = "二百"
 
     out = refused(project, edit(path, pasted), 2)
-    assert "D3（类型）：“strin”不在下拉列表中（是否应为“string”？）" in out
+    assert "D3（类型）：“strin”不在下拉列表中（是否应为“string 文本”？）" in out
     assert "E4（格式）：“uscc”不在下拉列表中" in out
     assert "（必填）：须为“是”或“否”，不是“yes”" in out
     assert "（最大长度）：须为数字，不是“二百”" in out
@@ -313,3 +334,51 @@ def test_check_problems_are_said_as_cells(project, tmp_path):
 
     out = refused(project, edit(exported(project, "customer", tmp_path), deleted), 1)
     assert "customer.md:" in out and "x-unique 中的字段 uscc 未定义" in out  # not a cell: the line
+
+
+def test_rows_beyond_the_limit(project, tmp_path, monkeypatch):
+    import generators.sheet.importer as importer
+
+    monkeypatch.setattr(importer, "SHEET_ROWS", 10)
+    path = exported(project, "customer", tmp_path)
+    refused(project, path, 2, "工作表“字段”）：超过上限：sheet import 读取的字段表或代码表的行数")
+
+
+# ── the text editor under it: any layout, any edit ──────────────────────────────
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.text(max_size=5),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+)  # fmt: skip
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+layouts = st.sampled_from([None, 2, 4, "\t"])
+
+
+@given(values, layouts)
+def test_rewrite_without_change_keeps_every_byte(value, indent):
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    assert rewrite(text, json.loads(text)) == text
+
+
+@given(values, values, layouts)
+def test_rewrite_gives_the_new_value(old, new, indent):
+    text = "\n" + json.dumps(old, ensure_ascii=False, indent=indent) + "\n"
+    out = rewrite(text, new)
+    assert same(json.loads(out), new)
+    assert out.startswith("\n") and out.endswith("\n")  # the text around the value stays
+
+
+@given(st.dictionaries(st.text(max_size=3), values, min_size=2, max_size=5), st.data(), layouts)
+def test_rewrite_touches_only_the_changed_member(old, data, indent):
+    text = json.dumps(old, ensure_ascii=False, indent=indent)
+    key = data.draw(st.sampled_from(sorted(old)))
+    new = {**old, key: data.draw(values)}
+    out = rewrite(text, new)
+    assert same(json.loads(out), new)
+    value = next(node for k, _, node in parse(text).elements if k == key)
+    assert out.startswith(text[: value.start]) and out.endswith(text[value.end :])

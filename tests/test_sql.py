@@ -26,11 +26,12 @@ from generators.sql import ddl as ddl_module
 from generators.sql import expr
 from generators.sql.ddl import render_ddl, with_dependencies
 from generators.sql.engines import DuckDBEngine, PostgresEngine
-from generators.sql.inplace import Source, validate_source
+from generators.sql.inplace import Source, _record_plan, match_columns, validate_source
 from generators.validate.engine import RecordContext, check_row, validate_rows
 
-from .test_codegen_differential import SEEDED, defects
+from .test_codegen_differential import SEEDED, defects, swapped_moments
 from .test_codegen_parity import rows_of
+from .test_workdays import expected_holds, span_rows, workday_cases
 
 REPO = Path(__file__).parent.parent
 LINE = "__infostd_line"
@@ -51,7 +52,7 @@ def defect_cases(catalog: Catalog) -> dict[str, tuple[str, list[dict]]]:
         for rule in schema.rules:
             p = rule.params
             if "start" in p:
-                broken = {**example, p["start"]: "2030-01-01", p["end"]: "2020-01-01"}
+                broken = swapped_moments(schema, p, example)
             else:
                 broken = {**example, p["when"]["field"]: p["when"]["equals"], p["field"]: ""}
             cases[f"{key}/{rule.id}"] = (key, [example, broken])
@@ -166,6 +167,29 @@ def test_hypothesis_rows(engine, shipped_catalog: Catalog, data: st.DataObject) 
     assert_same(TextTables(engine, shipped_catalog), cases)
 
 
+def test_working_days_and_effective_dates_in_place(engine, fixture_catalog: Catalog) -> None:
+    """max-workdays counted in SQL (weekday arithmetic + the inlined calendar), rows before
+    an effective date sent to the reference, which reports them: as the reference."""
+    tables = TextTables(engine, fixture_catalog)
+    seen = assert_same(tables, workday_cases(fixture_catalog))
+    assert {"rule:CT-09", "rule-exempt"} <= seen
+    # the count itself, decided in the database, on spans across 元旦, 春节, 劳动节, 国庆
+    # and their 调休 days (above, CT-01's 24 hours sends most such rows to the reference)
+    rows = span_rows(fixture_catalog)
+    src = tables.load("spans", "contract", rows)
+    plan = plan_for(fixture_catalog, "")
+    rec = _record_plan(plan, "contract")
+    cols = match_columns(fixture_catalog, "contract", engine.columns(src.relation), "t")
+    planned = next(r for r in rec.rules if r.type == "max-workdays")
+    holds = expr.rule_holds(planned, {f.key: f for f in rec.fields}, cols, plan)
+    line = exp.column(LINE, quoted=True)
+    query = exp.select(line, exp.alias_(holds, "holds")).from_(src.relation).order_by(line.copy())
+    got = [bool(h) for _, h in engine.rows(query.sql(dialect=engine.dialect))]
+    expected = expected_holds(fixture_catalog, rows)
+    assert got == expected
+    assert sum(got) >= 40
+
+
 def test_clean_rows_never_leave_the_database(shipped_catalog: Catalog) -> None:
     """The point of set-based checks: on clean data no row is sent to Python."""
     eng = DuckDBEngine()
@@ -179,22 +203,19 @@ def test_clean_rows_never_leave_the_database(shipped_catalog: Catalog) -> None:
     assert [i.rule for i in report.issues] == ["required"] * 50
     rows = [{**example, "customer_code": f"11{i:04d}"} for i in range(1)]
     src = TextTables(eng, shipped_catalog).load("clean2", "customer", rows)
-    fetched = list(
-        eng.con.execute(
-            "SELECT COUNT(*) FROM ("
-            + _flag_sql(shipped_catalog, src)
-            + ") WHERE NOT __infostd_clean"
-        ).fetchall()
-    )
-    assert fetched == [(0,)]
+    fetched = eng.con.execute(f"SELECT COUNT(*) FROM ({_flag_sql(shipped_catalog, src)})")
+    assert fetched.fetchall() == [(0,)]
 
 
 def _flag_sql(catalog: Catalog, src: Source) -> str:
-    from generators.sql.inplace import _record_plan, flagged_query, match_columns
+    """The query whose rows leave the database (those not surely clean)."""
+    from generators.sql.inplace import _record_plan, cell_flags, flagged_query, match_columns
 
     plan = plan_for(catalog, "")
+    rec = _record_plan(plan, "customer")
     cols = match_columns(catalog, "customer", src.engine.columns(src.relation), "t")
-    return flagged_query(_record_plan(plan, "customer"), cols, plan, src).sql("duckdb")
+    oks = cell_flags(catalog, rec, cols, plan)
+    return flagged_query(rec, cols, plan, src, oks).sql("duckdb")
 
 
 # ── the command line ─────────────────────────────────────────────────────
@@ -235,6 +256,84 @@ def test_duckdb_engine_over_parquet_matches_the_reference(
         if e["severity"] == "error"
     ]
     assert len(report["errors"]) > 100
+
+
+CUSTOMERS = SEEDED + "120088,天津第九有限公司,91110108MA01ABCD8F,1,65,12,吴十,138,XS01,A\n"
+
+
+def _contracts(catalog: Catalog) -> list[dict]:
+    """Contracts citing customers: present, padded (a warning, still found), malformed,
+    absent, held by a customer row with an error elsewhere (still a target), empty."""
+    supplier = catalog.records["supplier"].examples[0]["supplier_code"]
+    example = {**catalog.records["contract"].examples[0], "supplier_code": supplier}
+    codes = ["110001", " 110002", "11000A", "120099", "120088", "", "110007"]
+    return [{**example, "contract_no": f"HT20260001{i}", "customer_code": c}
+            for i, c in enumerate(codes)]  # fmt: skip
+
+
+def test_foreign_keys_across_files_match_the_file_validator(
+    tmp_path: Path, shipped_catalog: Catalog
+) -> None:
+    """A contract file's customer codes checked against the customer file given with it
+    (or as --reference, or found by a glob): the file validator's report, word for word;
+    the supplier key, whose target is not given, gets the same one warning."""
+    from generators.validate.sample import write_csv
+
+    (tmp_path / "customer.csv").write_text(CUSTOMERS, encoding="utf-8")
+    contract = tmp_path / "contract.csv"
+    write_csv(shipped_catalog, "contract", _contracts(shipped_catalog), contract)
+    customer = str(tmp_path / "customer.csv")
+    for args in ([str(contract), customer], [str(contract), "-r", customer]):
+        reference = invoke("validate", *args, "--format", "json")
+        in_place = invoke("validate", *args, "--engine", "duckdb", "--format", "json")
+        assert reference.exit_code == in_place.exit_code == 1, in_place.output
+        assert json.loads(in_place.stdout) == json.loads(reference.stdout)
+        report = json.loads(reference.stdout)["files"][0]
+        assert [e["value"] for e in report["errors"] if e["rule"] == "foreign-key"] == ["120099"]
+        assert [w["field"] for w in report["warnings"] if "unchecked" in w["rule"]] == [
+            "supplier_code"
+        ]
+    globbed = invoke("validate", str(tmp_path / "c*.csv"), "--engine", "duckdb", "--format", "json")
+    both = invoke("validate", str(contract), customer, "--format", "json")
+    assert json.loads(globbed.stdout) == json.loads(both.stdout)
+
+
+def test_foreign_keys_across_tables_of_one_database(
+    tmp_path: Path, shipped_catalog: Catalog
+) -> None:
+    """--db: the contract table's customer codes are looked up in the customer table of
+    the same database (or the table named by --reference); without one, a warning."""
+    import csv
+    import io
+
+    db = tmp_path / "crm.duckdb"
+    con = duckdb.connect(str(db))
+    for key, rows in [("customer", list(csv.DictReader(io.StringIO(CUSTOMERS)))),
+                      ("contract", _contracts(shipped_catalog))]:  # fmt: skip
+        fields = shipped_catalog.records[key].fields
+        con.execute(f"CREATE TABLE {key}_t ({', '.join(f.key + ' VARCHAR' for f in fields)})")
+        for row in rows:
+            values = [text(row.get(f.key, row.get(f.title))) for f in fields]
+            con.execute(f"INSERT INTO {key}_t VALUES ({', '.join('?' * len(fields))})", values)
+    con.execute("ALTER TABLE customer_t RENAME TO customer")
+    con.close()
+    url = f"duckdb:///{db}"
+
+    def keys(*extra: str) -> tuple[list, list]:
+        result = invoke("validate", "--db", url, "--table", "contract_t", "--record", "contract",
+                        "--format", "json", *extra)  # fmt: skip
+        assert result.exit_code == 1, result.output
+        report = json.loads(result.stdout)["files"][0]
+        wrong = sorted(e["value"] for e in report["errors"] if e["rule"] == "foreign-key")
+        unchecked = [w["field"] for w in report["warnings"] if "unchecked" in w["rule"]]
+        return wrong, unchecked
+
+    assert keys() == (["120099"], ["supplier_code"])
+    assert keys("-r", "customer") == (["120099"], ["supplier_code"])
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE customer")
+    con.close()
+    assert keys() == ([], ["customer_code", "supplier_code"])
 
 
 def test_validate_a_postgres_table_by_url(
@@ -509,7 +608,12 @@ def test_build_step_writes_ddl_for_every_dialect(tmp_path: Path, shipped_catalog
     from generators.sql.cli import generate
 
     written = generate(shipped_catalog, load_config(REPO), tmp_path / "sql")
-    assert sorted(p.name for p in written) == ["duckdb.sql", "mysql.sql", "postgres.sql"]
+    assert sorted(p.name for p in written) == [
+        "duckdb.sql",
+        "mysql.sql",
+        "postgres.sql",
+        "spark.sql",
+    ]
     con = duckdb.connect()
     con.execute((tmp_path / "sql" / "duckdb.sql").read_text(encoding="utf-8"))
     tables = {t for (t,) in con.execute("SHOW TABLES").fetchall()}
@@ -561,3 +665,18 @@ def test_spark_failure_is_one_located_line(spark, tmp_path: Path) -> None:
     bad.write_bytes(b"PAR1 not really parquet")
     with pytest.raises(InfostdError, match="broken.parquet：Spark 无法读取"):
         SparkEngine(session=spark).file_view(bad, 0)
+
+
+def test_sql_benchmark_smoke(tmp_path: Path) -> None:
+    """The benchmark's generated table (unique keys, ~2 % defects) gives the DuckDB engine
+    and the polars fast path the same findings (figures are printed, never asserted)."""
+    import subprocess
+    import sys
+
+    bench = REPO / "benchmarks" / "sql_bench.py"
+    args = [sys.executable, str(bench), "--rows", "3000", "--no-spark", "--work", str(tmp_path)]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    duck, fast = json.loads(result.stdout.splitlines()[-1])["results"]
+    assert duck["rows"] == fast["rows"] == 3000
+    assert duck["errors"] == fast["errors"] > 20

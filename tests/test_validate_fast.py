@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generators.validate import read_table, validate_paths, validate_rows
 from generators.validate.fast import WHITESPACE
+from generators.validate.readers import InputError
 from generators.validate.reports import to_json
 from generators.validate.sample import customer_rows, write_csv, write_xlsx
 
@@ -33,7 +37,7 @@ def test_fast_equals_reference(fixture_catalog, tmp_path, kind):
     else:
         encoding = "gb18030" if kind.startswith("gb") else "utf-8"
         write_csv(fixture_catalog, "customer", rows, path, encoding)
-    fast = validate_paths(fixture_catalog, [path])
+    fast = validate_paths(fixture_catalog, [path], engine="fast")
     slow = validate_paths(fixture_catalog, [path], engine="python")
     assert fast.files[0].rows == 1500
     assert fast.to_dict() == slow.to_dict()
@@ -119,7 +123,8 @@ def test_fast_equals_reference_on_csv_quirks_across_blocks(
     reference = validate_paths(fixture_catalog, [path], engine="python")
     for block in (100_000, 700, 64):  # one block, several, one per record or so
         monkeypatch.setattr(fast, "BLOCK_BYTES", block)
-        assert validate_paths(fixture_catalog, [path]).to_dict() == reference.to_dict()
+        report = validate_paths(fixture_catalog, [path], engine="fast")
+        assert report.to_dict() == reference.to_dict()
     assert reference.files[0].rows == 119
     assert {"full-width", "whitespace", "leading-zero"} <= {
         i.rule for i in reference.files[0].issues
@@ -173,10 +178,68 @@ def test_empty_foreign_key_cell_is_not_a_missing_reference(fixture_catalog, tmp_
             write_xlsx(fixture_catalog, key, rows, path)
         else:
             write_csv(fixture_catalog, key, rows, path)
-    fast = validate_paths(fixture_catalog, paths)
+    fast = validate_paths(fixture_catalog, paths, engine="fast")
     slow = validate_paths(fixture_catalog, paths, engine="python")
     assert fast.to_dict() == slow.to_dict()
     assert [i.value for i in fast.files[0].errors if i.rule == "foreign-key"] == ["310002"]
+
+
+# ── the shared differential corpus, and hypothesis rows, through the fast path itself ──
+# engine="fast" never falls back silently: a polars error or an unsupported table fails.
+def _write(catalog, key: str, rows: list[dict], path: Path) -> None:
+    if path.suffix == ".xlsx":
+        write_xlsx(catalog, key, rows, path)
+    else:
+        write_csv(catalog, key, rows, path)
+
+
+def _both(catalog, path: Path) -> tuple[dict, dict]:
+    fast = validate_paths(catalog, [path], engine="fast").to_dict()
+    return fast, validate_paths(catalog, [path], engine="python").to_dict()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_fast_path_itself_equals_reference_on_the_defect_corpus(fixture_catalog, tmp_path, suffix):
+    """Examples, a defect for every keyword, format and rule of every record (the corpus
+    the SQL engines and generated validators are held to); xlsx adds typed cells."""
+    from .test_sql import defect_cases
+
+    by_record: dict[str, list[dict]] = {}
+    for key, rows in defect_cases(fixture_catalog).values():
+        by_record.setdefault(key, []).extend(rows)
+    rules = set()
+    for key, rows in by_record.items():
+        path = tmp_path / f"{key}{suffix}"
+        _write(fixture_catalog, key, rows, path)
+        fast, reference = _both(fixture_catalog, path)
+        assert fast == reference, key
+        rules |= {e["rule"] for e in reference["files"][0]["errors"]}
+    assert {"code-rule", "format:cn-uscc", "unique", "minimum", "multipleOf"} <= rules
+    assert {f"rule:{r.id}" for s in fixture_catalog.records.values() for r in s.rules} <= rules
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_hypothesis_rows_fast_equals_reference(fixture_catalog, tmp_path, data):
+    from .test_codegen_parity import rows_of
+
+    for key in fixture_catalog.records:
+        rows = data.draw(rows_of(fixture_catalog, key), label=key)
+        rows = [  # a lone CR is NotFast by design (polars splits on LF only): tested elsewhere
+            {k: v.replace("\r", "") if isinstance(v, str) else v for k, v in row.items()}
+            for row in rows
+        ]
+        path = tmp_path / f"{key}.csv"
+        _write(fixture_catalog, key, rows, path)
+        try:
+            fast, reference = _both(fixture_catalog, path)
+        except InputError as error:  # every row blank: both refuse the file alike
+            with pytest.raises(InputError, match=re.escape(str(error))):
+                validate_paths(fixture_catalog, [path], engine="python")
+            continue
+        assert fast == reference, key
 
 
 ANY_OF_VALUES = [
@@ -191,11 +254,14 @@ def test_any_of_is_decided_by_polars_and_agrees_with_the_reference(fixture_catal
     a mainland mobile or a landline)."""
     import polars as pl
 
+    from generators.checkplan import engine_plan
     from generators.validate.fast import clean_expr
 
-    f = fixture_catalog.records["customer"].field_by_key["service_phone"]
+    plan = engine_plan(fixture_catalog)
+    record = next(r for r in plan.records if r.key == "customer")
+    f = next(f for f in record.fields if f.key == "service_phone")
     frame = pl.DataFrame({f.key: ANY_OF_VALUES})
-    clean = frame.select(clean_expr(f, fixture_catalog)).to_series().to_list()
+    clean = frame.select(clean_expr(f, plan)).to_series().to_list()
     silent = [
         all(i.field != f.key for i in validate_rows(fixture_catalog, "customer", [{f.key: v}]))
         for v in ANY_OF_VALUES
@@ -208,7 +274,7 @@ def test_any_of_is_decided_by_polars_and_agrees_with_the_reference(fixture_catal
         row[f.key] = ANY_OF_VALUES[i % len(ANY_OF_VALUES)]
     path = tmp_path / "customers.csv"
     write_csv(fixture_catalog, "customer", rows, path)
-    fast = validate_paths(fixture_catalog, [path])
+    fast = validate_paths(fixture_catalog, [path], engine="fast")
     assert fast.to_dict() == validate_paths(fixture_catalog, [path], engine="python").to_dict()
     assert sum(i.rule == "anyOf" for i in fast.files[0].issues) == sum(
         row[f.key] in broken for row in rows

@@ -16,6 +16,14 @@ VALIDATORS = [
     ("JavaScript 校验代码", "validators/infostd-validators.mjs"),
 ]
 
+# build step "sql" (generators/sql/cli.generate): one DDL file per dialect
+SQL_DDL = [
+    ("PostgreSQL", "sql/postgres.sql"),
+    ("MySQL", "sql/mysql.sql"),
+    ("DuckDB", "sql/duckdb.sql"),
+    ("Spark（Parquet 表）", "sql/spark.sql"),
+]
+
 
 @dataclass(frozen=True)
 class Artifact:

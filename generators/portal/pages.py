@@ -20,7 +20,14 @@ from urllib.parse import quote, urlencode
 
 from ..model import Catalog, Standard
 from .diagrams import LIBRARY, PHONE_SCRIPT
-from .downloads import CHECKSUMS, Artifact, human_size, list_artifacts, validator_downloads
+from .downloads import (
+    CHECKSUMS,
+    SQL_DDL,
+    Artifact,
+    human_size,
+    list_artifacts,
+    validator_downloads,
+)
 from .render import KIND_LABELS, STATUS_LABELS, department_label, md_text
 
 ASSETS = Path(__file__).parent / "assets"
@@ -362,7 +369,20 @@ def downloads_page(ctx: PortalContext) -> str:
         f"- {_download(path, label, artifacts)}：供信息系统调用" for label, path in validators
     ]
     schemas = [a for a in artifacts if a.startswith("schemas/")]
-    lines += ["", "## 开发者文件", "", "### 数据结构（JSON Schema）", ""]
+    lines += ["", "## 开发者文件", ""]
+    ddl = [(label, path) for label, path in SQL_DDL if path in artifacts]
+    if ddl:
+        lines += [
+            "### 建表语句（SQL）",
+            "",
+            "按标准在数据库中建表：字段类型、必填、检查约束、主键与外键、代码表及其数据、中文注释。"
+            "库中已有的数据用 `infostd validate --db` 就地校验；标准发布新版本后，用 "
+            "`infostd sql migrate 旧版本 新版本` 生成迁移脚本。",
+            "",
+        ]
+        lines += [f"- {_download(path, label, artifacts)} `{md_text(path)}`" for label, path in ddl]
+        lines.append("")
+    lines += ["### 数据结构（JSON Schema）", ""]
     for path in schemas:
         key = path.removeprefix("schemas/").removesuffix(".schema.json")
         schema = catalog.schemas.get(key)

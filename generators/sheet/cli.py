@@ -40,7 +40,7 @@ def export(ctx: click.Context, key: str, out: Path | None) -> None:
 
 
 @sheet_group.command(name="import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))  # said in Chinese by import_sheet
 @click.option("--key", help="核对文件是否为这个记录或代码表的表（可选）。")
 @click.pass_context
 def import_(ctx: click.Context, file: Path, key: str | None) -> None:

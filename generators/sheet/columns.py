@@ -284,8 +284,11 @@ def choose(column: Column, text: str, catalog: Catalog) -> str:
     from difflib import get_close_matches
 
     labels = [label for _, label in options]
-    close = get_close_matches(folded, labels + [v for v, _ in options], n=1, cutoff=0.6)
-    hint = f"（是否应为“{close[0]}”？）" if close else ""
+    names = {v: label for v, label in options} | {
+        label.partition(" ")[2]: label for label in labels
+    }
+    close = get_close_matches(folded, [*names, *labels], n=1, cutoff=0.5)
+    hint = f"（是否应为“{names.get(close[0], close[0])}”？）" if close else ""
     shown = "、".join(labels[:12]) + ("…" if len(labels) > 12 else "")
     raise CellError(f"“{text}”不在下拉列表中{hint}；可选：{shown}")
 

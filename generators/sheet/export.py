@@ -97,9 +97,12 @@ def sheet_bytes(catalog: Catalog, key: str) -> bytes:
     guide = book.add_worksheet(GUIDE_SHEET)
     options = book.add_worksheet(OPTIONS_SHEET)
     meta = book.add_worksheet(META_SHEET)
+    number = book.add_format({"valign": "top"})
     for c, column in enumerate(layout.columns):
         data.write_string(0, c, column.header, header)
-        data.set_column(c, c, column.width, wrap if column.width >= 30 else text)
+        # text columns keep what is typed (01 stays 01); number columns take numbers
+        style = number if column.kind in ("int", "number") else wrap if column.width >= 30 else text
+        data.set_column(c, c, column.width, style)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             if isinstance(value, str):

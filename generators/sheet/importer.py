@@ -24,7 +24,7 @@ from ..config import Config
 from ..errors import ProblemsError
 from ..fsutil import atomic_write_text
 from ..jsonpos import value_offsets
-from ..limits import LimitExceeded, Unreadable, check_xlsx
+from ..limits import SHEET_ROWS, LimitExceeded, Unreadable, check_xlsx
 from ..loader import load_catalog
 from ..model import Catalog, Schema, StandardError, display_path
 from ..vocabulary import FIELD_KEY_PATTERN
@@ -86,8 +86,11 @@ class Outcome:
 
 # ── gate 1: the file ─────────────────────────────────────────────────────────
 def read_workbook(path: Path) -> dict[str, list[list[Cell]]]:
-    """Every sheet's cells (values and whether each is a formula), after the limits."""
+    """The cells (values and whether each is a formula) of ``_meta`` and the data sheets,
+    after the limits; other sheets (填写说明, the dropdown lists) are not read."""
     where = display_path(path)
+    if path.is_dir():
+        raise SheetError(f"{where}：是文件夹，请给出 sheet export 导出的 .xlsx 文件")
     if not path.is_file():
         raise SheetError(f"{where}：文件不存在")
     try:
@@ -98,25 +101,38 @@ def read_workbook(path: Path) -> dict[str, list[list[Cell]]]:
         raise SheetError(str(exc)) from exc
     import openpyxl
 
+    wanted = {META_SHEET, *DATA_SHEETS.values()}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on extensions it skips
             book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-            sheets = {
-                ws.title: [
-                    [
-                        Cell(cell.row, cell.column - 1, cell.value, cell.data_type == "f")
-                        for cell in row
-                        if getattr(cell, "column", None) is not None
-                    ]
-                    for row in ws.iter_rows()
-                ]
-                for ws in book.worksheets
-            }
-            book.close()
+            try:
+                return {
+                    ws.title: _cells(ws, where)
+                    for ws in book.worksheets
+                    if ws.title in wanted and hasattr(ws, "iter_rows")
+                }
+            finally:
+                book.close()
+    except LimitExceeded as exc:
+        raise SheetError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
         raise SheetError(f"{where}：无法打开工作簿：已损坏或不是有效的 xlsx 文件") from exc
-    return sheets
+
+
+def _cells(ws, where: str) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for row in ws.iter_rows():
+        if len(rows) >= SHEET_ROWS:
+            raise LimitExceeded(f"{where}（工作表“{ws.title}”）：", "sheet_rows")
+        rows.append(
+            [
+                Cell(cell.row, cell.column - 1, cell.value, cell.data_type == "f")
+                for cell in row
+                if getattr(cell, "column", None) is not None  # EmptyCell of read-only rows
+            ]
+        )
+    return rows
 
 
 def read_meta(path: Path, sheets: dict[str, list[list[Cell]]]) -> dict[str, str]:
@@ -204,7 +220,12 @@ def read_rows(sheet: Sheet, columns: list[Column], catalog: Catalog) -> list[Row
     rows: list[Row] = []
     by_col = {number: header for header, number in sheet.columns.items()}
     for cells in sheet.rows:
-        present = [c for c in cells if c.col in by_col and c.value not in (None, "")]
+        filled = [c for c in cells if c.value not in (None, "")]
+        present = [c for c in filled if c.col in by_col]
+        for cell in filled:
+            if cell.col not in by_col:  # would be dropped without a word
+                ref = f"{display_path(sheet.path)}：工作表“{sheet.name}”{xl_col_to_name(cell.col)}{cell.row}"
+                problems.append(f"{ref}：这一列没有列名，内容无法写回标准（请移到对应的列或删除）")
         if not present:
             continue
         number = present[0].row

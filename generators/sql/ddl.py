@@ -22,7 +22,9 @@ from sqlglot import exp
 from ..checkplan import FieldPlan, Plan, RecordPlan
 from . import expr
 
-DIALECTS = ("postgres", "mysql", "duckdb")
+DIALECTS = ("postgres", "mysql", "duckdb", "spark")
+# column comments inside the column definition (no COMMENT ON statement)
+INLINE_COMMENTS = ("mysql", "spark")
 CODELIST_PREFIX = "codelist_"
 
 
@@ -30,6 +32,8 @@ CODELIST_PREFIX = "codelist_"
 class Ddl:
     statements: list[exp.Expression] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # what SQL cannot state
+    unenforced: list[str] = field(default_factory=list)  # stated, but the engine ignores it
+    dialect: str = ""
 
 
 def one_line(text: object) -> str:
@@ -87,9 +91,18 @@ def _code_length(f: FieldPlan, plan: Plan) -> int:
     return total
 
 
+def _named(name: str, kind: exp.Expression) -> exp.Constraint:
+    """Every constraint carries a name, so a migration can drop and add it by name."""
+    return exp.Constraint(this=_ident(name), expressions=[kind])
+
+
 def _check(name: str, condition: exp.Expression) -> exp.Constraint:
-    return exp.Constraint(
-        this=_ident(name), expressions=[exp.CheckColumnConstraint(this=condition)]
+    return _named(name, exp.CheckColumnConstraint(this=condition))
+
+
+def _reference(table: str, column: str) -> exp.Reference:
+    return exp.Reference(
+        this=exp.Schema(this=exp.table_(table, quoted=True), expressions=[_ident(column)])
     )
 
 
@@ -125,8 +138,24 @@ def rule_checks(rec: RecordPlan, plan: Plan, ddl: Ddl) -> list[exp.Expression]:
         if condition is None:
             ddl.missing.append(f"{rec.key}：规则 {rule.id}（{one_line(rule.message)}）")
             continue
+        since = rule.params.get("from")
+        if since is not None:  # rows before the effective date are exempt
+            before = exp.LT(
+                this=exp.column(since["field"], quoted=True),
+                expression=_first_moment(fields[since["field"]], since["date"], ddl),
+            )
+            condition = exp.or_(before, condition)
         out.append(_check(f"ck_{rec.key}_{rule.id}".replace("-", "_").lower(), condition))
     return out
+
+
+def _first_moment(f: FieldPlan, date: str, ddl: Ddl) -> exp.Expression:
+    """The effective date as a value of the field's column type (00:00 China time)."""
+    if f.type == "date":
+        return exp.cast(expr.lit(date), exp.DataType.build("DATE"))
+    if ddl.dialect == "mysql":  # DATETIME holds China time without an offset
+        return exp.cast(expr.lit(f"{date} 00:00:00"), exp.DataType.build("DATETIME"))
+    return exp.cast(expr.lit(f"{date} 00:00:00+08:00"), exp.DataType.build("TIMESTAMPTZ"))
 
 
 def _moment(f: FieldPlan, other: FieldPlan) -> exp.Expression:
@@ -168,8 +197,10 @@ def _required_if_check(rule, fields) -> exp.Expression | None:
     return exp.or_(untriggered, present)
 
 
+# max-workdays: a CHECK states the order (a necessary condition); the working-day count
+# needs the China calendar day of a TIMESTAMPTZ, which each engine spells differently.
 RULE_DDL = {"date-order": _order_check, "max-interval": _order_check,
-            "required-if": _required_if_check}  # fmt: skip
+            "max-workdays": _order_check, "required-if": _required_if_check}  # fmt: skip
 
 
 def record_table(
@@ -187,11 +218,7 @@ def record_table(
         constraints = []
         if f.required:
             constraints.append(exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
-        if f.codelist:
-            ref = exp.Reference(this=exp.Schema(this=exp.table_(codelist_table(f.codelist), quoted=True),
-                                                expressions=[_ident("code")]))  # fmt: skip
-            constraints.append(exp.ColumnConstraint(kind=ref))
-        if dialect == "mysql":
+        if dialect in INLINE_COMMENTS:
             constraints.append(
                 exp.ColumnConstraint(
                     kind=exp.CommentColumnConstraint(this=expr.lit(_column_comment(f)))
@@ -203,12 +230,20 @@ def record_table(
         columns += field_checks(rec, f, plan, ddl)
     columns += rule_checks(rec, plan, ddl)
     if primary:
-        columns.append(exp.PrimaryKey(expressions=[_ident(k) for k in primary]))
+        columns.append(
+            _named(f"pk_{rec.key}", exp.PrimaryKey(expressions=[_ident(k) for k in primary]))
+        )
     for group in rec.unique:
         if group != primary:
-            columns.append(
-                exp.UniqueColumnConstraint(this=exp.Schema(expressions=[_ident(k) for k in group]))
+            unique = exp.UniqueColumnConstraint(
+                this=exp.Schema(expressions=[_ident(k) for k in group])
             )
+            columns.append(_named(f"uq_{rec.key}_{'_'.join(group)}", unique))
+    for f in rec.fields:
+        if f.codelist:
+            fk = exp.ForeignKey(expressions=[_ident(f.key)],
+                                reference=_reference(codelist_table(f.codelist), "code"))  # fmt: skip
+            columns.append(_named(f"fk_{rec.key}_{f.key}_code", fk))
     for fk in rec.foreign_keys:
         target = records.get(fk["record"])
         if target is None or [fk["ref"]] not in target.unique:
@@ -216,25 +251,49 @@ def record_table(
                 f"{rec.key}.{fk['field']}：外键 → {fk['record']}.{fk['ref']}（目标列不唯一）"
             )
             continue
-        ref = exp.Reference(
-            this=exp.Schema(
-                this=exp.table_(fk["record"], quoted=True), expressions=[_ident(fk["ref"])]
-            )
-        )
-        columns.append(exp.ForeignKey(expressions=[_ident(fk["field"])], reference=ref))
-    properties = None
-    if dialect == "mysql":
-        properties = exp.Properties(
-            expressions=[exp.SchemaCommentProperty(this=expr.lit(rec.title))]
-        )
+        fk_ = exp.ForeignKey(expressions=[_ident(fk["field"])],
+                             reference=_reference(fk["record"], fk["ref"]))  # fmt: skip
+        columns.append(_named(f"fk_{rec.key}_{fk['field']}", fk_))
+    if dialect == "spark":
+        columns = spark_columns(rec.key, columns, ddl)
     table = exp.Schema(this=exp.table_(rec.key, quoted=True), expressions=columns)
-    ddl.statements.append(exp.Create(this=table, kind="TABLE", properties=properties))
-    if dialect != "mysql":
+    ddl.statements.append(
+        exp.Create(this=table, kind="TABLE", properties=_table_properties(dialect, rec.title))
+    )
+    if dialect not in INLINE_COMMENTS:
         ddl.statements.append(_comment("TABLE", exp.table_(rec.key, quoted=True), rec.title))
         for f in rec.fields:
             ddl.statements.append(
                 _comment("COLUMN", exp.column(f.key, rec.key, quoted=True), _column_comment(f))
             )
+
+
+def _table_properties(dialect: str, comment: str) -> exp.Properties | None:
+    if dialect == "mysql":
+        return exp.Properties(expressions=[exp.SchemaCommentProperty(this=expr.lit(comment))])
+    if dialect == "spark":
+        return exp.Properties(expressions=[exp.FileFormatProperty(this=exp.var("PARQUET")),
+                                           exp.SchemaCommentProperty(this=expr.lit(comment))])  # fmt: skip
+    return None
+
+
+def spark_columns(table: str, columns: list[exp.Expression], ddl: Ddl) -> list[exp.Expression]:
+    """Spark tables over Parquet enforce types and VARCHAR lengths only: NOT NULL, CHECK,
+    keys and foreign keys are listed in the header (``ddl.unenforced``) instead."""
+    kept: list[exp.Expression] = []
+    required = []
+    for c in columns:
+        if isinstance(c, exp.ColumnDef):
+            nn = [k for k in c.constraints if isinstance(k.kind, exp.NotNullColumnConstraint)]
+            required += [c.name] if nn else []
+            c.set("constraints", [k for k in c.constraints if k not in nn])
+            kept.append(c)
+        else:
+            body = c.expressions[0].sql("spark")
+            ddl.unenforced.append(f"{table}：{c.name} {one_line(body)}")
+    if required:
+        ddl.unenforced.insert(0, f"{table}：非空 {'、'.join(required)}")
+    return kept
 
 
 def _column_comment(f: FieldPlan) -> str:
@@ -250,34 +309,47 @@ def codelist_tables(plan: Plan, keys: list[str], dialect: str, ddl: Ddl) -> None
         cl = plan.codelists[key]
         name = exp.table_(codelist_table(key), quoted=True)
         size = max(len(c) for c, _, _ in cl.entries)
+        key = (
+            []
+            if dialect == "spark"
+            else [exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint())]
+        )
         cols = [
             exp.ColumnDef(this=_ident("code"), kind=exp.DataType.build(f"VARCHAR({size})"),
-                          constraints=[exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint())]),
+                          constraints=key),
             exp.ColumnDef(this=_ident("title"), kind=exp.DataType.build("VARCHAR(200)"),
                           constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
             exp.ColumnDef(this=_ident("level"), kind=exp.DataType.build("INT"),
                           constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
+            # retired codes stay (old rows keep them); new data must not use them
+            exp.ColumnDef(this=_ident("deprecated"), kind=exp.DataType.build("BOOLEAN"),
+                          constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
+            exp.ColumnDef(this=_ident("withdrawn"), kind=exp.DataType.build("DATE")),
         ]  # fmt: skip
-        properties = None
-        if dialect == "mysql":
-            properties = exp.Properties(
-                expressions=[exp.SchemaCommentProperty(this=expr.lit(f"代码表：{cl.title}"))]
-            )
+        properties = _table_properties(dialect, f"代码表：{cl.title}")
+        if dialect == "spark":
+            for c in cols:  # NOT NULL is not enforced on Parquet tables
+                c.set("constraints", [])
         ddl.statements.append(
             exp.Create(
                 this=exp.Schema(this=name, expressions=cols), kind="TABLE", properties=properties
             )
         )
-        if dialect != "mysql":
+        if dialect not in INLINE_COMMENTS:
             ddl.statements.append(_comment("TABLE", name.copy(), f"代码表：{cl.title}"))
         rows = [
-            exp.Tuple(expressions=[expr.lit(c), expr.lit(t), expr.lit(lvl)])
+            exp.Tuple(
+                expressions=[
+                    expr.lit(c), expr.lit(t), expr.lit(lvl),
+                    exp.Boolean(this=c in cl.deprecated),
+                    exp.cast(expr.lit(cl.withdrawn[c]), "DATE") if c in cl.withdrawn else exp.Null(),
+                ]
+            )
             for c, t, lvl in cl.entries
-        ]
+        ]  # fmt: skip
+        names = ["code", "title", "level", "deprecated", "withdrawn"]
         insert = exp.Insert(
-            this=exp.Schema(
-                this=name.copy(), expressions=[_ident("code"), _ident("title"), _ident("level")]
-            ),
+            this=exp.Schema(this=name.copy(), expressions=[_ident(n) for n in names]),
             expression=exp.Values(expressions=rows),
         )
         ddl.statements.append(insert)
@@ -303,7 +375,7 @@ def with_dependencies(plan: Plan, keys: list[str]) -> list[RecordPlan]:
 
 def build_ddl(plan: Plan, keys: list[str], dialect: str) -> Ddl:
     records = with_dependencies(plan, keys)
-    ddl = Ddl()
+    ddl = Ddl(dialect=dialect)
     used = sorted({f.codelist for r in records for f in r.fields if f.codelist})
     codelist_tables(plan, used, dialect, ddl)
     by_key = {r.key: r for r in plan.records}
@@ -322,6 +394,12 @@ def render_ddl(plan: Plan, keys: list[str], dialect: str) -> str:
     if ddl.missing:
         head.append("-- 以下规则无法用 SQL 约束表达，请用 infostd validate --db 校验：")
         head += [f"--   {one_line(m)}" for m in ddl.missing]
+    if ddl.unenforced:
+        head.append(
+            f"-- 以下约束 {dialect} 不强制执行（Parquet 表只保证类型与 VARCHAR 长度），"
+            "请用 infostd validate --engine spark --table 库.表 校验："
+        )
+        head += [f"--   {one_line(m)}" for m in ddl.unenforced]
     head.append("-- 另外：去除首尾空格、全角转半角、下拉标签转代码等输入规范化只在校验时进行。")
     head.append("-- 不带时区的时间按中国标准时间（+08:00）理解：请把会话时区设为 Asia/Shanghai。")
     body = [s.sql(dialect=dialect, pretty=True) + ";" for s in ddl.statements]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -108,9 +109,13 @@ class DuckDBEngine:
         import duckdb
 
         self._error = duckdb.Error
+        # out of core: what does not fit memory_limit spills into a private folder
+        self._spill = tempfile.TemporaryDirectory(prefix="infostd-duckdb-")
         try:
             self.con = duckdb.connect(database, read_only=read_only)
-            limit = os.environ.get("INFOSTD_DUCKDB_MEMORY_LIMIT")  # e.g. 4GB (benchmarks)
+            self.con.execute("SET enable_progress_bar = false")
+            self.con.execute("SET temp_directory = $dir", {"dir": self._spill.name})
+            limit = os.environ.get("INFOSTD_DUCKDB_MEMORY_LIMIT")  # e.g. 2GB (README)
             if limit:
                 self.con.execute("SET memory_limit = $limit", {"limit": limit})
         except duckdb.Error as exc:
@@ -124,6 +129,13 @@ class DuckDBEngine:
             raise InfostdError(f"没有表“{relation.name}”（{_first_line(exc)}）") from exc
         return [Column(name, *kind_of(type_)) for name, type_, *_ in described]
 
+    def has_table(self, relation: exp.Table) -> bool:
+        try:
+            self.columns(relation)
+        except InfostdError:
+            return False
+        return True
+
     def rows(self, sql: str) -> Iterable[Sequence[Any]]:
         try:
             cursor = self.con.execute(sql)
@@ -133,15 +145,15 @@ class DuckDBEngine:
             raise InfostdError(f"DuckDB 查询失败：{_first_line(exc)}") from exc
 
     def load_keys(self, name: str, columns: list[str], rows: list[tuple]) -> exp.Table:
+        """One statement: each column bound as one list parameter and unnested."""
         table = exp.table_(name, quoted=True)
-        cols = ", ".join(
-            exp.to_identifier(c, quoted=True).sql("duckdb") + " VARCHAR" for c in columns
+        lists = {f"c{i}": [r[i] for r in rows] for i in range(len(columns))}
+        select = ", ".join(
+            f"UNNEST(${p}::VARCHAR[]) AS {exp.to_identifier(c, quoted=True).sql('duckdb')}"
+            for p, c in zip(lists, columns, strict=True)
         )
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table.sql('duckdb')} ({cols})")
-        marks = ", ".join("?" for _ in columns)
-        self.con.executemany(
-            f"INSERT INTO {table.sql('duckdb')} VALUES ({marks})", [list(r) for r in rows]
-        )
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table.sql('duckdb')} AS SELECT {select}",
+                         lists)  # fmt: skip
         return table
 
     def file_view(self, path: Path, index: int) -> tuple[exp.Table, exp.Expression]:
@@ -199,6 +211,12 @@ class PostgresEngine:
             cols.append(Column(name, *kind_of(type_)))
         return cols
 
+    def has_table(self, relation: exp.Table) -> bool:
+        query = "SELECT 1 FROM information_schema.tables WHERE table_name = %s AND table_schema = COALESCE(%s, current_schema())"
+        with self.con.cursor() as cur:
+            cur.execute(query, (relation.name, relation.db or None))
+            return cur.fetchone() is not None
+
     def rows(self, sql: str) -> Iterable[Sequence[Any]]:
         try:
             with self.con.cursor() as cur:
@@ -226,8 +244,14 @@ class PostgresEngine:
 class SparkEngine:
     dialect, name = "spark", "Spark"
 
-    def __init__(self, master: str | None = None, remote: str | None = None, session=None):
-        self.spark = session or spark_session(master, remote)
+    def __init__(
+        self,
+        master: str | None = None,
+        remote: str | None = None,
+        session=None,
+        warehouse: Path | None = None,
+    ):
+        self.spark = session or spark_session(master, remote, warehouse)
 
     def columns(self, relation: exp.Table) -> list[Column]:
         try:
@@ -235,6 +259,9 @@ class SparkEngine:
         except Exception as exc:  # noqa: BLE001 - Spark raises many kinds; one line each
             raise InfostdError(f"Spark：没有表“{relation.name}”（{_first_line(exc)}）") from exc
         return [Column(f.name, *kind_of(f.dataType.simpleString())) for f in schema.fields]
+
+    def has_table(self, relation: exp.Table) -> bool:
+        return bool(self.spark.catalog.tableExists(relation.sql("spark")))
 
     def rows(self, sql: str) -> Iterable[Sequence[Any]]:
         try:
@@ -264,25 +291,51 @@ class SparkEngine:
         return exp.table_(name, quoted=True), exp.column(HELPER_LINE, quoted=True)
 
 
-def spark_session(master: str | None = None, remote: str | None = None):
+def spark_session(
+    master: str | None = None, remote: str | None = None, warehouse: Path | None = None
+):
     """A Spark session: Spark Connect when ``remote`` (or SPARK_REMOTE) is set, else a
-    classic session on ``master`` (default ``local[2]``)."""
+    classic session on ``master`` (default ``local[2]``). With ``warehouse``, a Hive
+    catalog kept in that folder (tables under it, an embedded Derby metastore in
+    ``metastore_db``), so ``--table db.t`` finds tables saved by earlier sessions."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise InfostdError("Spark 引擎需要 pyspark（pip install pyspark）") from exc
+    hive = hive_settings(warehouse) if warehouse is not None else {}
     try:
         builder = SparkSession.builder.appName("infostd")
         if remote:
             return builder.remote(remote).getOrCreate()
-        return (
+        builder = (
             builder.master(master or "local[2]")
             .config("spark.sql.session.timeZone", "Asia/Shanghai")
             .config("spark.ui.enabled", "false")
-            .getOrCreate()
         )
+        for key, value in hive.items():
+            builder = builder.config(key, value)
+        return (builder.enableHiveSupport() if hive else builder).getOrCreate()
     except Exception as exc:  # noqa: BLE001
         raise InfostdError(f"无法启动 Spark（{master or remote}）：{_first_line(exc)}") from exc
+
+
+def hive_settings(warehouse: Path) -> dict[str, str]:
+    """The local warehouse's settings. The folder goes into a Derby JDBC URL, where ``;``
+    separates attributes: a path with one is refused rather than read as settings."""
+    path = Path(warehouse).resolve()
+    if any(c in str(path) for c in ";\"'") or not str(path).isprintable():
+        raise InfostdError(
+            f"--spark-warehouse：路径“{warehouse}”含有 ; 引号或控制字符，请换一个文件夹"
+        )
+    if path.exists() and not path.is_dir():
+        raise InfostdError(f"--spark-warehouse：{warehouse} 不是文件夹")
+    return {
+        "spark.sql.warehouse.dir": str(path),
+        "spark.sql.catalogImplementation": "hive",
+        "spark.hadoop.javax.jdo.option.ConnectionURL":
+            f"jdbc:derby:;databaseName={path / 'metastore_db'};create=true",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={path}",
+    }  # fmt: skip
 
 
 def _first_line(exc: BaseException) -> str:

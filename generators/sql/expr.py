@@ -23,11 +23,19 @@ from typing import Any
 
 from sqlglot import exp
 
-from ..checkplan import AlternativePlan, FieldPlan, Plan, RulePlan
+from ..checkplan import FULL_WIDTH_CLASS as FULL_WIDTH
+from ..checkplan import (
+    LEADING_SPACE,
+    REGEX_FORMATS,
+    TRAILING_SPACE,
+    AlternativePlan,
+    FieldPlan,
+    Plan,
+    RulePlan,
+    decimal_places,
+    power_of_ten,
+)
 from ..formats import (
-    EMAIL_RE,
-    INTL_PHONE_RE,
-    MOBILE_RE,
     RESIDENT_ID_CHECK,
     RESIDENT_ID_WEIGHTS,
     USCC_CHARSET,
@@ -36,11 +44,6 @@ from ..formats import (
 )
 from ..validate.cells import FALSE_WORDS, TRUE_WORDS
 
-# Exactly the characters Python's str.strip() removes (str.isspace); listed literally in a
-# bracket expression so every engine's regex dialect reads them the same way.
-WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-LEADING_SPACE, TRAILING_SPACE = f"^[{WHITESPACE}]", f"[{WHITESPACE}]$"
-FULL_WIDTH = "[\uff01-\uff5e\u3000]"
 INT_TEXT = r"^-?(0|[1-9][0-9]{0,17})$"
 DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME_TEXT = (
@@ -236,13 +239,7 @@ def resident_id_ok(v: exp.Expression) -> exp.Expression:
 
 
 # ── keyword checks on a normalised value ─────────────────────────────────
-def decimals(step: Any) -> int:
-    """Decimal places of a ``multipleOf`` step: 0.01 → 2, 0.5 → 1, 5 → 0."""
-    return max(0, -Decimal(str(step)).normalize().as_tuple().exponent)
-
-
-def _power_of_ten(step: Any) -> bool:
-    return Decimal(str(step)).normalize().as_tuple().digits == (1,)
+decimals = decimal_places  # 0.01 → 2 (checkplan: shared with the polars renderer)
 
 
 def string_checks(
@@ -320,10 +317,14 @@ def any_of(parts: list[exp.Expression]) -> exp.Expression:
     return exp.paren(exp.or_(*parts)) if parts else FALSE()
 
 
+def _regex_format(pattern: str):
+    return lambda v: regex(v, pattern)
+
+
+# A format → SQL; one missing here is "not clean" (validation) or listed (DDL). The regex
+# formats come from checkplan.REGEX_FORMATS, shared with the polars renderer.
 FORMAT_SQL = {
-    "cn-mobile": lambda v: regex(v, MOBILE_RE.pattern),
-    "intl-phone": lambda v: regex(v, INTL_PHONE_RE.pattern),
-    "email": lambda v: regex(v, EMAIL_RE.pattern),
+    **{name: _regex_format(pattern) for name, pattern in REGEX_FORMATS.items()},
     "cn-uscc": uscc_ok,
     "cn-resident-id": resident_id_ok,
     "date": lambda v: when(regex(v, DATE_TEXT), date_text_ok(v)),
@@ -348,7 +349,7 @@ def number_checks(
             if float_column and exact:  # Python decides on str(float): not SQL's arithmetic
                 missing.append(f"multipleOf {value}")
                 parts.append(FALSE())
-            elif decimals(value) and _power_of_ten(value):  # exact rounding in every engine
+            elif decimals(value) and power_of_ten(value):  # exact rounding in every engine
                 rounded = exp.Round(this=v.copy(), decimals=lit(decimals(value)))
                 parts.append(exp.EQ(this=rounded, expression=v.copy()))
             else:  # decimal (or integer) remainder: exact, as the validator's Decimal
@@ -365,6 +366,28 @@ def is_empty(col: Column) -> exp.Expression:
     c = col.ref
     null = exp.Is(this=c, expression=exp.Null())
     return exp.or_(null, exp.EQ(this=c, expression=lit(""))) if col.kind == TEXT else null
+
+
+def tidy(v: exp.Expression, typed: bool) -> exp.Expression:
+    """No whitespace at either end (and, in ``typed`` fields, no full-width character).
+    ASCII text (codes, numbers, most identifiers) is decided by two character codes —
+    every ASCII character ``str.isspace`` knows is ≤ 32 — other text by the regexes;
+    this keeps the common case free of regex scans."""
+    ascii_only = exp.EQ(this=exp.BitLength(this=v.copy()), expression=exp.Mul(
+        this=lit(8), expression=length(v.copy())))  # fmt: skip
+    ends = exp.and_(
+        exp.GT(this=exp.Ascii(this=v.copy()), expression=lit(32)),
+        exp.GT(
+            this=exp.Ascii(this=exp.Right(this=v.copy(), expression=lit(1))), expression=lit(32)
+        ),
+    )
+    untidy = f"{LEADING_SPACE}|{TRAILING_SPACE}" + (f"|{FULL_WIDTH}" if typed else "")
+    return exp.Case(ifs=[exp.If(this=ascii_only, true=ends)], default=exp.not_(regex(v, untidy)))
+
+
+def _tidy_text(text: str, typed: bool) -> bool:
+    """What ``tidy`` says of a constant (code-list entries)."""
+    return text.strip() == text and not (typed and re.search(FULL_WIDTH, text))
 
 
 def clean(f: FieldPlan, col: Column | None, plan: Plan, labels: bool = False) -> exp.Expression:
@@ -384,16 +407,13 @@ def _filled_ok(f: FieldPlan, col: Column, plan: Plan, labels: bool = False) -> e
     if f.type == "string":
         if kind != TEXT:
             return FALSE()
-        parts = [exp.not_(regex(v, LEADING_SPACE)), exp.not_(regex(v, TRAILING_SPACE))]
-        if f.typed:
-            parts.append(exp.not_(regex(v, FULL_WIDTH)))
-        if f.codelist:
-            entries = plan.codelists[f.codelist].entries
-            accepted = [c for c, _, _ in entries]
-            if labels:  # CodeList.normalise: "11 北京市" and a title that is not a code
-                accepted += [f"{c} {t}" for c, t, _ in entries]
-                accepted += [t for _, t, _ in entries if t not in set(accepted)]
-            parts.append(in_list(v, accepted))
+        parts = []
+        if f.codelist:  # CodeList.normalise: "11 北京市" and a title that is not a code
+            accepted = plan.codelists[f.codelist].silent(labels)
+            # the list holds only tidy values, so membership alone says the cell is tidy
+            parts.append(in_list(v, [a for a in accepted if _tidy_text(a, f.typed)]))
+        elif not f.exact_text:  # else the field's own checks reject untidy text anyway
+            parts.append(tidy(v, f.typed))
         parts.append(string_checks(f, v, plan, exact=True)[0])
         return all_of(parts)
     if f.type == "integer":
@@ -489,7 +509,91 @@ def rule_holds(
     render = RULE_SQL.get(rule.type)
     if render is None:
         return FALSE()  # a rule kind without SQL: the reference checks every row (documented)
-    return render(rule, fields, columns, plan)
+    held = render(rule, fields, columns, plan)
+    since = rule.params.get("from")
+    if since is None:
+        return held
+    # rows before the effective date are exempt: they go to the reference, which counts them
+    return when(_not_before(since, fields, columns), held)
+
+
+def _not_before(
+    since: dict, fields: dict[str, FieldPlan], columns: dict[str, Column]
+) -> exp.Expression:
+    """True where the row's date field is empty or on/after the effective date."""
+    col = columns.get(since["field"])
+    if col is None:
+        return TRUE()  # an absent column is empty: no row is exempt
+    day = moment(fields[since["field"]], col)
+    if day is None:
+        return FALSE()
+    on_or_after = exp.GTE(this=_day(day), expression=_date(since["date"]))
+    return when(is_empty(col), TRUE(), when(on_or_after, TRUE()))
+
+
+def _date(text: str) -> exp.Expression:
+    return exp.cast(exp.Literal.string(text), exp.DataType.build("DATE"))
+
+
+def _day(moment_: exp.Expression) -> exp.Expression:
+    """The (China) calendar day of a naive China-time moment."""
+    return exp.cast(moment_, exp.DataType.build("DATE"))
+
+
+def _weekdays_through(day: exp.Expression) -> exp.Expression:
+    """Mondays–Fridays from 0001-01-01 (a Monday) through ``day``: rules.weekdays_before
+    of the next day, as arithmetic on the engine's day difference."""
+    n = exp.paren(
+        exp.Add(
+            this=exp.DateDiff(this=day, expression=_date("0001-01-01"), unit=exp.Var(this="DAY")),
+            expression=lit(1),
+        )
+    )
+    weeks = exp.Mul(this=lit(5), expression=exp.paren(exp.IntDiv(this=n, expression=lit(7))))
+    rest = exp.Least(this=exp.Mod(this=n.copy(), expression=lit(7)), expressions=[lit(5)])
+    return exp.paren(exp.Add(this=weeks, expression=rest))
+
+
+def _dates_between(dates: list[str], start: exp.Expression, end: exp.Expression) -> exp.Expression:
+    """How many of the calendar's dates are in (start, end]: the calendar inlined as
+    literals (a few dozen a year), so no calendar table has to exist in the database."""
+    if not dates:
+        return lit(0)
+    terms = [
+        when(
+            exp.and_(
+                exp.GT(this=_date(d), expression=start.copy()),
+                exp.LTE(this=_date(d), expression=end.copy()),
+            ),
+            lit(1),
+            lit(0),
+        )
+        for d in dates
+    ]
+    return exp.paren(_sum(terms))
+
+
+def _workdays(rule, fields, columns, plan) -> exp.Expression:
+    p = rule.params
+    start_col, end_col = columns.get(p["start"]), columns.get(p["end"])
+    if start_col is None or end_col is None:
+        return TRUE()  # an absent column is empty: the rule holds
+    start, end = moment(fields[p["start"]], start_col), moment(fields[p["end"]], end_col)
+    if start is None or end is None:
+        return FALSE()
+    calendar = plan.calendars[p["calendar"]]
+    s, e = _day(start), _day(end)
+    used = exp.Sub(
+        this=exp.Sub(this=_weekdays_through(e), expression=_weekdays_through(s)),
+        expression=_dates_between(calendar.off, s, e),
+    )
+    used = exp.Add(this=used, expression=_dates_between(calendar.on, s, e))
+    ok = exp.and_(
+        exp.LTE(this=start.copy(), expression=end.copy()),
+        exp.LTE(this=exp.paren(used), expression=lit(p["max"])),
+    )
+    guard = exp.or_(is_empty(start_col), is_empty(end_col))
+    return exp.Case(ifs=[exp.If(this=guard, true=TRUE())], default=when(ok, TRUE()))
 
 
 def _order(rule, fields, columns, plan) -> exp.Expression:
@@ -526,4 +630,9 @@ def _required_if(rule, fields, columns, plan) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=triggered, true=present)], default=TRUE())
 
 
-RULE_SQL = {"date-order": _order, "max-interval": _order, "required-if": _required_if}
+RULE_SQL = {
+    "date-order": _order,
+    "max-interval": _order,
+    "max-workdays": _workdays,
+    "required-if": _required_if,
+}

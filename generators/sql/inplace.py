@@ -1,20 +1,26 @@
 """Validation in place: the check plan as set-based SQL, run where the data lives.
 
-One query per table marks each row "surely clean" (``expr.clean`` for every field,
-``expr.rule_holds`` for every ``x-rules`` entry). Only the other rows leave the
-database; the reference engine (``engine.check_row``) explains them, so every message
-is the file validator's. Uniqueness and self-referencing foreign keys are found by
-``GROUP BY``/anti-joins over the clean rows, merged with the normalised values of
-the explained rows (a value the reference normalises, such as a padded code, still
-collides). The result is a ``FileReport``: the same text/JSON report as ``validate``.
+Per relation, one streaming scan computes for every cell "surely clean" (``expr.clean``:
+accepted silently, its value is the raw one) and for every row whether its ``x-rules``
+surely hold; only the rows where something is not surely clean leave the database, with
+the cells' flags. The reference engine (``engine.check_row``) explains them, re-checking
+only the cells that were not cleared, so every message is the file validator's.
+
+Keys are set-based too, on the *cell* flags: ``x-unique`` is one ``GROUP BY … HAVING
+COUNT(*) > 1`` over the cells that are clean, foreign keys (within a relation, across
+relations of one database, across files and ``--reference`` files) are anti-joins; the
+few explained rows whose key cell was not clean carry their normalised value (a padded
+code still collides, a label still finds its target), merged in through a small key
+table. The result is a ``FileReport``: the same text/JSON report as ``validate``.
 
 Values never become SQL text: identifiers are quoted by sqlglot, keys the merge needs
-are loaded into a temporary table by the driver (bound parameters).
+are loaded into a temporary table by the driver (bound parameters, in bulk).
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -24,8 +30,10 @@ from sqlglot import exp
 from ..checkplan import Plan, RecordPlan, plan_for
 from ..errors import InfostdError
 from ..model import Catalog
-from ..validate.engine import RecordContext, check_row, key_issue
+from ..validate.cells import today
+from ..validate.engine import RecordContext, check_row, exempt_issues, key_issue
 from ..validate.issues import FileReport, Issue
+from ..validate.messages import render
 from ..validate.readers import clean_header, column_letter, header_names
 from . import expr
 from .expr import Column
@@ -56,6 +64,7 @@ class Source:
     label: str  # what the report calls it ("postgresql://…/db#customer", a file path)
     row_number: exp.Expression | None = None  # None: ROW_NUMBER() in key order
     letters: bool = False  # name columns by letter (A, B, …) as the file validator does for CSV
+    header_row: int | None = None  # where a file-wide warning points (a CSV's header line)
 
 
 def _record_plan(plan: Plan, key: str) -> RecordPlan:
@@ -95,35 +104,8 @@ def match_columns(
     return found
 
 
-FLAGS = "__infostd_flags"
-
-
-def flagged_query(rec: RecordPlan, cols: dict[str, Column], plan: Plan, src: Source) -> exp.Select:
-    """The numbered source with its CLEAN flag (rendered once, used as a CTE)."""
-    fields = {f.key: f for f in rec.fields}
-    # keys compare normalised values: only text keys are compared in SQL (as the fast path)
-    keyed = {k for g in rec.unique for k in g} | {fk["field"] for fk in rec.foreign_keys}
-    keyed |= {fk["ref"] for fk in rec.foreign_keys if fk["record"] == rec.key}
-    compared = keyed | {k for r in rec.rules for k in _rule_fields(r.params)}
-    checks = [
-        expr.FALSE()
-        if f.key in keyed and f.type != "string"
-        else expr.clean(f, cols.get(f.key), plan, labels=f.key not in compared)
-        for f in rec.fields
-    ]
-    guard = expr.all_of([c.copy() for c in checks])
-    for rule in rec.rules:
-        holds = expr.rule_holds(rule, fields, cols, plan)
-        checks.append(expr.when(guard.copy(), holds))
-    order = [exp.Ordered(this=c.ref, nulls_first=False) for c in _order_columns(rec, cols)]
-    number = src.row_number or exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
-    selected = [c.ref.as_(c.name, quoted=True) for c in cols.values()]
-    base = exp.select(*selected, exp.alias_(number, ROW, quoted=True), copy=False)
-    base = base.from_(src.relation.copy(), copy=False)
-    flag = exp.alias_(expr.all_of(checks), CLEAN, quoted=True)
-    return exp.select(exp.Star(), flag, copy=False).from_(
-        base.subquery("src", copy=False), copy=False
-    )
+OK = "__infostd_ok"  # + field index: the cell's "surely clean" flag
+_names = itertools.count()  # temporary key tables: one name per load
 
 
 def _rule_fields(params: Any) -> set[str]:
@@ -135,27 +117,107 @@ def _rule_fields(params: Any) -> set[str]:
     return {params} if isinstance(params, str) else set()
 
 
-class Runner:
-    """Queries over the flagged rows: the flag query is rendered once, as a CTE."""
-
-    def __init__(self, src: Source, numbered: exp.Select):
-        self.engine = src.engine
-        self.dialect = src.engine.dialect
-        name = exp.to_identifier(FLAGS, quoted=True).sql(self.dialect)
-        self.prefix = f"WITH {name} AS ({numbered.sql(dialect=self.dialect)}) "
-
-    def rows(self, query: exp.Expression) -> Iterable[Sequence[Any]]:
-        return self.engine.rows(self.prefix + query.sql(dialect=self.dialect))
+def key_fields(catalog: Catalog, rec: RecordPlan) -> set[str]:
+    """Fields whose normalised values keys compare: unique groups, foreign keys and the
+    fields foreign keys (of any record) point at."""
+    keyed = {k for g in rec.unique for k in g} | {fk["field"] for fk in rec.foreign_keys}
+    return keyed | {
+        fk.ref for s in catalog.schemas.values() for fk in s.foreign_keys if fk.record == rec.key
+    }
 
 
-def flags(where: exp.Expression | None = None, alias: str | None = None) -> exp.Select:
-    """``SELECT * FROM flags [WHERE …]`` (clean rows by default)."""
-    where = exp.column(CLEAN, quoted=True) if where is None else where
-    return (
-        exp.select(exp.Star(), copy=False)
-        .from_(exp.table_(FLAGS, quoted=True), copy=False)
-        .where(where, copy=False)
+def compared_fields(catalog: Catalog, rec: RecordPlan) -> set[str]:
+    """Fields whose normalised value a key or a rule reads (a label is not clean there)."""
+    return key_fields(catalog, rec) | {k for r in rec.rules for k in _rule_fields(r.params)}
+
+
+@dataclass
+class Checked:
+    """One relation after its own checks, with what keys across relations need."""
+
+    src: Source
+    rec: RecordPlan
+    ctx: RecordContext
+    cols: dict[str, Column]
+    oks: dict[str, exp.Expression]  # field → the cell is accepted silently, value = raw
+    base: exp.Select  # the relation's columns and row numbers
+    rows: int
+    issues: list[Issue]
+    # explained rows where a key cell was not clean: row → (key values, the unclean keys)
+    explained: dict[int, tuple[dict[str, Any], set[str]]]
+
+    def sql_key(self, key: str) -> bool:
+        """Whether SQL compares this field's clean cells (text in a text column); other
+        key cells are never clean, so every row holding one is explained."""
+        col = self.cols.get(key)
+        field = next(f for f in self.rec.fields if f.key == key)
+        return col is not None and col.kind == expr.TEXT and field.type == "string"
+
+    def filled(self, key: str, table: str | None = None) -> exp.Expression:
+        """The cell is clean and not empty (columns qualified by ``table`` when given)."""
+        ok = exp.and_(self.oks[key].copy(), exp.not_(expr.is_empty(self.cols[key])))
+        if table is not None:
+            for c in ok.find_all(exp.Column):
+                c.set("table", exp.to_identifier(table, quoted=True))
+        return ok
+
+    def ref(self, key: str, table: str) -> exp.Column:
+        return exp.column(self.cols[key].name, table, quoted=True)
+
+    def normal(self, key: str) -> dict[int, Any]:
+        """Explained rows' normalised values of a key whose cell was not clean."""
+        return {
+            n: v[key] for n, (v, unsure) in self.explained.items()
+            if key in unsure and v.get(key) is not None
+        }  # fmt: skip
+
+    def query(self, select: exp.Expression) -> list[Sequence[Any]]:
+        return list(self.src.engine.rows(select.sql(dialect=self.src.engine.dialect)))
+
+
+def cell_flags(
+    catalog: Catalog, rec: RecordPlan, cols: dict[str, Column], plan: Plan
+) -> dict[str, exp.Expression]:
+    """Field → "surely clean" for its cells. A dropdown label counts as clean only where
+    no key or rule compares the normalised value; keys of other types than text are
+    never clean (as the fast path)."""
+    keyed, compared = key_fields(catalog, rec), compared_fields(catalog, rec)
+    return {
+        f.key: expr.FALSE()
+        if f.key in keyed and f.type != "string"
+        else expr.clean(f, cols.get(f.key), plan, labels=f.key not in compared)
+        for f in rec.fields
+    }
+
+
+def numbered(rec: RecordPlan, cols: dict[str, Column], src: Source) -> exp.Select:
+    """The relation's matched columns and the row number (ROW)."""
+    order = [exp.Ordered(this=c.ref, nulls_first=False) for c in _order_columns(rec, cols)]
+    number = src.row_number or exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=order))
+    selected = [c.ref.as_(c.name, quoted=True) for c in cols.values()]
+    base = exp.select(*selected, exp.alias_(number, ROW, quoted=True), copy=False)
+    return base.from_(src.relation.copy(), copy=False)
+
+
+def flagged_query(
+    rec: RecordPlan, cols: dict[str, Column], plan: Plan, src: Source,
+    oks: dict[str, exp.Expression],
+) -> exp.Select:  # fmt: skip
+    """ROW, the matched columns and each field's flag, for the rows where a cell is not
+    surely clean or a rule does not surely hold: one streaming scan."""
+    fields = {f.key: f for f in rec.fields}
+    flags = [exp.alias_(ok, f"{OK}{i}", quoted=True) for i, ok in enumerate(oks.values())]
+    inner = exp.select(exp.Star(), *flags, copy=False).from_(
+        numbered(rec, cols, src).subquery("src", copy=False), copy=False
     )
+    refs = {k: exp.column(f"{OK}{i}", quoted=True) for i, k in enumerate(oks)}
+    checks = list(refs.values())
+    for rule in rec.rules:  # read on clean cells only (a cast never meets a bad value)
+        guard = [refs[k].copy() for k in sorted(_rule_fields(rule.params)) if k in refs]
+        checks.append(expr.when(expr.all_of(guard), expr.rule_holds(rule, fields, cols, plan)))
+    selected = [exp.column(ROW, quoted=True), *[c.ref for c in cols.values()], *refs.values()]
+    query = exp.select(*selected, copy=False).from_(inner.subquery("flagged", copy=False))
+    return query.where(exp.not_(expr.all_of(checks)), copy=False)
 
 
 def _order_columns(rec: RecordPlan, cols: dict[str, Column]) -> list[Column]:
@@ -164,132 +226,235 @@ def _order_columns(rec: RecordPlan, cols: dict[str, Column]) -> list[Column]:
     return first + [c for k, c in cols.items() if c not in first]
 
 
-def validate_source(
-    catalog: Catalog, src: Source, record: str, lang: str = "zh", version: str = ""
-) -> FileReport:
-    """Every issue of the relation, as the reference engine would report its rows."""
-    plan = plan_for(catalog, version)
+def check_source(
+    catalog: Catalog,
+    plan: Plan,
+    src: Source,
+    record: str,
+    lang: str = "zh",
+    as_of: str | None = None,
+) -> Checked:
+    """Cells, rules and uniqueness of one relation (foreign keys: ``foreign_key_issues``).
+    ``plan`` = ``clean_plan``: retired codes are never "surely clean", the reference
+    explains them (a warning, or an error after the withdrawal date ``as_of``)."""
     rec = _record_plan(plan, record)
     described = src.engine.columns(src.relation)
     cols = match_columns(catalog, record, described, src.label)
     columns = {k: c.name for k, c in cols.items()}
     if src.letters:
         columns = {k: column_letter(described.index(c)) for k, c in cols.items()}
-    ctx = RecordContext(catalog, catalog.records[record], lang, None, columns)
-    run = Runner(src, flagged_query(rec, cols, plan, src))
-    count = exp.select(exp.Count(this=exp.Star()), copy=False).from_(
-        exp.table_(FLAGS, quoted=True), copy=False
-    )
-    total = next(iter(run.rows(count)))[0]
-    keys = list(cols)
-    bad = flags(exp.not_(exp.column(CLEAN, quoted=True)))
-    bad = bad.select(
-        exp.column(ROW, quoted=True), *[c.ref for c in cols.values()], append=False, copy=False
-    )
-    bad = bad.order_by(exp.column(ROW, quoted=True), copy=False)
+    ctx = RecordContext(catalog, catalog.records[record], lang, None, columns, as_of or today())
+    oks = cell_flags(catalog, rec, cols, plan)
+    count = exp.select(exp.Count(this=exp.Star()), copy=False).from_(src.relation.copy())
+    total = int(next(iter(src.engine.rows(count.sql(dialect=src.engine.dialect))))[0])
+    # a cleared cell's normalised value is its raw text (or None when empty): only text
+    # fields in text columns whose labels were not accepted as clean
+    compared = compared_fields(catalog, rec)
+    exact = {
+        f.key for f in rec.fields
+        if f.type == "string" and (f.key not in cols or cols[f.key].kind == expr.TEXT)
+        and (not f.codelist or f.key in compared)
+    }  # fmt: skip
+    keys, flagged = list(cols), list(oks)
+    keyed = key_fields(catalog, rec)
     issues: list[Issue] = []
-    explained: dict[int, dict[str, Any]] = {}  # row → normalised values
-    for found_row in run.rows(bad):
-        number, values = int(found_row[0]), dict(zip(keys, found_row[1:], strict=True))
-        normal, found = check_row(ctx, number, values)
-        issues += found
-        explained[number] = normal
-    issues += _unique_issues(ctx, rec, cols, run, explained)
-    issues += _self_reference_issues(ctx, rec, cols, run, explained)
-    issues.sort(key=ctx.sort_key)
-    return FileReport(
-        path=src.label, record=record, template_version=None, rows=int(total), issues=issues
-    )
-
-
-def _qualified(cols: dict[str, Column], keys: list[str], table: str) -> list[exp.Column]:
-    return [exp.column(cols[k].name, table, quoted=True) for k in keys]
+    explained: dict[int, tuple[dict[str, Any], set[str]]] = {}
+    query = flagged_query(rec, cols, plan, src, oks).sql(dialect=src.engine.dialect)
+    for found in src.engine.rows(query):
+        number = int(found[0])
+        row = dict(zip(keys, found[1 : 1 + len(keys)], strict=True))
+        cleared = {k for k, ok in zip(flagged, found[1 + len(keys) :], strict=True) if ok}
+        known = {k: None if row.get(k) in (None, "") else row[k] for k in cleared & exact}
+        values, seen = check_row(ctx, number, row, known)
+        issues += seen
+        unsure = {k for k in keyed - cleared if values.get(k) is not None}
+        if unsure:
+            explained[number] = ({k: values.get(k) for k in keyed}, unsure)
+    checked = Checked(src, rec, ctx, cols, oks, numbered(rec, cols, src), total, issues, explained)
+    checked.issues += _unique_issues(checked)
+    return checked
 
 
 def _joined(left: list[exp.Column], right: list[exp.Column]) -> exp.Expression:
     return exp.and_(*[exp.EQ(this=a, expression=b) for a, b in zip(left, right, strict=True)])
 
 
-def _unique_issues(ctx, rec, cols, run: Runner, explained) -> list[Issue]:
-    """``x-unique``: the first row holding a value wins, later ones are reported."""
+def _key_table(ch: Checked, rows: list[tuple]) -> tuple[exp.Table, list[str]]:
+    """The values as a temporary table of text columns (bound in bulk by the driver)."""
+    names = [f"__infostd_k{i}" for i in range(len(rows[0]))]
+    return ch.src.engine.load_keys(f"__infostd_keys_{next(_names)}", names, rows), names
+
+
+def _unique_issues(ch: Checked) -> list[Issue]:
+    """``x-unique``: the first row holding a value wins, later ones are reported. One
+    ``GROUP BY`` per group over the clean cells; the rows of values held more than twice
+    or by explained rows are fetched through a small key table."""
     issues: list[Issue] = []
-    for n, group in enumerate(rec.unique):
-        if any(k not in cols for k in group):
+    for group in ch.rec.unique:
+        if any(k not in ch.cols for k in group):
             continue  # an absent column is empty in every row: nothing collides
-        filled = expr.all_of([exp.not_(expr.is_empty(cols[k])) for k in group])
-        clean = flags(exp.and_(exp.column(CLEAN, quoted=True), filled))
-        refs = [cols[k].ref for k in group]
-        dup = exp.select(*refs, copy=False).from_(clean.subquery("c", copy=False), copy=False)
-        dup = dup.group_by(*[r.copy() for r in refs], copy=False).having(
-            exp.GT(this=exp.Count(this=exp.Star()), expression=expr.lit(1)), copy=False
-        )
-        select = [exp.column(ROW, "c", quoted=True), *_qualified(cols, group, "c")]
-        on = _joined(_qualified(cols, group, "c"), _qualified(cols, group, "d"))
-        query = exp.select(*select, copy=False).from_(clean.subquery("c"), copy=False)
-        query = query.join(dup.subquery("d", copy=False), on=on, copy=False)
-        occurrences: dict[tuple, list[int]] = {}
-        for row in run.rows(query):
-            occurrences.setdefault(tuple(row[1:]), []).append(int(row[0]))
-        # explained rows: their normalised keys may meet clean rows holding the same value
-        theirs: dict[tuple, list[int]] = {}
-        for number, values in explained.items():
-            key = tuple(values.get(k) for k in group)
-            if all(v is not None for v in key):
-                theirs.setdefault(key, []).append(number)
-        if theirs:
-            names = [cols[k].name for k in group]
-            table = run.engine.load_keys(f"__infostd_keys_{n}", names, list(theirs))
-            on = _joined(_qualified(cols, group, "c"), _qualified(cols, group, "k"))
-            met = exp.select(*[s.copy() for s in select], copy=False).from_(
-                clean.subquery("c"), copy=False
-            )
-            met = met.join(exp.alias_(table, "k"), on=on, copy=False)
-            for row in run.rows(met):
-                numbers = occurrences.setdefault(tuple(row[1:]), [])
-                if int(row[0]) not in numbers:
-                    numbers.append(int(row[0]))
-            for key, numbers in theirs.items():
-                occurrences.setdefault(key, []).extend(numbers)
-        f = ctx.schema.field_by_key[group[0]]
+        occurrences: dict[tuple, set[int]] = {}
+        theirs = {
+            n: tuple(v[k] for k in group) for n, (v, unsure) in ch.explained.items()
+            if unsure & set(group) and all(v.get(k) is not None for k in group)
+        }  # fmt: skip
+        if all(ch.sql_key(k) for k in group):
+            occurrences = _sql_duplicates(ch, group, set(theirs.values()))
+        for n, key in theirs.items():
+            occurrences.setdefault(key, set()).add(n)
+        f = ch.ctx.schema.field_by_key[group[0]]
         for key, numbers in occurrences.items():
-            first, *later = sorted(set(numbers))
-            issues += [key_issue(ctx, "unique", f, key[0], r, first_row=first) for r in later]
+            first, *later = sorted(numbers)
+            issues += [key_issue(ch.ctx, "unique", f, key[0], r, first_row=first) for r in later]
     return issues
 
 
-def _self_reference_issues(ctx, rec, cols, run: Runner, explained) -> list[Issue]:
-    """Foreign keys within the table (validate_rows checks those; others need the
-    target table, as the file validator needs the other file)."""
-    issues: list[Issue] = []
-    for fk in rec.foreign_keys:
-        if fk["record"] != rec.key or fk["field"] not in cols:
-            continue
-        field_col, ref_col = cols[fk["field"]], cols.get(fk["ref"])
-        known = {v[fk["ref"]] for v in explained.values() if v.get(fk["ref"]) is not None}
-        values = flags(exp.and_(exp.column(CLEAN, quoted=True), exp.not_(expr.is_empty(field_col))))
-        values = values.select(
-            exp.column(ROW, quoted=True), field_col.ref, append=False, copy=False
-        )
-        if ref_col is not None:
-            refs = flags(exp.and_(exp.column(CLEAN, quoted=True), exp.not_(expr.is_empty(ref_col))))
-            refs = refs.select(ref_col.ref, append=False, copy=False)
-            values = values.where(
-                exp.not_(exp.In(this=field_col.ref, query=refs.subquery())), copy=False
+def _sql_duplicates(ch: Checked, group: list[str], wanted: set[tuple]) -> dict[tuple, set[int]]:
+    """Rows of the values clean cells hold more than once (and of ``wanted`` values). The
+    ``GROUP BY`` runs on raw values (no flag to compute over every row); the cells' flags
+    are then computed on the few rows of the values held more than once."""
+    refs = [exp.column(ch.cols[k].name, quoted=True) for k in group]
+    filled = expr.all_of([exp.not_(expr.is_empty(ch.cols[k])) for k in group])
+    dup = exp.select(*refs, copy=False).from_(ch.base.subquery("c"), copy=False)
+    dup = dup.where(filled, copy=False).group_by(*[r.copy() for r in refs], copy=False)
+    dup = dup.having(exp.GT(this=exp.Count(this=exp.Star()), expression=expr.lit(1)), copy=False)
+    wanted = wanted | {tuple(values) for values in ch.query(dup)}
+    found: dict[tuple, set[int]] = {}
+    if wanted:
+        table, names = _key_table(ch, sorted(wanted))
+        select = [exp.column(ROW, "c", quoted=True), *[ch.ref(k, "c") for k in group]]
+        keys = [exp.column(n, "k", quoted=True) for n in names]
+        on = _joined([ch.ref(k, "c") for k in group], keys)
+        rows = exp.select(*select, copy=False).from_(ch.base.subquery("c"), copy=False)
+        rows = rows.join(exp.alias_(table, "k"), on=on, copy=False)
+        rows = rows.where(expr.all_of([ch.filled(k, "c") for k in group]), copy=False)
+        for values in ch.query(rows):
+            found.setdefault(tuple(values[1:]), set()).add(int(values[0]))
+    return found
+
+
+def foreign_key_issues(ch: Checked, fk: dict[str, str], targets: list[Checked]) -> list[Issue]:
+    """Rows whose foreign-key value no target row holds (in a clean cell, or normalised
+    in an explained row): an anti-join per target, the explained values by lookup."""
+    field, ref = fk["field"], fk["ref"]
+    if field not in ch.cols:
+        return []
+    known: set = set().union(*(t.normal(ref).values() for t in targets))
+    in_sql = [t for t in targets if t.sql_key(ref)]
+    wrong: list[tuple[int, Any]] = []
+    if ch.sql_key(field):
+        query = exp.select(exp.column(ROW, "c", quoted=True), ch.ref(field, "c"), copy=False)
+        query = query.from_(ch.base.subquery("c"), copy=False).where(ch.filled(field, "c"))
+        for n, t in enumerate(in_sql):
+            alias = f"t{n}"
+            held = exp.select(expr.lit(1), copy=False).from_(
+                exp.alias_(t.src.relation.copy(), alias), copy=False
             )
-        candidates = [(int(r[0]), r[1]) for r in run.rows(values)]
-        pending = {
-            n: v[fk["field"]] for n, v in explained.items() if v.get(fk["field"]) is not None
-        }
-        asked = {v for v in pending.values() if v not in known}
-        if asked and ref_col is not None:
-            table = run.engine.load_keys("__infostd_refs", [ref_col.name], [(v,) for v in asked])
-            wanted = exp.select(exp.column(ref_col.name, quoted=True)).from_(table)
-            present = flags().select(ref_col.ref, append=False, copy=False)
-            present = present.where(exp.In(this=ref_col.ref, query=wanted.subquery()), copy=False)
-            known |= {r[0] for r in run.rows(present)}
-        f = ctx.schema.field_by_key[fk["field"]]
-        target = ctx.catalog.schemas[fk["record"]].title
-        wrong = [(n, v) for n, v in candidates if v not in known]
-        wrong += [(n, v) for n, v in pending.items() if v not in known]
-        issues += [key_issue(ctx, "foreign-key", f, v, n, target=target) for n, v in wrong]
-    return issues
+            held = held.where(exp.and_(
+                exp.EQ(this=t.ref(ref, alias), expression=ch.ref(field, "c")),
+                t.filled(ref, alias),
+            ), copy=False)  # fmt: skip
+            query = query.where(exp.not_(exp.Exists(this=held)), copy=False)
+        wrong += [(int(n), v) for n, v in ch.query(query) if v not in known]
+    pending = ch.normal(field)
+    asked = sorted({v for v in pending.values() if v not in known and isinstance(v, str)})
+    if asked:
+        table, names = _key_table(ch, [(v,) for v in asked])
+        for t in in_sql:
+            value = exp.column(names[0], "k", quoted=True)
+            held = exp.select(expr.lit(1), copy=False).from_(
+                exp.alias_(t.src.relation.copy(), "t"), copy=False
+            )
+            held = held.where(
+                exp.and_(exp.EQ(this=t.ref(ref, "t"), expression=value), t.filled(ref, "t")),
+                copy=False,
+            )
+            present = exp.select(value, copy=False).from_(exp.alias_(table, "k"), copy=False)
+            known |= {r[0] for r in ch.query(present.where(exp.Exists(this=held), copy=False))}
+    wrong += [(n, v) for n, v in pending.items() if v not in known]
+    f = ch.ctx.schema.field_by_key[field]
+    title = ch.ctx.catalog.schemas[fk["record"]].title
+    return [key_issue(ch.ctx, "foreign-key", f, v, n, target=title) for n, v in wrong]
+
+
+def unchecked_warning(ch: Checked, fk: dict[str, str]) -> list[Issue]:
+    """One warning when no relation of the target record was given although some row
+    fills the foreign key (as the file validator: alone, a file must not read as "the
+    codes exist")."""
+    field = fk["field"]
+    if field not in ch.cols:
+        return []
+    if not ch.normal(field):
+        probe = exp.select(expr.lit(1), copy=False).from_(ch.src.relation.copy(), copy=False)
+        if not ch.query(probe.where(ch.filled(field), copy=False).limit(1, copy=False)):
+            return []
+    f = ch.ctx.schema.field_by_key[field]
+    target = ch.ctx.catalog.schemas[fk["record"]].title
+    message = render("foreign-key-unchecked", ch.ctx.lang, title=f.title, target=target)
+    issue = Issue(None, 0, None, f.key, "foreign-key-unchecked", message, None, "warning")
+    return [ch.ctx.locate(issue, ch.src.header_row)]
+
+
+def clean_plan(catalog: Catalog, version: str = "") -> Plan:
+    """The plan SQL decides "surely clean" with: the catalog's current codes only
+    (``Catalog.active_only``), so a retired code always reaches the reference."""
+    return plan_for(catalog.active_only(), version)
+
+
+def validate_sources(
+    catalog: Catalog,
+    sources: list[tuple[Source, str]],
+    references: Sequence[tuple[Source, str]] = (),
+    lang: str = "zh",
+    version: str = "",
+    as_of: str | None = None,
+) -> list[FileReport]:
+    """Each (relation, record) as the file validator reports files given together: foreign
+    keys resolved across them and the ``references`` (only looked up, not reported on); a
+    foreign key whose target record is in neither gets one warning."""
+    plan = clean_plan(catalog, version)
+    checked = [check_source(catalog, plan, s, r, lang, as_of) for s, r in sources]
+    others = [check_source(catalog, plan, s, r, lang, as_of) for s, r in references]
+    reports = []
+    for ch in checked:
+        issues = ch.issues
+        for fk in ch.rec.foreign_keys:
+            targets = [t for t in checked + others if t.rec.key == fk["record"]]
+            if targets:
+                issues += foreign_key_issues(ch, fk, targets)
+            else:
+                issues += unchecked_warning(ch, fk)
+        reports.append(_report(ch))
+    return reports
+
+
+def validate_source(
+    catalog: Catalog,
+    src: Source,
+    record: str,
+    lang: str = "zh",
+    version: str = "",
+    as_of: str | None = None,
+) -> FileReport:
+    """One relation alone, as ``engine.validate_rows`` checks rows: foreign keys only
+    when they point at the same record (the differential tests' oracle)."""
+    ch = check_source(catalog, clean_plan(catalog, version), src, record, lang, as_of)
+    for fk in ch.rec.foreign_keys:
+        if fk["record"] == record:
+            ch.issues += foreign_key_issues(ch, fk, [ch])
+    return _report(ch, alone=True)
+
+
+def _report(ch: Checked, alone: bool = False) -> FileReport:
+    """Rows before a rule's effective date never pass as clean: the reference counted them
+    all (``ctx.exempt``); one warning per rule, where the file validator puts it (on the
+    header row), or after the rows as ``engine.validate_rows`` does (``alone``)."""
+    if not alone:
+        ch.issues += exempt_issues(ch.ctx, ch.ctx.exempt, ch.src.header_row)
+    ch.issues.sort(key=ch.ctx.sort_key)
+    if alone:
+        ch.issues += exempt_issues(ch.ctx, ch.ctx.exempt)
+    return FileReport(
+        path=ch.src.label, record=ch.rec.key, template_version=None, rows=ch.rows,
+        issues=ch.issues,
+    )  # fmt: skip

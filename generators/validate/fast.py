@@ -1,5 +1,10 @@
 """The column-wise fast path: polars checks whole columns, Python explains the failures.
 
+A renderer of the check plan (``checkplan.py``), like ``sql/expr.py``: every expression
+comes from a ``FieldPlan`` or ``RulePlan`` through the tables below (``TYPE_POLARS``,
+``STRING_KEYWORD_POLARS``, ``FORMAT_POLARS``, ``RULE_POLARS``); nothing here reads the
+model. A rule kind without a polars renderer sends the table to the reference engine.
+
 For each field a polars expression says "this cell is surely clean" (it is
 exactly what the reference engine would accept without a word, and its
 normalised value is known). Rows where any cell is not surely clean, or a
@@ -19,26 +24,37 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from decimal import Decimal
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from itertools import zip_longest
 from typing import Any
 
 import polars as pl
 
+from ..checkplan import (
+    FULL_WIDTH_CLASS,
+    LEADING_SPACE,
+    REGEX_FORMATS,
+    TRAILING_SPACE,
+    WHITESPACE,
+    AlternativePlan,
+    FieldPlan,
+    Plan,
+    RecordPlan,
+    RulePlan,
+    decimal_places,
+    engine_plan,
+    power_of_ten,
+)
 from ..formats import (
-    EMAIL_RE,
-    INTL_PHONE_RE,
-    MOBILE_RE,
     RESIDENT_ID_CHECK,
     RESIDENT_ID_WEIGHTS,
     USCC_CHARSET,
     USCC_RE,
     USCC_WEIGHTS,
 )
-from ..model import Catalog, Field, Schema, field_codelist
-from ..rules import parse_duration
-from .cells import FALSE_WORDS, TRUE_WORDS, _typed
+from ..model import Catalog
+from .cells import FALSE_WORDS, TRUE_WORDS
 from .engine import check_row, key_issue
 from .issues import Issue
 from .readers import Table
@@ -48,47 +64,39 @@ BATCH_ROWS = 200_000  # xlsx rows per batch
 BLOCK_BYTES = 16 << 20  # CSV bytes per batch (≈ 90,000 customer rows)
 ROW = "__row"
 SLOW = "__slow"
-# Exactly the characters Python's str.strip() removes (str.isspace), so "no stray spaces"
-# means the same here and in cells.py; tests/test_validate_fast.py checks the list.
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-_WS = "".join(re.escape(c) for c in WHITESPACE)
-LEADING_SPACE, TRAILING_SPACE = f"^[{_WS}]", f"[{_WS}]$"  # one alternation is 3× slower
-FULL_WIDTH = "[\uff01-\uff5e\u3000]"
+_WS = re.escape(WHITESPACE)  # for the blank-row test (WHITESPACE: checkplan, shared with SQL)
 INT_RE = r"^-?(?:0|[1-9][0-9]{0,17})$"
 DATE_RE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
 DATETIME_RE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?:\+08:00)?$"
+Fields = dict[str, FieldPlan]  # a record's field plans by key
 
 
 # ── which tables the fast path takes ─────────────────────────────────────
 def fast_supported(catalog: Catalog, table: Table) -> bool:
+    """CSV and xlsx whose keys are text and whose every rule has a polars rendering; any
+    other table goes to the reference engine as a whole (same findings, slower)."""
     if table.kind not in ("csv", "xlsx"):
         return False
-    schema = catalog.records[table.record]
-    keyed = {k for g in schema.unique for k in g} | {fk.field for fk in schema.foreign_keys}
+    plan = engine_plan(catalog)
+    record = _record(plan, table.record)
+    fields = {f.key: f for f in record.fields}
+    keyed = {k for g in record.unique for k in g} | {fk["field"] for fk in record.foreign_keys}
     keyed |= {
-        fk.ref for r in catalog.records.values() for fk in r.foreign_keys if fk.record == schema.key
+        fk["ref"] for r in plan.records for fk in r.foreign_keys if fk["record"] == record.key
     }
-    if any(schema.field_by_key[k].type != "string" for k in keyed if k in schema.field_by_key):
+    if any(fields[k].type != "string" for k in keyed if k in fields):
         return False
-    return all(_rule_expr_supported(schema, r) for r in schema.rules)
+    return all(rule_pass_expr(rule, fields, plan) is not None for rule in record.rules)
 
 
-def _rule_expr_supported(schema: Schema, rule) -> bool:
-    if rule.type in ("max-interval", "date-order"):
-        return all(
-            schema.field_by_key[rule.params[k]].type in ("date", "date-time")
-            for k in ("start", "end")
-        )
-    if rule.type == "required-if":
-        return schema.field_by_key[rule.params["when"]["field"]].type == "string"
-    return False
+def _record(plan: Plan, key: str) -> RecordPlan:
+    return next(r for r in plan.records if r.key == key)
 
 
-# ── per-field expressions ────────────────────────────────────────────────
+# ── per-field expressions (FieldPlan → polars) ───────────────────────────
+@lru_cache(maxsize=256)
 def _regex_ok(pattern: str) -> bool:
+    """polars (Rust regex) compiles the ``pattern``; else it is left to Python."""
     try:
         pl.select(pl.lit("").str.contains(pattern))
     except Exception:  # noqa: BLE001 - polars cannot compile it: leave it to Python
@@ -96,156 +104,155 @@ def _regex_ok(pattern: str) -> bool:
     return True
 
 
-def _power_of_ten_places(step: float) -> int | None:
-    """0.01 → 2, 1 → 0; None for other steps."""
-    d = Decimal(str(step)).normalize()
-    if d.as_tuple().digits != (1,):
-        return None
-    return max(0, -d.as_tuple().exponent)
-
-
-def normalised(f: Field, catalog: Catalog) -> pl.Expr:
+def normalised(f: FieldPlan, plan: Plan) -> pl.Expr:
     """The normalised value of a surely-clean cell (strings; codes for dropdown labels)."""
     col = pl.col(f.key)
     if f.codelist and f.type == "string":
-        cl = field_codelist(f, catalog.codelists)
-        mapping = {**{c: c for c in cl.codes}, **cl._by_label}
-        return col.replace_strict(mapping, default=None, return_dtype=pl.String)
+        accepted = plan.codelists[f.codelist].silent()
+        return col.replace_strict(accepted, default=None, return_dtype=pl.String)
     return pl.when(col != "").then(col)  # an empty cell (xlsx reads "") has no value
 
 
-def clean_expr(f: Field, catalog: Catalog) -> pl.Expr:
+def clean_expr(f: FieldPlan, plan: Plan) -> pl.Expr:
     """True where the reference engine would accept the cell silently."""
     col = pl.col(f.key)
     empty = col.is_null() | (col == "")
-    if f.type == "string":
-        ok = pl.lit(True)
-        if not _exact_text_only(f, catalog):
-            ok = ~col.str.contains(LEADING_SPACE) & ~col.str.contains(TRAILING_SPACE)
-            if _typed(f):
-                ok = ok & ~col.str.contains(FULL_WIDTH)
-        value = normalised(f, catalog)
-        if f.codelist:
-            ok = ok & value.is_not_null()
-        ok = ok & _string_checks(f, value, catalog)
-    elif f.type == "integer":
-        ok = col.str.contains(INT_RE) & _number_checks(f, col.cast(pl.Int64, strict=False), True)
-    elif f.type == "number":
-        ok = _number_text(f, col) & _number_checks(f, col.cast(pl.Float64, strict=False), False)
-    elif f.type == "boolean":
-        ok = col.str.to_lowercase().is_in(sorted(TRUE_WORDS | FALSE_WORDS))
-    elif f.type == "date":
-        ok = col.str.contains(DATE_RE) & moment(f).is_not_null()
-    else:
-        ok = col.str.contains(DATETIME_RE) & moment(f).is_not_null()
-    filled = ok.fill_null(False)
-    return pl.when(empty).then(pl.lit(not f.required)).otherwise(filled)
+    ok = TYPE_POLARS[f.type](f, plan).fill_null(False)
+    return pl.when(empty).then(pl.lit(not f.required)).otherwise(ok)
 
 
-ASCII_FORMATS = {"cn-mobile", "intl-phone", "cn-uscc", "email", "cn-resident-id"}
-
-
-def _plain(texts) -> bool:
-    """No text with a space at either end or a full-width character."""
-    return all(t == t.strip() and not re.search(FULL_WIDTH, t) for t in texts)
-
-
-def _exact_text_only(f: Field, catalog: Catalog) -> bool:
-    """True when the field's own value checks already reject any text with a space at
-    either end or a full-width character (a code list or enum of plain texts, a code rule
-    or format of printable ASCII): the separate, costly text scans are then redundant."""
+def _string_ok(f: FieldPlan, plan: Plan) -> pl.Expr:
+    col = pl.col(f.key)
+    ok = pl.lit(True)
+    if not f.exact_text:  # else the field's own checks reject such text anyway
+        ok = ~col.str.contains(LEADING_SPACE) & ~col.str.contains(TRAILING_SPACE)
+        if f.typed:
+            ok = ok & ~col.str.contains(FULL_WIDTH_CLASS)
+    value = normalised(f, plan)
     if f.codelist:
-        cl = field_codelist(f, catalog.codelists)
-        return _plain([*cl.codes, *cl._by_label])
-    if f.enum is not None:
-        return _plain([v for v in f.enum if isinstance(v, str)])
-    if f.format in ASCII_FORMATS:
-        return True
-    if f.code_rule is not None:
-        return all(
-            seg.kind in ("digits", "letters")
-            or (seg.kind == "text" and str(seg.value).isascii() and _plain([str(seg.value)]))
-            or (seg.kind == "codelist" and _plain(catalog.codelists[str(seg.value)].codes))
-            for seg in f.code_rule.segments
-        )
-    return False
+        ok = ok & value.is_not_null()
+    for key, param in f.keywords:
+        if key != "anyOf":  # rendered from the plan's alternatives below
+            ok = ok & STRING_KEYWORD_POLARS.get(key, _undecided)(value, param)
+    if f.alternatives:  # anyOf: one alternative surely holds (one it cannot decide: False)
+        ok = ok & pl.any_horizontal(*(_alternative_ok(a, value) for a in f.alternatives))
+    if f.code_rule is not None:  # the regex accepts exactly the values CodeRule.split does
+        ok = ok & value.str.contains(f.code_rule)
+    return ok
 
 
-def _number_text(f: Field, col: pl.Expr) -> pl.Expr:
-    places = None if f.multiple_of is None else _power_of_ten_places(f.multiple_of)
-    if f.multiple_of is not None and places is None:
+def _integer_ok(f: FieldPlan, plan: Plan) -> pl.Expr:
+    col = pl.col(f.key)
+    return col.str.contains(INT_RE) & _number_checks(f, col.cast(pl.Int64, strict=False), True)
+
+
+def _number_ok(f: FieldPlan, plan: Plan) -> pl.Expr:
+    """A plain decimal text of ≤ 16 characters (what Python reads exactly through float);
+    a ``multipleOf`` that is a power of ten limits the decimals, an integer step is a
+    remainder on the integer text; any other step is left to Python."""
+    col = pl.col(f.key)
+    step = dict(f.number_keywords).get("multipleOf")
+    whole = step is not None and float(step).is_integer()
+    if step is not None and not whole and not power_of_ten(step):
         return pl.lit(False)
-    decimals = (
+    places = None if step is None else decimal_places(step)
+    fraction = (
         r"(?:\.[0-9]+)?" if places is None else (f"(?:\\.[0-9]{{1,{places}}})?" if places else "")
     )
-    return col.str.contains(rf"^-?(?:0|[1-9][0-9]*){decimals}$") & (col.str.len_chars() <= 16)
+    shape = col.str.contains(rf"^-?(?:0|[1-9][0-9]*){fraction}$") & (col.str.len_chars() <= 16)
+    ok = shape & _number_checks(f, col.cast(pl.Float64, strict=False), False)
+    if whole:
+        ok = ok & (col.cast(pl.Int64, strict=False) % int(step) == 0)
+    return ok
 
 
-def _number_checks(f: Field, value: pl.Expr, integer: bool) -> pl.Expr:
+def _number_checks(f: FieldPlan, value: pl.Expr, integer: bool) -> pl.Expr:
     ok = value.is_not_null()
-    if f.minimum is not None:
-        ok = ok & (value >= f.minimum)
-    if f.exclusive_minimum is not None:
-        ok = ok & (value > f.exclusive_minimum)
-    if f.maximum is not None:
-        ok = ok & (value <= f.maximum)
-    if f.exclusive_maximum is not None:
-        ok = ok & (value < f.exclusive_maximum)
-    if integer and f.multiple_of is not None:
-        step = f.multiple_of
-        ok = ok & (value % int(step) == 0) if float(step).is_integer() else pl.lit(False)
-    if f.const is not None:
-        ok = ok & pl.lit(False)
-    if f.enum is not None:
+    for key, limit in f.number_keywords:
+        if key in NUMBER_LIMITS:
+            ok = ok & NUMBER_LIMITS[key](value, limit)
+        elif key == "multipleOf" and integer:
+            ok = ok & (value % int(limit) == 0) if float(limit).is_integer() else pl.lit(False)
+    if _const_or_enum(f):  # on numbers: rare; the reference decides
         ok = ok & pl.lit(False)
     return ok
 
 
-def _string_checks(f: Field, value: pl.Expr, catalog: Catalog) -> pl.Expr:
+def _const_or_enum(f: FieldPlan) -> bool:
+    return any(key in ("const", "enum") for key, _ in f.keywords)
+
+
+NUMBER_LIMITS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
+    "minimum": lambda v, m: v >= m,
+    "exclusiveMinimum": lambda v, m: v > m,
+    "maximum": lambda v, m: v <= m,
+    "exclusiveMaximum": lambda v, m: v < m,
+}
+
+
+def _boolean_ok(f: FieldPlan, plan: Plan) -> pl.Expr:
+    if _const_or_enum(f):  # on booleans: the reference decides
+        return pl.lit(False)
+    return pl.col(f.key).str.to_lowercase().is_in(sorted(TRUE_WORDS | FALSE_WORDS))
+
+
+def _moment_ok(f: FieldPlan, plan: Plan) -> pl.Expr:
+    if f.keywords:  # const/enum/pattern/length on the normalised date text: the reference
+        return pl.lit(False)
+    shape = DATE_RE if f.type == "date" else DATETIME_RE
+    return pl.col(f.key).str.contains(shape) & moment(f).is_not_null()
+
+
+TYPE_POLARS: dict[str, Callable[[FieldPlan, Plan], pl.Expr]] = {
+    "string": _string_ok,
+    "integer": _integer_ok,
+    "number": _number_ok,
+    "boolean": _boolean_ok,
+    "date": _moment_ok,
+    "date-time": _moment_ok,
+}
+
+
+def _const(value: pl.Expr, const: Any) -> pl.Expr:
+    return value == const if isinstance(const, str) else pl.lit(False)
+
+
+def _pattern(value: pl.Expr, pattern: str) -> pl.Expr:
+    return value.str.contains(pattern) if _regex_ok(pattern) else pl.lit(False)
+
+
+def _format(value: pl.Expr, name: str) -> pl.Expr:
+    render = FORMAT_POLARS.get(name)
+    return pl.lit(False) if render is None else render(value)  # unknown: the reference
+
+
+def _alternative_ok(a: AlternativePlan, value: pl.Expr) -> pl.Expr:
+    """One ``anyOf`` item: its pattern, format and lengths, by the keyword renderers."""
     ok = pl.lit(True)
-    if f.const is not None:
-        ok = ok & (value == f.const) if isinstance(f.const, str) else pl.lit(False)
-    if f.enum is not None:
-        strings = [v for v in f.enum if isinstance(v, str)]
-        ok = ok & value.is_in(strings)
-    if f.code_rule is not None:
-        ok = ok & value.str.contains(f.code_rule.regex(catalog.codelists))
-    ok = ok & _shape_ok(f.format, f.pattern, f.min_length, f.max_length, value)
-    if f.alternatives:  # anyOf: one alternative surely holds (one it cannot decide: False)
-        ok = ok & pl.any_horizontal(
-            *(_shape_ok(a.format, a.pattern, a.min_length, a.max_length, value)
-              for a in f.alternatives)
-        )  # fmt: skip
+    for key, param in (("pattern", a.pattern), ("format", a.format),
+                       ("minLength", a.min_length), ("maxLength", a.max_length)):  # fmt: skip
+        if param is not None:
+            ok = ok & STRING_KEYWORD_POLARS[key](value, param)
     return ok
 
 
-def _shape_ok(
-    fmt: str | None, pattern: str | None, low: int | None, high: int | None, value: pl.Expr
-) -> pl.Expr:
-    """Pattern, format and lengths: of the field, or of one ``anyOf`` alternative."""
-    ok = pl.lit(True)
-    if pattern is not None:
-        ok = ok & value.str.contains(pattern) if _regex_ok(pattern) else pl.lit(False)
-    if fmt == "cn-mobile":
-        ok = ok & value.str.contains(MOBILE_RE.pattern)
-    elif fmt == "intl-phone":
-        ok = ok & value.str.contains(INTL_PHONE_RE.pattern)
-    elif fmt == "email":
-        ok = ok & value.str.contains(EMAIL_RE.pattern)
-    elif fmt == "cn-uscc":
-        ok = ok & value.str.contains(USCC_RE.pattern) & _uscc_digit_ok(value)
-    elif fmt == "cn-resident-id":
-        ok = ok & _resident_id_ok(value)
-    elif fmt is not None:
-        ok = pl.lit(False)
-    if low is not None:
-        ok = ok & (value.str.len_chars() >= low)
-    if high is not None:
-        ok = ok & (value.str.len_chars() <= high)
-    return ok
+def _undecided(value: pl.Expr, param: Any) -> pl.Expr:
+    return pl.lit(False)
 
 
-def _uscc_digit_ok(value: pl.Expr) -> pl.Expr:
+# A string keyword on the normalised value → "surely passes" (pl.lit(False): undecided;
+# a keyword missing here is undecided too: its cells go to the reference).
+STRING_KEYWORD_POLARS: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
+    "const": _const,
+    "enum": lambda v, values: v.is_in([x for x in values if isinstance(x, str)]),
+    "pattern": _pattern,
+    "format": _format,
+    "minLength": lambda v, n: v.str.len_chars() >= n,
+    "maxLength": lambda v, n: v.str.len_chars() <= n,
+}
+
+
+def _uscc_ok(value: pl.Expr) -> pl.Expr:
     """The check character, on the 18 bytes of the code (null unless exactly 18 bytes):
     byte → character value by a 256-entry table, 4× faster than 18 ``str.slice``."""
     index = {ord(c): i for i, c in enumerate(USCC_CHARSET)}
@@ -255,7 +262,7 @@ def _uscc_digit_ok(value: pl.Expr) -> pl.Expr:
         table.gather(codes.arr.get(i)) * w for i, w in enumerate(USCC_WEIGHTS)
     )
     check = (31 - total % 31) % 31
-    return check == table.gather(codes.arr.get(17))
+    return value.str.contains(USCC_RE.pattern) & (check == table.gather(codes.arr.get(17)))
 
 
 def _resident_id_ok(value: pl.Expr) -> pl.Expr:
@@ -276,7 +283,20 @@ def _resident_id_ok(value: pl.Expr) -> pl.Expr:
     )
 
 
-def moment(f: Field) -> pl.Expr:
+def _regex_format(pattern: str) -> Callable[[pl.Expr], pl.Expr]:
+    return lambda value: value.str.contains(pattern)
+
+
+# A format → "the value surely passes"; a format missing here (url, date on a string
+# field, a new one) makes its cells "not surely clean": the reference decides.
+FORMAT_POLARS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
+    **{name: _regex_format(pattern) for name, pattern in REGEX_FORMATS.items()},
+    "cn-uscc": _uscc_ok,
+    "cn-resident-id": _resident_id_ok,
+}
+
+
+def moment(f: FieldPlan) -> pl.Expr:
     """A date or date-time cell as a naive China-time datetime (null when not parseable)."""
     col = pl.col(f.key)
     if f.type == "date":
@@ -286,22 +306,79 @@ def moment(f: Field) -> pl.Expr:
     return text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
 
 
-def rule_pass_expr(schema: Schema, rule, catalog: Catalog) -> pl.Expr:
-    """True where the rule surely holds on surely-clean cells."""
-    p = rule.params
-    if rule.type in ("max-interval", "date-order"):
-        start, end = (moment(schema.field_by_key[p[k]]) for k in ("start", "end"))
-        ok = start <= end
-        if rule.type == "max-interval":
-            limit = parse_duration(p["max"])
-            if limit is not None:
-                ok = ok & ((end - start) <= pl.lit(limit))
-        return (start.is_null() | end.is_null() | ok).fill_null(False)
-    when = schema.field_by_key[p["when"]["field"]]
-    target = schema.field_by_key[p["field"]]
-    trigger = normalised(when, catalog).eq_missing(pl.lit(p["when"]["equals"]))
+# ── rules (RulePlan → polars) ────────────────────────────────────────────
+def rule_pass_expr(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
+    """True where the rule surely holds on surely-clean cells; None when polars cannot
+    decide this rule (no renderer for its kind, or fields of other types): the table
+    then goes to the reference engine (``fast_supported``)."""
+    render = RULE_POLARS.get(rule.type)
+    held = None if render is None else render(rule, fields, plan)
+    since = rule.params.get("from")
+    if held is None or since is None:
+        return held
+    # a row before the rule's effective date is exempt: never "surely clean", so the
+    # reference engine sees it and counts it (the report's rule-exempt warning)
+    before = moment(fields[since["field"]]) < pl.lit(dt.datetime.fromisoformat(since["date"]))
+    return (held & ~before.fill_null(False)).fill_null(False)
+
+
+def _order(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
+    start_f, end_f = fields[rule.params["start"]], fields[rule.params["end"]]
+    if start_f.type not in ("date", "date-time") or end_f.type not in ("date", "date-time"):
+        return None
+    start, end = moment(start_f), moment(end_f)
+    ok = start <= end
+    if rule.type == "max-interval" and rule.max_seconds is not None:
+        ok = ok & ((end - start) <= pl.lit(dt.timedelta(seconds=rule.max_seconds)))
+    return (start.is_null() | end.is_null() | ok).fill_null(False)
+
+
+def _required_if(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
+    when, target = fields[rule.params["when"]["field"]], fields[rule.params["field"]]
+    if when.type != "string":
+        return None
+    trigger = normalised(when, plan).eq_missing(pl.lit(rule.params["when"]["equals"]))
     present = pl.col(target.key).is_not_null() & (pl.col(target.key) != "")
     return (~trigger | present).fill_null(False)
+
+
+def _weekdays_through(day: pl.Expr) -> pl.Expr:
+    """Mondays–Fridays from 0001-01-01 (a Monday) through ``day`` (rules.weekdays_before)."""
+    n = (day - pl.lit(dt.date(1, 1, 1))).dt.total_days() + 1
+    return 5 * (n // 7) + pl.min_horizontal(n % 7, pl.lit(5))
+
+
+def _between(dates: list[str], start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """How many of the calendar's ISO dates are in (start, end]."""
+    if not dates:
+        return pl.lit(0)
+    days = [pl.lit(dt.date.fromisoformat(d)) for d in dates]
+    return pl.sum_horizontal([((d > start) & (d <= end)).cast(pl.Int64) for d in days])
+
+
+def _workdays(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
+    start_f, end_f = fields[rule.params["start"]], fields[rule.params["end"]]
+    if start_f.type not in ("date", "date-time") or end_f.type not in ("date", "date-time"):
+        return None
+    start, end = moment(start_f), moment(end_f)
+    s, e = start.dt.date(), end.dt.date()
+    calendar = plan.calendars[rule.params["calendar"]]
+    used = (
+        _weekdays_through(e) - _weekdays_through(s)
+        - _between(calendar.off, s, e) + _between(calendar.on, s, e)
+    )  # fmt: skip
+    ok = (start <= end) & (used <= rule.params["max"])
+    return (start.is_null() | end.is_null() | ok).fill_null(False)
+
+
+# One renderer per rule kind (as sql/expr.RULE_SQL). A kind missing here is not an error:
+# tables of records using it are validated by the reference engine.
+RULE_POLARS: dict[str, Callable[[RulePlan, Fields, Plan], pl.Expr | None]] = {
+    "date-order": _order,
+    "max-interval": _order,
+    "max-workdays": _workdays,
+    "required-if": _required_if,
+}
 
 
 # ── batches ──────────────────────────────────────────────────────────────
@@ -383,13 +460,13 @@ def _csv_frames(table: Table) -> Iterator[pl.LazyFrame]:
 
 
 def _xlsx_batches(
-    table: Table, schema: Schema, typed: set[tuple[int, str]]
+    table: Table, fields: Fields, typed: set[tuple[int, str]]
 ) -> Iterator[pl.DataFrame]:
     """Text columns from calamine rows; Excel-typed cells the text form cannot stand for
     are recorded in ``typed`` (their rows go to the reference engine). Rows are turned
     into columns in C (``zip``); only columns holding typed cells are converted in Python."""
     rows = table._rows or []
-    keyed = [(i, schema.field_by_key[k]) for i, k in enumerate(table.columns) if k is not None]
+    keyed = [(i, fields[k]) for i, k in enumerate(table.columns) if k is not None]
     for start in range(0, len(rows), BATCH_ROWS):
         chunk = rows[start : start + BATCH_ROWS]
         numbers = [n for n, _ in chunk]
@@ -411,7 +488,7 @@ def _xlsx_batches(
         yield pl.DataFrame(data)
 
 
-def _typed_cell(f: Field, v: Any) -> str | None:
+def _typed_cell(f: FieldPlan, v: Any) -> str | None:
     """Text for an Excel-typed cell when the fast path can take it, else None."""
     if isinstance(v, bool):
         return None
@@ -429,25 +506,30 @@ def _typed_cell(f: Field, v: Any) -> str | None:
 
 
 # ── the engine ───────────────────────────────────────────────────────────
-def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None):
+def fast_engine(
+    catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None, as_of=None
+):
     from .api import TableResult, context
 
-    ctx = context(catalog, table, lang)
-    schema = ctx.schema
-    present = [f.key for f in schema.fields if f.key in set(table.columns)]
-    fk_fields = sorted({fk.field for fk in schema.foreign_keys})
-    wanted = set(refs) | {fk.ref for fk in schema.foreign_keys if fk.record == schema.key}
-    key_fields = sorted({k for g in schema.unique for k in g} | set(fk_fields) | wanted)
-    plan = _check_plan(catalog, schema, present, key_fields)
+    ctx = context(catalog, table, lang, as_of)
+    # retired codes are never "surely clean": the reference warns (or reports) them
+    plan = engine_plan(catalog.active_only())
+    record = _record(plan, table.record)
+    fields = {f.key: f for f in record.fields}
+    present = [f.key for f in record.fields if f.key in set(table.columns)]
+    fk_fields = sorted({fk["field"] for fk in record.foreign_keys})
+    wanted = set(refs) | {fk["ref"] for fk in record.foreign_keys if fk["record"] == record.key}
+    key_fields = sorted({k for g in record.unique for k in g} | set(fk_fields) | wanted)
+    checks = _block_query(plan, record, present, key_fields)
     issues: list[Issue] = []
     fk_rows: list[tuple[int, dict]] = []
     own: dict[str, set] = {ref: set() for ref in wanted}
-    unique_parts: list[list[pl.DataFrame]] = [[] for _ in schema.unique]
+    unique_parts: list[list[pl.DataFrame]] = [[] for _ in record.unique]
     count = 0
     typed: set[tuple[int, str]] = set()
     by_number = dict(table._rows or []) if table.kind == "xlsx" else {}
     # With a required field, a blank row is never clean: it is found among the slow rows.
-    blank_is_slow = any(f.required for f in schema.fields)
+    blank_is_slow = any(f.required for f in record.fields)
 
     def take(flags: pl.DataFrame) -> None:
         nonlocal count
@@ -459,7 +541,7 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
             blank = _blank(slow, present)
             count -= blank.sum()
             slow = slow.filter(~blank)
-        slow_values = _slow_rows(ctx, table, present, slow, by_number, typed, issues)
+        slow_values = _slow_rows(ctx, plan, fields, table, present, slow, by_number, typed, issues)
         fast_keys = flags.filter(~pl.col(SLOW)).select(
             ROW, *[pl.col(f"__key_{k}").alias(k) for k in key_fields]
         )
@@ -471,7 +553,7 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
             schema={ROW: fast_keys.schema[ROW], **{k: pl.String for k in key_fields}},
         )
         both = pl.concat([fast_keys, slow_keys])
-        for group, parts in zip(schema.unique, unique_parts, strict=True):
+        for group, parts in zip(record.unique, unique_parts, strict=True):
             parts.append(both.select(ROW, *group).drop_nulls())
         for k in fk_fields:
             part = both.select(ROW, k).drop_nulls()
@@ -481,53 +563,53 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
         if progress:
             progress(str(table.path), count, None)
 
-    _run_batches(table, schema, plan, typed, take)
-    for group, parts in zip(schema.unique, unique_parts, strict=True):
+    _run_batches(table, fields, checks, typed, take)
+    for group, parts in zip(record.unique, unique_parts, strict=True):
         issues += _unique_issues(ctx, group, parts)
-    return TableResult(count, issues, _merge_fk(fk_rows), own)
+    return TableResult(count, issues, _merge_fk(fk_rows), own, ctx.exempt)
 
 
-def _check_plan(catalog: Catalog, schema: Schema, present: list[str], key_fields: list[str]):
+def _block_query(plan: Plan, record: RecordPlan, present: list[str], key_fields: list[str]):
     """LazyFrame → LazyFrame: ROW, SLOW (not surely clean), the cells, one ``__ok_KEY`` per
     cell (surely clean), and ``__key_KEY``: the normalised values uniqueness and foreign
-    keys need."""
-    fields = [schema.field_by_key[k] for k in present]
-    missing_required = any(f.required and f.key not in present for f in schema.fields)
-    rules = [rule_pass_expr(schema, r, catalog) for r in schema.rules]
+    keys need. Every expression is rendered from the record's plan."""
+    by_key = {f.key: f for f in record.fields}
+    fields = [by_key[k] for k in present]
+    missing_required = any(f.required and f.key not in present for f in record.fields)
+    rules = [rule_pass_expr(r, by_key, plan) for r in record.rules]
+    if any(r is None for r in rules):  # fast_supported said no: never reached
+        raise NotFast("a rule without a polars rendering")
     oks = [f"__ok_{k}" for k in present]
     ok = pl.all_horizontal([pl.col(c) for c in oks] + rules + [pl.lit(not missing_required)])
-    absent = [f.key for f in schema.fields if f.key not in present]
+    absent = [f.key for f in record.fields if f.key not in present]
 
-    def plan(frame: pl.LazyFrame) -> pl.LazyFrame:
+    def query(frame: pl.LazyFrame) -> pl.LazyFrame:
         return (
             frame.with_columns(pl.lit(None, dtype=pl.String).alias(k) for k in absent)
-            .with_columns(clean_expr(f, catalog).alias(c) for f, c in zip(fields, oks, strict=True))
+            .with_columns(clean_expr(f, plan).alias(c) for f, c in zip(fields, oks, strict=True))
             .with_columns((~ok | pl.col(SLOW)).alias(SLOW))
             .select(
                 ROW,
                 SLOW,
                 *present,
                 *oks,
-                *[
-                    normalised(schema.field_by_key[k], catalog).alias(f"__key_{k}")
-                    for k in key_fields
-                ],
+                *[normalised(by_key[k], plan).alias(f"__key_{k}") for k in key_fields],
             )  # fmt: skip
         )
 
-    return plan
+    return query
 
 
-def _run_batches(table: Table, schema: Schema, plan, typed, take) -> None:
+def _run_batches(table: Table, fields: Fields, checks, typed, take) -> None:
     """``take`` each checked batch of data rows; memory stays bounded by the batch size.
     CSV: polars reads and checks a block in one streaming pipeline."""
     if table.kind == "xlsx":
-        for frame in _xlsx_batches(table, schema, typed):
-            take(plan(frame.lazy()).collect())
+        for frame in _xlsx_batches(table, fields, typed):
+            take(checks(frame.lazy()).collect())
         return
     first = 1  # record number of the block's first record
     for frame in _csv_frames(table):
-        flags = plan(frame).collect(engine="streaming")
+        flags = checks(frame).collect(engine="streaming")
         records = flags.height
         flags = flags.with_columns(pl.col(ROW) + first)
         if first < table.first_data_row:
@@ -557,7 +639,7 @@ def _merge_fk(rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
 
 
 def _slow_rows(
-    ctx, table: Table, present: list[str], slow: pl.DataFrame,
+    ctx, plan: Plan, fields: Fields, table: Table, present: list[str], slow: pl.DataFrame,
     by_number: dict, typed: set[tuple[int, str]], issues: list[Issue],
 ) -> list[tuple[int, dict]]:  # fmt: skip
     """The reference engine on the rows the column checks did not clear (``slow``: the
@@ -565,9 +647,7 @@ def _slow_rows(
     value and are not checked again."""
     if not slow.height:
         return []
-    catalog = ctx.catalog
-    fields = [ctx.schema.field_by_key[k] for k in present]
-    normal = slow.select(normalised(f, catalog).alias(f.key) for f in fields)
+    normal = slow.select(normalised(fields[k], plan).alias(k) for k in present)
     cleared = slow.select(f"__ok_{k}" for k in present)
     keyed = [(i, k) for i, k in enumerate(table.columns) if k is not None]
     out = []
