@@ -856,7 +856,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         codelist_level=prop.get("x-level"),
         code_rule=CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None,
         sensitive=sensitivity(prop.get("x-sensitive")),
-        mask=mask_kind(prop.get("x-sensitive"), fmt),
+        mask=mask_kind(prop.get("x-sensitive"), fmt or _first_format(prop.get("anyOf", []))),
         security_level=prop.get("x-security-level"),
         aliases=list(prop.get("x-aliases", [])),
         examples=list(prop.get("examples", [])),
@@ -867,6 +867,11 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         alternatives=[Alternative.read(a) for a in prop.get("anyOf", [])],
         raw=prop,
     )
+
+
+def _first_format(items: list[dict[str, Any]]) -> str | None:
+    """The first ``anyOf`` item's format: what a ``"personal"`` field is masked as."""
+    return next((i["format"] for i in items if "format" in i), None)
 
 
 def _read_segment(raw: dict[str, Any]) -> Segment:

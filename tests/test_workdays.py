@@ -247,3 +247,39 @@ def test_diff_classifies_effective_dates_and_limits(tmp_path: Path, new: str, ki
     ]
     assert [c.kind for c in changes] == [kind]
     assert KINDS[kind].bump == ("minor" if kind == "rule-relaxed" else "major")
+
+
+def _calendar_edited(tmp_path: Path, old: str, new: str) -> Catalog:
+    root = tmp_path / "new"
+    shutil.copytree(CATALOG, root)
+    path = root / "standards/codelists/work-calendar.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_catalog(config=load_config(root))
+
+
+SATURDAY = '{"const": "2026-02-14", "title": "春节调休上班（周六）", "x-parent": "W"}'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [  # a 调休 Saturday added: one more working day → deadlines kept before may break
+        (
+            SATURDAY,
+            SATURDAY
+            + ',\n    {"const": "2026-03-07", "title": "调休上班（周六）", "x-parent": "W"}',
+            "rule-tightened",
+        ),
+        (SATURDAY + ",\n", "", "rule-relaxed"),  # that Saturday is a rest day again
+    ],
+)
+def test_diff_of_the_calendar_names_the_rules_it_counts_for(tmp_path: Path, old, new, kind):
+    before = load_catalog(config=load_config(CATALOG))
+    changes = [
+        c
+        for c in diff_catalogs(before, _calendar_edited(tmp_path, old, new))
+        if c.kind.startswith("rule-")
+    ]
+    assert [c.kind for c in changes] == [kind]
+    assert "contract 规则 CT-09" in changes[0].message

@@ -33,6 +33,7 @@ from ..model import (
     field_codelist,
 )
 from ..patterns import alternatives_words
+from ..rules import work_calendar
 from .compat import (
     accepted_inputs,
     bound,
@@ -889,6 +890,33 @@ def _codelist_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) 
         add("metadata-changed", f"{name} 代码的编码规则修改（约束代码表本身，数据接受的代码不变）")
     out += _rules_narrowed(new, was, catalog)
     out += _levels_narrowed(new, was, catalog, set(before) - set(after), renamed)
+    out += _calendar_changes(new, was, catalog)
+    return out
+
+
+def _calendar_changes(new: Schema, was: Catalog, catalog: Catalog) -> list[Change]:
+    """A working-day calendar counted by ``max-workdays`` rules: a day that becomes a
+    working day (a 调休 weekend added, a holiday removed) can make a deadline kept before
+    broken (major); a day that stops being one only relaxes them (minor)."""
+    users = [
+        f"{s.key} 规则 {r.id}"
+        for s in catalog.records.values()
+        for r in s.rules
+        if r.type == "max-workdays" and r.params["calendar"] == new.key
+    ]
+    if not users or new.key not in was.codelists or new.key not in catalog.codelists:
+        return []
+    before, after = (work_calendar(c.codelists[new.key]) for c in (was, catalog))
+    working = sorted((set(after.on) - set(before.on)) | (set(before.off) - set(after.off)))
+    resting = sorted((set(before.on) - set(after.on)) | (set(after.off) - set(before.off)))
+    out = []
+    rules = "、".join(users)
+    if working:
+        message = f"{_sch(new)} 使 {'、'.join(working)} 成为工作日：{rules} 的时限可能因此超出"
+        out.append(_on(new, None, "rule-tightened", message))
+    if resting:
+        message = f"{_sch(new)} 使 {'、'.join(resting)} 不再计为工作日：{rules} 只会更宽松"
+        out.append(_on(new, None, "rule-relaxed", message))
     return out
 
 

@@ -258,13 +258,13 @@ def check_source(
     oks = cell_flags(catalog, rec, cols, plan)
     count = exp.select(exp.Count(this=exp.Star()), copy=False).from_(src.relation.copy())
     total = int(next(iter(src.engine.rows(count.sql(dialect=src.engine.dialect))))[0])
-    # a cleared cell's normalised value is its raw text (or None when empty): only text
-    # fields in text columns whose labels were not accepted as clean
+    # a cleared cell is not checked again; its value matters only where a key or rule
+    # reads it, and there (no labels accepted) a cleared text cell's value is its raw text
     compared = compared_fields(catalog, rec)
     exact = {
         f.key for f in rec.fields
-        if f.type == "string" and (f.key not in cols or cols[f.key].kind == expr.TEXT)
-        and (not f.codelist or f.key in compared)
+        if f.key not in compared
+        or (f.type == "string" and (f.key not in cols or cols[f.key].kind == expr.TEXT))
     }  # fmt: skip
     keys, flagged = list(cols), list(oks)
     keyed = key_fields(catalog, rec)
