@@ -1,7 +1,9 @@
 """Validation in place at scale: a customer Parquet table (~2 % defective rows, generated
 on the fly by DuckDB, out of core) checked by the DuckDB engine, the polars fast path
 (the same rows as CSV) and Spark local (``local[2]``), each a whole process; rows/s and
-peak memory (RSS of the process tree: Spark's JVM included), then the ratios.
+peak memory (RSS of the process tree: Spark's JVM included) and CPU seconds (on a shared
+machine wall-clock rows/s depend on the load; rows per CPU second much less), then the
+ratios.
 
     python benchmarks/sql_bench.py [--rows 10000000] [--no-spark] [--no-fast]
                                    [--memory-limit 4GB] [--work DIR]
@@ -164,26 +166,33 @@ def run(engine: str, path: Path, project: Path, memory_limit: str | None) -> dic
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if memory_limit:
         env["INFOSTD_DUCKDB_MEMORY_LIMIT"] = memory_limit
+    errors = report.with_suffix(".stderr")
     start = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    with errors.open("wb") as sink:
+        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=sink)
+    peak, done = [0], threading.Event()
 
     def sample() -> None:
-        while proc.poll() is None:
+        while not done.wait(0.2):
             peak[0] = max(peak[0], tree_rss(proc.pid))
-            time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = proc.communicate()
+    # wait4: the child's CPU time includes its reaped descendants (Spark's JVM)
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
+    done.set()
     sampler.join()
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{engine} failed ({proc.returncode}): {stderr.decode()[-2000:]}")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{engine} failed ({code}): {errors.read_text()[-2000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
     f = json.loads(report.read_text(encoding="utf-8"))["files"][0]
     return {"engine": engine, "seconds": round(seconds, 1), "rows": f["rows"],
             "errors": len(f["errors"]), "warnings": len(f.get("warnings", [])),
-            "rows_per_s": round(f["rows"] / seconds), "peak_mib": round(peak[0] / 2**20)}  # fmt: skip
+            "rows_per_s": round(f["rows"] / seconds), "cpu_s": round(cpu, 1),
+            "rows_per_cpu_s": round(f["rows"] / max(cpu, 0.01)),
+            "peak_mib": round(peak[0] / 2**20)}  # fmt: skip
 
 
 def main() -> None:
@@ -215,12 +224,13 @@ def main() -> None:
     load = os.getloadavg()
     for r in results:
         print(f"{r['engine']:>7}: {r['rows']:,} rows in {r['seconds']} s = "
-              f"{r['rows_per_s']:,} rows/s, {r['errors']:,} errors, "
-              f"peak {r['peak_mib']:,} MiB")  # fmt: skip
+              f"{r['rows_per_s']:,} rows/s ({r['cpu_s']} CPU s = {r['rows_per_cpu_s']:,} "
+              f"rows per CPU s), {r['errors']:,} errors, peak {r['peak_mib']:,} MiB")  # fmt: skip
     base = results[0]
     for r in results[1:]:
         print(f"duckdb / {r['engine']}: {base['rows_per_s'] / max(r['rows_per_s'], 1):.2f}× "
-              f"rows/s, {base['peak_mib'] / max(r['peak_mib'], 1):.2f}× memory; "
+              f"rows/s, {base['rows_per_cpu_s'] / max(r['rows_per_cpu_s'], 1):.2f}× rows per "
+              f"CPU s, {base['peak_mib'] / max(r['peak_mib'], 1):.2f}× memory; "
               f"same errors: {r['errors'] == base['errors']}")  # fmt: skip
     print(f"load average at the end (1/5/15 min): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     print(json.dumps({"rows": args.rows, "load": load, "results": results}))

@@ -11,7 +11,9 @@ so generated files are deterministic.
 A new rule kind: a ``rules.RULE_TYPES`` entry, its parameters here (``rule_plan``), a
 renderer per engine (``sql/expr.RULE_SQL``, ``validate/fast.RULE_POLARS``, the two codegen
 templates), a message in ``validate/messages.py``. An engine without a renderer for a kind
-sends the rows (SQL) or the table (polars) to the reference: correct, slower.
+sends the rows (SQL) or the table (polars) to the reference: correct, slower. Every
+rule may carry an effective date (``params["from"]``): engines skip and count the
+rows before it (the reference does the counting).
 
 The second half of this module is what the "surely clean" renderers (SQL, polars) share:
 which texts a cell may hold to be accepted silently, which formats are plain regexes.
@@ -28,7 +30,7 @@ from typing import Any
 from .formats import EMAIL_RE, INTL_PHONE_RE, MOBILE_RE
 from .model import Catalog, CodeList, Field, Schema, field_codelist
 from .patterns import alternatives_words, shape
-from .rules import error_field, parse_duration
+from .rules import error_field, parse_duration, work_calendar
 
 # The keywords a field's compiled check tests, in the reference validator's order:
 # one error per cell, the first keyword that fails (generators/validate/cells.py).
@@ -76,6 +78,9 @@ class FieldPlan:
     code_rule: str | None = None  # full anchored regex: exactly the values CodeRule.split accepts
     code_rule_description: str = ""
     code_rule_segments: list[SegmentPlan] = field(default_factory=list)
+    # the code rule with current codes only, when retired codes make it differ: a value it
+    # matches needs no warning (``cells.retired_issue``); others go the general way
+    code_rule_active: str | None = None
     sensitive: str | None = None  # the mask kind of an x-sensitive field (masking.py)
     aliases: list[str] = field(default_factory=list)
     shape: str = ""  # the pattern in words, for the "pattern" message (never the regex)
@@ -132,6 +137,10 @@ class RecordPlan:
 class CodeListPlan:
     title: str
     entries: list[tuple[str, str, int]]  # (code, title, tree level)
+    # retired codes (not for new data): deprecated ones, and withdrawal dates (YYYY-MM-DD,
+    # the last day of use). Engines warn on both; after the date a use is an error.
+    deprecated: list[str] = field(default_factory=list)
+    withdrawn: dict[str, str] = field(default_factory=dict)
 
     def silent(self, labels: bool = True) -> dict[str, str]:
         """Text → code for every text the reference accepts without a word (exactly, no
@@ -145,11 +154,22 @@ class CodeListPlan:
 
 
 @dataclass
+class CalendarPlan:
+    """A working-day calendar (``max-workdays``) as the count needs it: working days in
+    (start, end] = Mondays–Fridays − ``off`` + ``on`` in that span (``rules.WorkCalendar``)."""
+
+    title: str
+    off: list[str]  # holidays on Monday–Friday, sorted ISO dates
+    on: list[str]  # 调休 working Saturdays/Sundays, sorted ISO dates
+
+
+@dataclass
 class Plan:
     version: str
     records: list[RecordPlan]
     codelists: dict[str, CodeListPlan]
     messages: dict[str, dict[str, str]]
+    calendars: dict[str, CalendarPlan] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -243,6 +263,8 @@ def field_plan(f: Field, catalog: Catalog) -> FieldPlan:
             SegmentPlan(s.kind, s.value, s.level, s.regex(catalog.codelists), s.describe())
             for s in f.code_rule.segments
         ]
+        active = f.code_rule.regex(catalog.active_only().codelists)
+        plan.code_rule_active = active if active != plan.code_rule else None
     return plan
 
 
@@ -272,7 +294,12 @@ def record_plan(schema: Schema, catalog: Catalog, index: int) -> RecordPlan:
 
 def codelist_plan(codelist: CodeList) -> CodeListPlan:
     entries = [(e.code, e.title, codelist.level_of(e.code)) for e in codelist.entries]
-    return CodeListPlan(codelist.title, entries)
+    return CodeListPlan(
+        codelist.title,
+        entries,
+        deprecated=[e.code for e in codelist.entries if e.deprecated],
+        withdrawn={e.code: e.withdrawn for e in codelist.entries if e.withdrawn is not None},
+    )
 
 
 def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str]]) -> Plan:
@@ -283,7 +310,25 @@ def build_plan(catalog: Catalog, version: str, messages: dict[str, dict[str, str
         if s.kind == "codelist"
     }  # fmt: skip
     codelists = {key: codelist_plan(_plan_codelist(catalog, key)) for key in sorted(used)}
-    return Plan(version=version, records=records, codelists=codelists, messages=messages)
+    return Plan(
+        version=version,
+        records=records,
+        codelists=codelists,
+        messages=messages,
+        calendars=calendar_plans(catalog, records),
+    )
+
+
+def calendar_plans(catalog: Catalog, records: list[RecordPlan]) -> dict[str, CalendarPlan]:
+    """The calendars ``max-workdays`` rules count with, by code-list key."""
+    keys = sorted(
+        {r.params["calendar"] for rec in records for r in rec.rules if r.type == "max-workdays"}
+    )
+    out = {}
+    for key in keys:
+        cal = work_calendar(catalog.codelists[key])
+        out[key] = CalendarPlan(catalog.codelists[key].title, list(cal.off), list(cal.on))
+    return out
 
 
 def engine_plan(catalog: Catalog) -> Plan:

@@ -175,7 +175,14 @@ def build(ctx: click.Context, out: Path | None) -> None:
     "references",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。与 --db 同用时为同一数据库中的表名。",
+    help="参照文件（如已登记的客户台账）：只用于检查编码是否存在，本身不报告；可多次指定。与 --db 同用时为同一数据库中的表名。"
+    "也可给出门户发布的代码表（downloads/codelists/<键>.csv 或 .xlsx）：本次校验改用该代码表。",
+)
+@click.option(
+    "--as-of",
+    metavar="YYYY-MM-DD",
+    help="校验日期（默认今天）：撤销日期在此之前的代码报错，之后撤销的代码警告；"
+    "校验历史数据或重现某次结果时指定。",
 )
 @click.pass_context
 def validate(
@@ -191,11 +198,13 @@ def validate(
     table: str | None,
     engine: str,
     spark_master: str | None,
+    as_of: str | None,
     spark_warehouse: Path | None,
 ) -> None:
     """校验填写好的台账（xlsx、CSV、JSON、JSON Lines），或就地校验数据库中的表：0 通过，1 数据有误，2 输入不可用。"""
-    from .validate.cli import run_validate
+    from .validate.cli import check_as_of, run_validate
 
+    as_of = check_as_of(as_of)
     catalog = catalog_of(ctx)
     if spark_warehouse is not None and engine != "spark":
         raise InfostdError("--spark-warehouse 只用于 --engine spark")
@@ -215,12 +224,13 @@ def validate(
                 engine,
                 spark_master,
                 references,
+                as_of=as_of,
                 spark_warehouse=spark_warehouse,
             )
         )
     if not files:
         raise InfostdError("请给出要校验的文件，或用 --db 指定数据库")
-    code = run_validate(catalog, list(files), record, fmt, out, lang, emit, list(references))
+    code = run_validate(catalog, list(files), record, fmt, out, lang, emit, list(references), as_of)
     ctx.exit(code)
 
 

@@ -4,9 +4,10 @@ Data in every department's systems carries codes; deleting a code or giving it t
 something else silently changes the meaning of old rows. ``infostd check`` compares
 each code list with the last release (the newest ``vX.Y.Z`` tag reachable from HEAD,
 loaded by the one loader from ``git archive``): a code may leave the list, or change
-its name, only when it was already deprecated in that release. A rename that keeps
-the meaning records the old name in ``x-aliases`` (the audit maps old ledgers with it).
-Also here: examples that use a deprecated code, a warning.
+its name, only when it was already retired in that release: deprecated, or given a
+withdrawal date (``x-withdrawn``, the way to retire a code on a known day). A rename that
+keeps the meaning records the old name in ``x-aliases`` (the audit maps old ledgers with
+it). Also here: examples that use a retired code, a warning.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def schema_location(catalog: Catalog, schema: Schema, *path: str | int) -> Locat
 
 def code_changes(baseline: Baseline, catalog: Catalog) -> list[StandardError]:
     """Codes of ``baseline`` that were deleted or given another name without having
-    been deprecated there first."""
+    been retired there first (deprecated or withdrawn)."""
     problems = []
     for key, old_list in baseline.catalog.codelists.items():
         schema = catalog.schemas.get(key)
@@ -68,7 +69,7 @@ def code_changes(baseline: Baseline, catalog: Catalog) -> list[StandardError]:
             continue  # a removed list is a major change for `infostd diff`, not a code reuse
         new = schema.codelist.by_code
         for entry in old_list.entries:
-            if entry.deprecated:
+            if entry.retired:
                 continue
             if entry.code not in new:
                 problems.append(
@@ -76,7 +77,7 @@ def code_changes(baseline: Baseline, catalog: Catalog) -> list[StandardError]:
                         schema_location(catalog, schema, "oneOf"),
                         f"代码表 {key} 删除了代码 {entry.label}（{baseline.name} 中有效）："
                         '已发布的代码不得删除，请保留并标记 "deprecated": true'
-                        "（infostd deprecate）",
+                        '（infostd deprecate），或以 "x-withdrawn" 写明撤销日期',
                     )
                 )
                 continue
@@ -95,18 +96,19 @@ def code_changes(baseline: Baseline, catalog: Catalog) -> list[StandardError]:
 
 
 def deprecated_in_examples(catalog: Catalog) -> list[StandardError]:
-    """Warnings: examples teach by copying, so they should not use deprecated codes."""
+    """Warnings: examples teach by copying, so they should not use retired codes."""
     warnings = []
     for schema in catalog.records.values():
         for index, example in enumerate(schema.examples):
             for f in schema.fields:
                 codelist = catalog.codelists.get(f.codelist or "")
                 entry = codelist.by_code.get(example.get(f.key)) if codelist else None
-                if entry is not None and entry.deprecated:
+                if entry is not None and entry.retired:
+                    state = f"定于 {entry.withdrawn} 撤销" if entry.withdrawn else "已停用"
                     warnings.append(
                         StandardError(
                             schema_location(catalog, schema, "examples", index, f.key),
-                            f"警告：示例 {index + 1} 的 {f.key} 使用了已停用的代码 {entry.label}",
+                            f"警告：示例 {index + 1} 的 {f.key} 使用了{state}的代码 {entry.label}",
                         )
                     )
     return warnings

@@ -41,7 +41,16 @@ from .errors import InfostdError
 from .formats import CHINA_TZ, USCC_CHARSET, parse_datetime
 from .fsutil import atomic_write_bytes
 from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
-from .model import Alternative, Catalog, CodeList, Field, Schema, Segment, field_codelist
+from .model import (
+    Alternative,
+    Catalog,
+    CodeEntry,
+    CodeList,
+    Field,
+    Schema,
+    Segment,
+    field_codelist,
+)
 from .patterns import alternatives_detail
 from .patterns import describe as pattern_words
 from .rules import error_field
@@ -93,7 +102,7 @@ class Choices:
     codes: list[Any]
     names: list[str]
     labels: list[Any]
-    retired: list[tuple[str, str]] = field(default_factory=list)  # deprecated: shown, not offered
+    retired: list[tuple[str, str]] = field(default_factory=list)  # (code, note): shown, not offered
     column: int = 0  # first column of the block on 代码表
 
     def _range(self, offset: int) -> str:
@@ -116,18 +125,28 @@ def segment_key(segment: Segment) -> str:
 
 
 def codelist_choices(codes: CodeList, level: int | None = None) -> Choices:
-    """Active entries are offered; deprecated ones are listed below, not offered: a
-    template is for new data (the validator decides what to do with old files)."""
+    """Active entries are offered; retired ones (deprecated, or with a withdrawal date, past
+    or to come) are listed below, not offered: a template is for new data, and a code
+    withdrawn next month must not enter a sheet filled today (the validator warns on old
+    files before the date and reports them after it)."""
     allowed = set(codes.codes_at(level))
-    active = [e for e in codes.entries if not e.deprecated and e.code in allowed]
+    active = [e for e in codes.entries if not e.retired and e.code in allowed]
     return Choices(
         key=segment_key(Segment("codelist", codes.key, level=level)),
         title=codes.title + (f"（第{level}级）" if level else ""),
         codes=[e.code for e in active],
         names=[e.title for e in active],
         labels=[e.label for e in active],
-        retired=[(e.code, e.title) for e in codes.entries if e.deprecated and e.code in allowed],
+        retired=[
+            (e.code, _retired_note(e)) for e in codes.entries if e.retired and e.code in allowed
+        ],
     )
+
+
+def _retired_note(entry: CodeEntry) -> str:
+    if entry.withdrawn is not None:
+        return f"{entry.title}（{entry.withdrawn} 撤销，此后不得使用）"
+    return f"{entry.title}（已停用，勿用于新数据）"
 
 
 def field_choices(f: Field) -> Choices | None:
@@ -939,7 +958,7 @@ def _write_codes(sheet: Worksheet, found: dict[str, Choices], styles: _Styles) -
         row = FIRST_DATA_ROW + len(choices.codes) + 1
         for code, name in choices.retired:
             sheet.write_string(row, col, code, styles.cell)
-            sheet.write_string(row, col + 1, f"{name}（已停用，勿用于新数据）", styles.cell)
+            sheet.write_string(row, col + 1, name, styles.cell)
             row += 1
         sheet.set_column(col, col, 10)
         sheet.set_column(col + 1, col + 2, 24)

@@ -30,7 +30,7 @@ from referencing.jsonschema import DRAFT202012
 from . import searchterms, vocabulary
 from .config import Config, load_config
 from .errors import ProblemsError
-from .formats import format_checker
+from .formats import format_checker, parse_date
 from .glossary import check_terms
 from .jsonpos import line_of, syntax_message, value_offsets
 from .limits import LIMITS, LimitExceeded, json_depth_line, yaml_load
@@ -54,7 +54,7 @@ from .model import (
 )
 from .patterns import alternatives_words
 from .requirements import check_register, item_line, read_requirements
-from .rules import RULE_TYPES, check_rule, rule_fields
+from .rules import FROM_SCHEMA, RULE_TYPES, calendar_problems, check_rule, exempt, rule_fields
 
 SCHEMA_FENCE = "json schema"
 _markdown = MarkdownIt("commonmark")
@@ -431,6 +431,11 @@ class _Loader:
                 self.problem(
                     block.at("oneOf", index, "x-parent"), f"上级代码 {entry.parent} 不在本代码表中"
                 )
+            if entry.withdrawn is not None and parse_date(entry.withdrawn) is None:
+                self.problem(
+                    block.at("oneOf", index, "x-withdrawn"),
+                    f"代码 {entry.code} 的撤销日期 {entry.withdrawn} 不是有效日期（YYYY-MM-DD）",
+                )
 
     def check_headers(self, block: _Block) -> None:
         """Files are read by header: a title, alias or key that two fields share (after
@@ -558,6 +563,42 @@ class _Loader:
                 for name in rule_fields(rule):
                     if name not in keys:
                         self.problem(where, f"规则 {rule.id} 引用的字段 {name} 未定义")
+                self.check_rule_dates(schema, rule, where, catalog.codelists)
+
+    def check_rule_dates(
+        self, schema: Schema, rule: Rule, where: Location, codelists: dict[str, CodeList]
+    ) -> None:
+        """``max-workdays`` names a calendar code list and counts between date fields;
+        an effective date (``from``) is a real date tested on a date field."""
+        dated = ("date", "date-time")
+        if rule.type == "max-workdays":
+            for name in rule_fields(rule):
+                f = schema.field_by_key.get(name)
+                if f is not None and f.type not in dated:
+                    self.problem(where, f"规则 {rule.id} 的字段 {name} 不是日期或时间字段")
+            key = rule.params["calendar"]
+            if key not in codelists:
+                self.problem(where, f"规则 {rule.id} 的工作日历 {key} 不是代码表")
+            else:
+                for text in calendar_problems(codelists[key]):
+                    self.problem(where, f"规则 {rule.id}：{text}")
+        since = rule.params.get("from")
+        if since is None:
+            return
+        errors = list(Draft202012Validator(FROM_SCHEMA).iter_errors(since))
+        for error in errors:
+            self.problem(where, f"规则 {rule.id} 的生效日期 from " + _describe(error))
+        if errors:
+            return
+        if parse_date(since["date"]) is None:
+            self.problem(where, f"规则 {rule.id} 的生效日期 {since['date']} 不是有效日期")
+        f = schema.field_by_key.get(since["field"])
+        if f is None:
+            self.problem(where, f"规则 {rule.id} 的生效日期所依据的字段 {since['field']} 未定义")
+        elif f.type not in dated:
+            self.problem(
+                where, f"规则 {rule.id} 的生效日期所依据的字段 {since['field']} 不是日期或时间字段"
+            )
 
     def check_alternatives(self, block: _Block, f: Field) -> None:
         """``anyOf`` lists text alternatives; everything else about the value stays on the
@@ -617,7 +658,9 @@ class _Loader:
                         f"示例 {index + 1} 不符合本 schema：" + _describe(error),
                     )
                 for rule in schema.rules:
-                    if not check_rule(rule, example):
+                    if not exempt(rule, example) and not check_rule(
+                        rule, example, catalog.codelists
+                    ):
                         self.problem(
                             block.at("examples", index),
                             f"示例 {index + 1} 违反规则 {rule.id}：{rule.message}",
@@ -696,6 +739,7 @@ def _read_codelist(schema: Schema) -> CodeList:
             parent=e.get("x-parent"),
             deprecated=bool(e.get("deprecated", False)),
             aliases=tuple(e.get("x-aliases", ())),
+            withdrawn=e.get("x-withdrawn"),
         )
         for e in schema.raw["oneOf"]
     ]
@@ -755,7 +799,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         codelist_level=prop.get("x-level"),
         code_rule=CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None,
         sensitive=sensitivity(prop.get("x-sensitive")),
-        mask=mask_kind(prop.get("x-sensitive"), fmt),
+        mask=mask_kind(prop.get("x-sensitive"), fmt or _first_format(prop.get("anyOf", []))),
         security_level=prop.get("x-security-level"),
         aliases=list(prop.get("x-aliases", [])),
         examples=list(prop.get("examples", [])),
@@ -766,6 +810,11 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         alternatives=[Alternative.read(a) for a in prop.get("anyOf", [])],
         raw=prop,
     )
+
+
+def _first_format(items: list[dict[str, Any]]) -> str | None:
+    """The first ``anyOf`` item's format: what a ``"personal"`` field is masked as."""
+    return next((i["format"] for i in items if "format" in i), None)
 
 
 def _read_segment(raw: dict[str, Any]) -> Segment:

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -79,11 +79,27 @@ class CodeEntry:
     parent: str | None = None
     deprecated: bool = False
     aliases: tuple[str, ...] = ()  # legacy names (``x-aliases``), for mapping old ledgers
+    withdrawn: str | None = None  # ``x-withdrawn``: YYYY-MM-DD, the last day the code may be used
 
     @property
     def label(self) -> str:
         """The text shown in dropdowns, the portal and messages: "11 北京市"."""
         return f"{self.code} {self.title}"
+
+    @property
+    def retired(self) -> bool:
+        """Not for new data: deprecated, or carrying a withdrawal date (past or coming)."""
+        return self.deprecated or self.withdrawn is not None
+
+    @property
+    def state(self) -> str:
+        """The word readers see in the portal and the published lists."""
+        return "撤销" if self.withdrawn is not None else "停用" if self.deprecated else "有效"
+
+    def withdrawn_by(self, as_of: str) -> bool:
+        """True when ``as_of`` (YYYY-MM-DD) is after the withdrawal date: using the code
+        is then an error; on or before it a warning (ISO dates compare as text)."""
+        return self.withdrawn is not None and as_of > self.withdrawn
 
 
 @dataclass
@@ -119,8 +135,29 @@ class CodeList:
             return text
         return self._by_label.get(" ".join(text.split()))
 
+    @cached_property
+    def has_retired(self) -> bool:
+        return any(e.retired for e in self.entries)
+
+    def active(self) -> CodeList:
+        """The codes still to be used for new data (neither deprecated nor withdrawn),
+        with the tree levels of the whole list. Engines that only decide "surely clean"
+        (fast path, SQL) check against it, so a retired code goes to the reference,
+        which warns or, after the withdrawal date, reports it."""
+        if not self.has_retired:
+            return self
+        if "_active" not in self.__dict__:
+            kept = [e for e in self.entries if not e.retired]
+            out = CodeList(self.key, self.title, kept, self.code_rule)
+            out.__dict__["_tree_levels"] = {e.code: self.level_of(e.code) for e in kept}
+            self.__dict__["_active"] = out
+        return self.__dict__["_active"]
+
     def level_of(self, code: str) -> int:
         """1 for a top entry, 2 for its children, … (via ``x-parent``)."""
+        known = self.__dict__.get("_tree_levels")
+        if known is not None:
+            return known[code]
         level, entry = 1, self.by_code[code]
         while (
             entry.parent is not None and entry.parent in self.by_code and level <= len(self.entries)
@@ -473,6 +510,24 @@ class Catalog:
     @property
     def codelists(self) -> dict[str, CodeList]:
         return {k: s.codelist for k, s in self.schemas.items() if s.codelist is not None}
+
+    def with_codelists(self, lists: Mapping[str, CodeList]) -> Catalog:
+        """A copy in which the given code lists replace those of the same key (the
+        published lists given to ``validate --reference``, or the active codes only);
+        schemas, standards and exported bytes are shared, not copied."""
+        schemas = {
+            key: replace(schema, codelist=lists[key]) if key in lists else schema
+            for key, schema in self.schemas.items()
+        }
+        return replace(self, schemas=schemas)
+
+    def active_only(self) -> Catalog:
+        """The catalog as engines that only decide "surely clean" see it: every code list
+        without its retired codes (``CodeList.active``)."""
+        if "_active_only" not in self.__dict__:  # one per catalog: engines cache plans on it
+            lists = {k: c.active() for k, c in self.codelists.items() if c.has_retired}
+            self.__dict__["_active_only"] = self.with_codelists(lists) if lists else self
+        return self.__dict__["_active_only"]
 
     def standard_of(self, schema: Schema) -> Standard:
         return next(s for s in self.standards if s.id == schema.standard_id)

@@ -3,21 +3,33 @@
 A rule is data, never an evaluated expression. Each type declares its
 parameters (checked by ``infostd check``), the field an error is reported on,
 and a pure check over one row whose values are already normalised (dates as
-``YYYY-MM-DD``, date-times as ISO 8601 strings).
+``YYYY-MM-DD``, date-times as ISO 8601 strings) and the catalog's code lists
+(``max-workdays`` reads its working-day calendar there).
+
+Any rule may carry an effective date, ``"from": {"date": "YYYY-MM-DD", "field": f}``:
+a row whose date field is before it is *exempt* (``exempt``): history entered before
+the rule applied is not judged by it, and every engine counts and reports the rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .formats import parse_date, parse_datetime
-from .model import Rule
+from .model import CodeList, Rule
 
 Row = Mapping[str, Any]
+CodeLists = Mapping[str, CodeList]
+CHINA = dt.timezone(dt.timedelta(hours=8))
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# The two kinds of entries of a working-day calendar code list (tree level 1); every
+# other entry is a date under one of them.
+HOLIDAY, WORKDAY = "H", "W"
 
 DURATION_RE = re.compile(
     r"^P(?!$)(?:(?P<d>\d+)D)?(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$"
@@ -42,11 +54,16 @@ def _moment(value: Any) -> dt.datetime | None:
     return parse_datetime(value)
 
 
+def china_date(moment: dt.datetime) -> dt.date:
+    """The calendar day of a moment in China (deadlines count days where the work is)."""
+    return moment.astimezone(CHINA).date()
+
+
 def _present(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def check_max_interval(rule: Rule, row: Row) -> bool:
+def check_max_interval(rule: Rule, row: Row, codelists: CodeLists) -> bool:
     start, end = _moment(row.get(rule.params["start"])), _moment(row.get(rule.params["end"]))
     if start is None or end is None:
         return True  # missing or malformed values are reported by their own checks
@@ -54,23 +71,129 @@ def check_max_interval(rule: Rule, row: Row) -> bool:
     return start <= end and (limit is None or end - start <= limit)
 
 
-def check_date_order(rule: Rule, row: Row) -> bool:
+def check_date_order(rule: Rule, row: Row, codelists: CodeLists) -> bool:
     start, end = _moment(row.get(rule.params["start"])), _moment(row.get(rule.params["end"]))
     return start is None or end is None or start <= end
 
 
-def check_required_if(rule: Rule, row: Row) -> bool:
+def check_required_if(rule: Rule, row: Row, codelists: CodeLists) -> bool:
     when = rule.params["when"]
     if row.get(when["field"]) != when["equals"]:
         return True
     return _present(row.get(rule.params["field"]))
 
 
+# ── working days ─────────────────────────────────────────────────────────
+def weekdays_before(day: dt.date) -> int:
+    """Mondays–Fridays from 0001-01-01 (a Monday) up to, not including, ``day``: plain
+    arithmetic, so every engine (Python, JavaScript, SQL) counts the same way."""
+    n = day.toordinal() - 1
+    return 5 * (n // 7) + min(n % 7, 5)
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The committee's calendar as the two lists a count needs (sorted ISO dates)."""
+
+    off: tuple[str, ...]  # holidays that fall on Monday–Friday
+    on: tuple[str, ...]  # 调休 working days (Saturdays and Sundays)
+
+    @classmethod
+    def of(cls, codelist: CodeList) -> WorkCalendar:
+        off, on = [], []
+        for e in codelist.entries:
+            day = parse_date(e.code) if e.parent in (HOLIDAY, WORKDAY) else None
+            if day is None:
+                continue
+            if e.parent == HOLIDAY and day.weekday() < 5:
+                off.append(e.code)
+            elif e.parent == WORKDAY and day.weekday() >= 5:
+                on.append(e.code)
+        return cls(tuple(sorted(off)), tuple(sorted(on)))
+
+    def workdays(self, start: dt.date, end: dt.date) -> int:
+        """Working days d with start < d <= end (0 when end <= start)."""
+        if end <= start:
+            return 0
+        s, e = start.isoformat(), end.isoformat()
+        plain = weekdays_before(end + ONE_DAY) - weekdays_before(start + ONE_DAY)
+        return plain - _between(self.off, s, e) + _between(self.on, s, e)
+
+
+def _between(dates: tuple[str, ...], start: str, end: str) -> int:
+    """How many of the sorted ISO ``dates`` are in (start, end]."""
+    return bisect_right(dates, end) - bisect_right(dates, start)
+
+
+ONE_DAY = dt.timedelta(days=1)
+_CALENDARS: dict[int, tuple[CodeList, WorkCalendar]] = {}
+
+
+def work_calendar(codelist: CodeList) -> WorkCalendar:
+    """The calendar of a code list, computed once per loaded code list."""
+    cached = _CALENDARS.get(id(codelist))
+    if cached is None or cached[0] is not codelist:
+        cached = _CALENDARS[id(codelist)] = (codelist, WorkCalendar.of(codelist))
+    return cached[1]
+
+
+def calendar_problems(codelist: CodeList) -> list[str]:
+    """Why a code list cannot serve as a working-day calendar (empty: it can)."""
+    roots = {e.code for e in codelist.entries if e.parent is None}
+    if roots != {HOLIDAY, WORKDAY}:
+        return [
+            f"代码表 {codelist.key} 不是工作日历：第一级应恰为 {HOLIDAY}（法定节假日）和"
+            f" {WORKDAY}（调休上班）两项，现为 {'、'.join(sorted(roots)) or '无'}"
+        ]
+    problems = []
+    for e in codelist.entries:
+        if e.parent is None:
+            continue
+        day = parse_date(e.code)
+        if day is None:
+            problems.append(f"工作日历 {codelist.key} 的代码 {e.code} 不是 YYYY-MM-DD 日期")
+        elif e.parent == WORKDAY and day.weekday() < 5:
+            problems.append(
+                f"工作日历 {codelist.key}：调休上班日 {e.code} 不是周六或周日（工作日本来就上班）"
+            )
+    return problems
+
+
+def check_max_workdays(rule: Rule, row: Row, codelists: CodeLists) -> bool:
+    start, end = _moment(row.get(rule.params["start"])), _moment(row.get(rule.params["end"]))
+    if start is None or end is None:
+        return True  # missing or malformed values are reported by their own checks
+    calendar = work_calendar(codelists[rule.params["calendar"]])
+    used = calendar.workdays(china_date(start), china_date(end))
+    return start <= end and used <= rule.params["max"]
+
+
+# ── effective dates ──────────────────────────────────────────────────────
+FROM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["date", "field"],
+    "additionalProperties": False,
+    "properties": {
+        "date": {"type": "string", "pattern": DATE_PATTERN},
+        "field": {"type": "string"},
+    },
+}
+
+
+def exempt(rule: Rule, row: Row) -> bool:
+    """The row's date field is before the rule's effective date (``from``)."""
+    since = rule.params.get("from")
+    if not since:
+        return False
+    moment = _moment(row.get(since["field"]))
+    return moment is not None and china_date(moment).isoformat() < since["date"]
+
+
 @dataclass(frozen=True)
 class RuleType:
     params_schema: dict[str, Any]
     fields: Callable[[Rule], list[str]]  # the fields a rule reads; errors go on the last
-    check: Callable[[Rule, Row], bool]
+    check: Callable[[Rule, Row, CodeLists], bool]
 
 
 _START_END = {
@@ -96,6 +219,19 @@ RULE_TYPES: dict[str, RuleType] = {
         params_schema=_START_END,
         fields=lambda r: [r.params["start"], r.params["end"]],
         check=check_date_order,
+    ),
+    "max-workdays": RuleType(
+        params_schema={
+            **_START_END,
+            "required": ["start", "end", "max", "calendar"],
+            "properties": {
+                **_START_END["properties"],
+                "max": {"type": "integer", "minimum": 0},
+                "calendar": {"type": "string", "minLength": 1},
+            },
+        },
+        fields=lambda r: [r.params["start"], r.params["end"]],
+        check=check_max_workdays,
     ),
     "required-if": RuleType(
         params_schema={
@@ -125,5 +261,6 @@ def error_field(rule: Rule) -> str:
     return rule_fields(rule)[-1]
 
 
-def check_rule(rule: Rule, row: Row) -> bool:
-    return RULE_TYPES[rule.type].check(rule, row)
+def check_rule(rule: Rule, row: Row, codelists: CodeLists) -> bool:
+    """Whether ``row`` keeps ``rule`` (an exempt row is not asked: see ``exempt``)."""
+    return RULE_TYPES[rule.type].check(rule, row, codelists)

@@ -231,6 +231,8 @@ CODE_ENTRY: dict[str, Any] = {
         "x-parent": _TEXT,
         # legacy names departments use for this code ("VIP" → 重点客户); read by the audit
         "x-aliases": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        # the last day the code may be used: after it a value using it is an error
+        "x-withdrawn": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
     },
 }
 
@@ -298,9 +300,16 @@ KEYWORD_DOCS: dict[str, tuple[str, str, str]] = {
     "deprecated": (
         "已停用（字段或代码保留，新数据不再使用）",
         '"deprecated": true',
-        "模板不再提供停用的代码；示例中使用时 check 警告",
+        "模板不再提供停用的代码；数据中使用时 validate 警告，示例中使用时 check 警告",
     ),
     "x-deprecated-in": ("在哪个版本停用", '"x-deprecated-in": "1.2.0"', "门户字段表"),
+    "x-withdrawn": (
+        "代码的撤销日期（YYYY-MM-DD，该代码可以使用的最后一天）：此日之后使用该代码的数据"
+        "校验报错，此日之前校验提示警告；代码保留在表中，不得再分配",
+        '"x-withdrawn": "2020-06-30"',
+        "模板下拉列表不再提供；门户代码表显示撤销日期；报告在撤销日期前为警告、之后为错误"
+        "（校验日期可用 --as-of 指定）",
+    ),
     "$id": (
         "schema 的键 + .schema.json，键即文件名、模板名",
         '"$id": "project.schema.json"',
@@ -344,9 +353,10 @@ KEYWORD_DOCS: dict[str, tuple[str, str, str]] = {
         "模板提示“须为「客户信息」中已有的客户编码”；报告“外键”",
     ),
     "x-rules": (
-        "跨字段规则（见下方“跨字段规则”）",
-        '"x-rules": [{"id": "XM-02", "type": "date-order", …}]',
-        "报告显示规则的 message",
+        "跨字段规则（见下方“跨字段规则”）；任何规则可加生效日期"
+        " from：{date, field}，该日期字段早于 date 的行（生效前的历史数据）不检查",
+        '"x-rules": [{"id": "XM-02", "type": "date-order", …, "from": {"date": "2027-01-01", "field": "start_date"}}]',
+        "报告显示规则的 message；因生效日期未检查的行数以提醒列出",
     ),
     "x-lifecycle": (
         "采集、存储、使用、归档、销毁五个阶段的要求",
@@ -445,6 +455,11 @@ RULE_DOCS: dict[str, tuple[str, str]] = {
     "max-interval": (
         "两个时间之间不得超过给定时长（ISO 8601，如 PT24H 为 24 小时）",
         '{"id": "CT-01", "type": "max-interval", "start": "signed_at", "end": "entered_at", "max": "PT24H", "message": "合同信息需在签订后24小时内录入"}',
+    ),
+    "max-workdays": (
+        "结束时间须在开始时间后 N 个工作日内；工作日按工作日历代码表（calendar，第一级 H 法定节假日、"
+        "W 调休上班）计算。任何规则都可加 from：该日期字段早于生效日期的行不检查，报告注明行数",
+        '{"id": "XM-05", "type": "max-workdays", "start": "changed_on", "end": "updated_at", "max": 2, "calendar": "work-calendar", "from": {"date": "2027-01-01", "field": "changed_on"}, "message": "变更后 2 个工作日内更新"}',
     ),
     "required-if": (
         "当另一字段取某值时，本字段必填",

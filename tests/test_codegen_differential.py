@@ -22,13 +22,14 @@ from hypothesis import strategies as st
 
 from generators import codegen
 from generators.cli import cli
-from generators.model import Catalog, Field
+from generators.model import Catalog, Field, field_codelist
 from generators.validate.engine import validate_rows as reference_rows
 from generators.validate.messages import MESSAGES
 
 from .codegen_support import NODE, generate_into, import_module, needs_node, run_node
 from .conftest import CATALOG
 from .test_codegen_parity import JS_ROWS, rows_of
+from .test_workdays import workday_cases
 
 pytestmark = needs_node
 
@@ -92,6 +93,18 @@ def defects(catalog: Catalog, f: Field) -> list[Any]:
             codes[0].lstrip("0") or "0",
             f"{codes[0]}  {catalog.codelists[f.codelist].entries[0].title}",
         ]
+    if f.codelist:  # retired codes: deprecated (a warning), withdrawn (an error after the date)
+        retired = [e for e in field_codelist(f, catalog.codelists).entries if e.retired]
+        values += [e.code for e in retired] + [e.label for e in retired[:1]]
+    if f.code_rule and f.examples:  # a code whose code-list part is retired: a warning
+        parts = f.code_rule.split(f.examples[0], catalog.codelists) or []
+        for i, (segment, _part) in enumerate(zip(f.code_rule.segments, parts, strict=False)):
+            lists = (
+                catalog.codelists.get(str(segment.value)) if segment.kind == "codelist" else None
+            )
+            retired = [e.code for e in lists.entries if e.retired] if lists else []
+            if retired:
+                values.append("".join([*parts[:i], retired[0], *parts[i + 1 :]]))
     if f.codelist and f.codelist_level:  # x-level: codes and labels of the other levels
         tree = catalog.codelists[f.codelist]
         others = [e for e in tree.entries if tree.level_of(e.code) != f.codelist_level]
@@ -105,6 +118,17 @@ def defects(catalog: Catalog, f: Field) -> list[Any]:
         values += FORMAT_DEFECTS[alt.format] if alt.format else []
         values += [*f.examples, "010-1234567", "0101-12345678", "010-123456789", "+85291234567"]
     return values
+
+
+def swapped_moments(schema, params: dict, example: dict) -> dict:
+    """The example with its end a day before its start (valid moments, dated after any
+    effective date), so the rule itself is what breaks."""
+
+    def moment(key: str, day: str) -> str:
+        return day if schema.field_by_key[key].type == "date" else f"{day} 10:00"
+
+    return {**example, params["start"]: moment(params["start"], "2030-01-02"),
+            params["end"]: moment(params["end"], "2030-01-01")}  # fmt: skip
 
 
 FORMAT_DEFECTS = {
@@ -129,7 +153,7 @@ def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> Non
         for rule in schema.rules:  # every x-rule broken: swap the two dates, clear the field
             params = rule.params
             if "start" in params:
-                broken = {**example, params["start"]: "2030-01-01", params["end"]: "2020-01-01"}
+                broken = swapped_moments(schema, params, example)
             else:
                 broken = {
                     **example,
@@ -140,16 +164,19 @@ def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> Non
         if any(fk.record == key for fk in schema.foreign_keys):
             fk = next(fk for fk in schema.foreign_keys if fk.record == key)
             cases[f"{key}/fk"] = (key, [{**example, fk.field: "ZZ99"}])
+    cases.update(workday_cases(fixture_catalog))  # 春节/国庆/调休, an exempt row
     found = three_way(modules, fixture_catalog, cases)
     rules = {e["rule"] for f in found.values() for e in f}
     expected = {"required", "type", "enum", "codelist", "code-rule", "pattern", "minLength"}
     expected |= {"maxLength", "minimum", "maximum", "exclusiveMinimum", "multipleOf", "unique"}
     expected |= {"foreign-key", "leading-zero", "full-width", "whitespace", "anyOf"}
+    expected |= {"withdrawn"}  # KF01; deprecated codes: tests/test_withdrawn.py
     expected |= {
         f"format:{name}"
         for name in ("cn-uscc", "cn-mobile", "intl-phone", "email", "url", "date", "date-time")
     }
     expected |= {f"rule:{r.id}" for s in fixture_catalog.records.values() for r in s.rules}
+    expected |= {"rule-exempt"}
     assert expected <= rules, expected - rules
 
 

@@ -28,7 +28,7 @@ def test_csv_has_bom_and_neutralised_formulas() -> None:
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == HEADERS
     assert rows[1][:2] == ["'=1+1", '\'=HYPERLINK("http://x")']
-    assert rows[2] == ["02", "'@SUM(A1)", "'=1+1", "'-2+3", "停用"]
+    assert rows[2] == ["02", "'@SUM(A1)", "'=1+1", "'-2+3", "停用", ""]
     assert rows[3][1] == "<script>x</script>"
 
 

@@ -60,6 +60,32 @@ def test_a_code_deprecated_in_a_release_may_go_later(released: Path) -> None:
     assert check(released).exit_code == 0
 
 
+def test_a_withdrawal_retires_a_code(released: Path) -> None:
+    """A withdrawal date is a legitimate way to retire a code: allowed at once, and the
+    code may leave the list after a release that withdrew it."""
+    edit(released, '"title": "广东省"}', '"title": "广东省", "x-withdrawn": "2026-06-30"}')
+    assert check(released).exit_code == 0
+    git(released, "commit", "-qam", "撤销 44")
+    git(released, "tag", "-a", "v1.1.0", "-m", "v1.1.0")
+    edit(released, ',\n    {"const": "44", "title": "广东省", "x-withdrawn": "2026-06-30"}', "")
+    assert check(released).exit_code == 0
+    bad = released / "standards" / "codelists" / "region.md"
+    bad.write_text(
+        bad.read_text().replace(
+            '"title": "北京市"}', '"title": "北京市", "x-withdrawn": "2026-02-30"}'
+        )
+    )
+    result = check(released)
+    assert result.exit_code == 1 and "撤销日期 2026-02-30 不是有效日期" in result.output
+
+
+def test_examples_using_a_withdrawn_code_are_warned(released: Path) -> None:
+    edit(released, '"title": "北京市"}', '"title": "北京市", "x-withdrawn": "2020-06-30"}')
+    result = check(released)
+    assert result.exit_code == 0
+    assert "示例 1 的 region 使用了定于 2020-06-30 撤销的代码 11 北京市" in result.output
+
+
 def test_examples_using_a_deprecated_code_are_warned(released: Path) -> None:
     edit(released, '"title": "北京市"}', '"title": "北京市", "deprecated": true}')
     result = check(released)

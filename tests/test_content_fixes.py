@@ -3,13 +3,19 @@ list): each point is checked on the content itself."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
+from click.testing import CliRunner
 
 from generators import excel
+from generators.cli import cli
 from generators.model import Catalog
 from generators.validate import validate_rows
+from tests import audit_ledgers as L
+
+from .conftest import REPO
 
 
 def prose(catalog: Catalog, standard_id: str) -> str:
@@ -47,10 +53,15 @@ def test_entry_time_is_recorded_by_the_system(shipped_catalog: Catalog, tmp_path
         excel.write_template(shipped_catalog, "contract", tmp_path / "c.xlsx", "1.0.0")
     )
     assert "entered_at" not in [c.value for c in book.worksheets[0][2]]
-    # a migrated/template row without 录入时间 passes; a system export still gets CT-01
-    assert issues(shipped_catalog, "contract", entered_at=None) == []
+    # a migrated/template row without 录入时间 has no error; history signed before the
+    # standard takes effect (2027-01-01) is exempt from CT-01, and the report says so
+    assert issues(shipped_catalog, "contract", entered_at=None) == [("signed_at", "rule-exempt")]
     late = issues(shipped_catalog, "contract", entered_at="2026-03-09T10:00:00+08:00")
-    assert ("entered_at", "rule:CT-01") in late
+    assert late == [("signed_at", "rule-exempt")]
+    # a system export of a contract signed since then still gets CT-01
+    signed = {"contract_no": "HT202700012", "signed_at": "2027-03-02T10:00:00+08:00"}
+    late = issues(shipped_catalog, "contract", **signed, entered_at="2027-03-09T10:00:00+08:00")
+    assert late == [("entered_at", "rule:CT-01")]
 
 
 def test_office_phone_has_a_template_check(shipped_catalog: Catalog, tmp_path: Path) -> None:
@@ -90,3 +101,22 @@ def test_policy_prose_has_no_schema_jargon(shipped_catalog: Catalog) -> None:
 
 def test_supplier_code_reading_is_the_committees_decision(shipped_catalog: Catalog) -> None:
     assert "专项小组决定" in prose(shipped_catalog, "IMS-DS-003")
+
+
+def test_migrated_contract_history_is_exempt_from_ct01(tmp_path: Path) -> None:
+    """A contract ledger kept before the standard (late entries included) goes through
+    audit → migrate → validate: 录入时间 is the system's (not migrated), and CT-01 applies
+    from 2027-01-01, so history is not judged by it and the report says how many rows."""
+    ledger, mapping, out = L.contract_ledger(tmp_path), tmp_path / "m.yaml", tmp_path / "o.xlsx"
+    run = lambda *a: CliRunner().invoke(cli, ["--root", str(REPO), *a])  # noqa: E731
+    assert (
+        run("audit", str(ledger), "--record", "contract", "--mapping", str(mapping)).exit_code == 0
+    )
+    run("migrate", str(ledger), "--mapping", str(mapping), "-o", str(out))
+    book = openpyxl.load_workbook(out)
+    assert "entered_at" not in [c.value for c in book.worksheets[0][2]]
+    report = run("validate", str(out), "--format", "json")
+    found = json.loads(report.stdout)["files"][0]
+    assert not [e for e in found["errors"] if e["rule"].startswith("rule:CT-01")]
+    (exempt,) = [w["message"] for w in found["warnings"] if w["rule"] == "rule-exempt"]
+    assert exempt.startswith("2 行的“签订时间”早于 2027-01-01 生效日期，未按 CT-01 校验")

@@ -26,11 +26,12 @@ from generators.sql import ddl as ddl_module
 from generators.sql import expr
 from generators.sql.ddl import render_ddl, with_dependencies
 from generators.sql.engines import DuckDBEngine, PostgresEngine
-from generators.sql.inplace import Source, validate_source
+from generators.sql.inplace import Source, _record_plan, match_columns, validate_source
 from generators.validate.engine import RecordContext, check_row, validate_rows
 
-from .test_codegen_differential import SEEDED, defects
+from .test_codegen_differential import SEEDED, defects, swapped_moments
 from .test_codegen_parity import rows_of
+from .test_workdays import expected_holds, span_rows, workday_cases
 
 REPO = Path(__file__).parent.parent
 LINE = "__infostd_line"
@@ -51,7 +52,7 @@ def defect_cases(catalog: Catalog) -> dict[str, tuple[str, list[dict]]]:
         for rule in schema.rules:
             p = rule.params
             if "start" in p:
-                broken = {**example, p["start"]: "2030-01-01", p["end"]: "2020-01-01"}
+                broken = swapped_moments(schema, p, example)
             else:
                 broken = {**example, p["when"]["field"]: p["when"]["equals"], p["field"]: ""}
             cases[f"{key}/{rule.id}"] = (key, [example, broken])
@@ -164,6 +165,29 @@ def test_hypothesis_rows(engine, shipped_catalog: Catalog, data: st.DataObject) 
         for key in shipped_catalog.records
     }
     assert_same(TextTables(engine, shipped_catalog), cases)
+
+
+def test_working_days_and_effective_dates_in_place(engine, fixture_catalog: Catalog) -> None:
+    """max-workdays counted in SQL (weekday arithmetic + the inlined calendar), rows before
+    an effective date sent to the reference, which reports them: as the reference."""
+    tables = TextTables(engine, fixture_catalog)
+    seen = assert_same(tables, workday_cases(fixture_catalog))
+    assert {"rule:CT-09", "rule-exempt"} <= seen
+    # the count itself, decided in the database, on spans across 元旦, 春节, 劳动节, 国庆
+    # and their 调休 days (above, CT-01's 24 hours sends most such rows to the reference)
+    rows = span_rows(fixture_catalog)
+    src = tables.load("spans", "contract", rows)
+    plan = plan_for(fixture_catalog, "")
+    rec = _record_plan(plan, "contract")
+    cols = match_columns(fixture_catalog, "contract", engine.columns(src.relation), "t")
+    planned = next(r for r in rec.rules if r.type == "max-workdays")
+    holds = expr.rule_holds(planned, {f.key: f for f in rec.fields}, cols, plan)
+    line = exp.column(LINE, quoted=True)
+    query = exp.select(line, exp.alias_(holds, "holds")).from_(src.relation).order_by(line.copy())
+    got = [bool(h) for _, h in engine.rows(query.sql(dialect=engine.dialect))]
+    expected = expected_holds(fixture_catalog, rows)
+    assert got == expected
+    assert sum(got) >= 40
 
 
 def test_clean_rows_never_leave_the_database(shipped_catalog: Catalog) -> None:

@@ -79,7 +79,12 @@ def test_generated_validators_warn_like_the_reference(
 
     customers, contracts = files(tmp_path)
     gen = generate_into(mini_catalog, tmp_path / "gen", MESSAGES)
-    for args in ([str(contracts)], [str(contracts), str(customers)]):
+    for args in (
+        [str(contracts)],
+        [str(contracts), str(customers)],
+        [str(contracts), "--reference", str(customers)],
+        [str(contracts), "-r", str(customers), "--as-of", "2020-01-01"],
+    ):
         _, reference = run(mini_project, *args, "--lang", "en")
         outputs = [
             subprocess.run(
@@ -92,6 +97,7 @@ def test_generated_validators_warn_like_the_reference(
         ]
         for done in outputs:
             got = json.loads(done.stdout)
+            assert [f["path"] for f in got["files"]] == [f["path"] for f in reference["files"]]
             for mine, theirs in zip(got["files"], reference["files"], strict=True):
                 assert mine["errors"] == theirs["errors"], done.stderr
                 assert mine["warnings"] == theirs["warnings"], done.stderr

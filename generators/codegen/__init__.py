@@ -18,6 +18,7 @@ import jinja2
 
 from .. import limits as _limits
 from ..checkplan import Plan, plan_for
+from ..codelist_export import HEADERS as CODELIST_HEADERS
 from ..config import Config
 from ..fsutil import atomic_write_text
 from ..model import Catalog
@@ -87,8 +88,10 @@ def render(plan: Plan) -> dict[str, str]:
     """File name → generated source text."""
     env = environment()
     return {
-        PYTHON_MODULE: env.get_template(PYTHON_MODULE + ".j2").render(plan=plan, limits=LIMITS),
-        JS_MODULE: env.get_template(JS_MODULE + ".j2").render(plan=plan, limits=LIMITS),
+        name: env.get_template(name + ".j2").render(
+            plan=plan, limits=LIMITS, codelist_header=CODELIST_HEADERS
+        )
+        for name in (PYTHON_MODULE, JS_MODULE)
     }
 
 

@@ -289,9 +289,32 @@ def _duration_words(text: str) -> str:
     return f"{_number(hours / 24)} 天"
 
 
-def rule_sentence(schema: Schema, rule_type: str, params: dict[str, Any]) -> str:
-    """A cross-field rule in words (plain text)."""
+def rule_sentence(
+    schema: Schema, rule_type: str, params: dict[str, Any], catalog: Catalog | None = None
+) -> str:
+    """A cross-field rule in words (plain text), with its effective date if it has one."""
+    sentence = _rule_words(schema, rule_type, params, catalog)
+    since = params.get("from")
+    if since:
+        sentence += (
+            f"；自 {since['date']} 起适用（{_field_name(schema, since['field'])}早于该日的行"
+            "不按本规则检查，校验报告注明未检查的行数）"
+        )
+    return sentence
+
+
+def _rule_words(
+    schema: Schema, rule_type: str, params: dict[str, Any], catalog: Catalog | None
+) -> str:
     name = lambda key: _field_name(schema, key)  # noqa: E731 - short local helper
+    if rule_type == "max-workdays":
+        key = params["calendar"]
+        calendar = catalog.codelists[key].title if catalog and key in catalog.codelists else key
+        return (
+            f"{name(params['end'])} 不得早于 {name(params['start'])}，且须在其后"
+            f" {params['max']} 个工作日内（工作日按“{calendar}”计算：周一至周五，"
+            "除去法定节假日，加上调休上班日）"
+        )
     if rule_type == "max-interval":
         return (
             f"{name(params['end'])} 不得早于 {name(params['start'])}，"
@@ -320,7 +343,8 @@ def table_rules(schema: Schema, catalog: Catalog, link: Linker) -> str:
         )
     for rule in schema.rules:
         items.append(
-            f"<strong>{esc(rule.id)}</strong>：{esc(rule_sentence(schema, rule.type, rule.params))}"
+            f"<strong>{esc(rule.id)}</strong>："
+            f"{esc(rule_sentence(schema, rule.type, rule.params, catalog))}"
             f"。<em>{esc(rule.message)}</em>"
         )
     if not items:
@@ -368,13 +392,15 @@ def codelist_table(codelist: CodeList) -> str:
     has_description = any(e.description for e in codelist.entries)
     headers = ["代码", "名称"] + (["上级代码"] if has_parent else [])
     headers += ["说明"] if has_description else []
-    headers += ["状态"]
+    has_withdrawn = any(e.withdrawn for e in codelist.entries)
+    headers += ["状态"] + (["撤销日期"] if has_withdrawn else [])
     rows = []
     for e in codelist.entries:
         row = [f"<code>{esc(e.code)}</code>", esc(e.title)]
         row += [esc(e.parent or "")] if has_parent else []
         row += [esc(e.description)] if has_description else []
-        row.append("停用" if e.deprecated else "有效")
+        row.append(e.state)
+        row += [esc(e.withdrawn or "")] if has_withdrawn else []
         rows.append(row)
     return _table(headers, rows, "infostd-codelist")
 

@@ -26,7 +26,7 @@ def _rule_words(catalog: Catalog, rule_id: str) -> str:
     for schema in catalog.records.values():
         for rule in schema.rules:
             if rule.id == rule_id:
-                return f"规则 {rule_id}：{rule_sentence(schema, rule.type, rule.params)}"
+                return f"规则 {rule_id}：{rule_sentence(schema, rule.type, rule.params, catalog)}"
     return f"规则 {rule_id}"
 
 

@@ -377,14 +377,17 @@ def _mistakes(catalog: Catalog, schema: Schema) -> list[tuple[str, Mutation, str
 
 def _break_rule(schema: Schema, rule) -> Mutation | None:
     p = rule.params
-    if rule.type in ("date-order", "max-interval"):
+    if rule.type in ("date-order", "max-interval", "max-workdays"):
         start, end = p["start"], p["end"]
         late = {"date": "2000-01-01", "date-time": "2000-01-01 00:00"}
+        # past the deadline: 3 days for the entry deadlines in hours, more for working days
+        days = 3 if rule.type != "max-workdays" else 2 * p["max"] + 10
 
         def swap(r: dict) -> list[dict]:
+            r = _in_force(schema, rule, r)
             kind = schema.field_by_key[end].format or "date"
-            if rule.type == "max-interval" and isinstance(r.get(start), str):
-                return [{**r, end: _later(r[start], kind)}]
+            if rule.type != "date-order" and isinstance(r.get(start), str):
+                return [{**r, end: _later(r[start], kind, days)}]
             return [{**r, start: r.get(start) or late.get(kind), end: late.get(kind)}]
 
         return swap if end in schema.field_by_key else None
@@ -394,15 +397,26 @@ def _break_rule(schema: Schema, rule) -> Mutation | None:
     return None
 
 
-def _later(moment: str, kind: str) -> str:
-    """Three days after ``moment``: beyond any entry deadline the standards set."""
+def _in_force(schema: Schema, rule, row: dict) -> dict:
+    """The example moved to the rule's effective date (``from``) if it is dated before:
+    an exempt row would show no mistake."""
+    since = rule.params.get("from")
+    value = row.get(since["field"]) if since else None
+    if not since or (isinstance(value, str) and value[:10] >= since["date"]):
+        return row
+    dated = schema.field_by_key[since["field"]].format == "date"
+    return {**row, since["field"]: since["date"] if dated else f"{since['date']} 10:00"}
+
+
+def _later(moment: str, kind: str, days: int = 3) -> str:
+    """``days`` days after ``moment``: beyond the deadline of the rule being broken."""
     import datetime as dt
 
     text = moment.replace("T", " ")[:16]
     if kind == "date":
-        day = dt.date.fromisoformat(text[:10]) + dt.timedelta(days=3)
+        day = dt.date.fromisoformat(text[:10]) + dt.timedelta(days=days)
         return day.isoformat()
-    when = dt.datetime.fromisoformat(text) + dt.timedelta(days=3)
+    when = dt.datetime.fromisoformat(text) + dt.timedelta(days=days)
     return when.strftime("%Y-%m-%d %H:%M")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..model import SEGMENT_CHARS, CodeList, CodeRule, Field, Rule, Schema, clean_header
@@ -206,7 +207,7 @@ def _date_order(rule: Rule, old: Schema) -> str | None:
             rule.params["start"],
             rule.params["end"],
         )
-        if same and was.type in ("date-order", "max-interval"):
+        if same and was.type in ("date-order", "max-interval", "max-workdays"):
             return f"旧版规则 {was.id}（{was.type}）已要求 {rule.params['start']} 不晚于 {rule.params['end']}"
     return None
 
@@ -225,24 +226,77 @@ def _max_interval(rule: Rule, old: Schema) -> str | None:
     return None
 
 
+def _max_workdays(rule: Rule, old: Schema) -> str | None:
+    p = rule.params
+    for was in old.rules:
+        q = was.params
+        if was.type != "max-workdays" or (q["start"], q["end"], q["calendar"]) != (
+            p["start"],
+            p["end"],
+            p["calendar"],
+        ):
+            continue
+        if q["max"] <= p["max"]:
+            return f"旧版规则 {was.id} 的上限 {q['max']} 个工作日不超过 {p['max']} 个"
+    return None
+
+
 # type → (new rule, old schema) → why no record valid under the old schema breaks it, or
 # None when that cannot be shown. A rule type without an entry is "无法证明兼容" (major).
+# Effective dates (``from``) are handled for every type in ``rule_implied``.
 RULE_IMPLIED: dict[str, Callable[[Rule, Schema], str | None]] = {
     "required-if": _required_if,
     "date-order": _date_order,
     "max-interval": _max_interval,
+    "max-workdays": _max_workdays,
 }
+
+
+def _exempts_more(rule: Rule, was: Rule) -> bool:
+    """Every row exempt from ``was`` (dated before its ``from``) is exempt from ``rule``."""
+    a, b = was.params.get("from"), rule.params.get("from")
+    return a is None or (b is not None and b["field"] == a["field"] and b["date"] >= a["date"])
+
+
+def _bare(rule: Rule) -> Rule:
+    return replace(rule, params={k: v for k, v in rule.params.items() if k != "from"})
+
+
+def _effective_date_change(rule: Rule, old: Schema) -> tuple[bool, str] | None:
+    """Only the effective date of the same rule changed: later (or newly set) relaxes it,
+    earlier (or removed) makes rows exempt before subject to it."""
+    was = next((w for w in old.rules if w.id == rule.id and w.type == rule.type), None)
+    if was is None or _bare(was).params != _bare(rule).params:
+        return None
+    a, b = was.params.get("from"), rule.params.get("from")
+
+    def show(since: dict | None) -> str:
+        if since is None:
+            return "无"
+        f = old.field_by_key.get(since["field"])
+        return f"{f.title if f else since['field']}早于 {since['date']} 的行免检"
+
+    if _exempts_more(rule, was):
+        return True, f"生效日期 {show(a)} → {show(b)}：条件不变，只是更多历史行免检"
+    return False, f"生效日期 {show(a)} → {show(b)}：此前免检的历史行现在也要检查"
 
 
 def rule_implied(rule: Rule, old: Schema) -> tuple[bool, str]:
     """(implied, reason). Not implied: the reason says whether we could reason at all."""
-    same = _same_rule(rule, old)
+    dated = _effective_date_change(rule, old)
+    if dated is not None:
+        return dated
+    # an old rule counts only where it exempted no more rows than the new one does; the
+    # new rule's own effective date only weakens it, so it is reasoned about without it
+    view = replace(old, rules=[_bare(w) for w in old.rules if _exempts_more(rule, w)])
+    rule = _bare(rule)
+    same = _same_rule(rule, view)
     if same is not None:
         return True, same
     check = RULE_IMPLIED.get(rule.type)
     if check is None:
         return False, f"无法证明兼容：规则类型 {rule.type} 没有兼容性推理，按不兼容处理"
-    reason = check(rule, old)
+    reason = check(rule, view)
     if reason is not None:
         return True, reason
     return False, "旧版的有效记录可能不满足该规则"

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from ..model import Alternative, Catalog, CodeList, Field, Schema, Standard, field_codelist
 from ..patterns import alternatives_words
+from ..rules import work_calendar
 from .compat import (
     accepted_inputs,
     bound,
@@ -123,6 +124,11 @@ KINDS: dict[str, KindInfo] = {
     "code-rule-narrowed": KindInfo("major", CHANGED),
     "codelist-narrowed": KindInfo("major", CHANGED),
     "code-parent-changed": KindInfo("minor", CHANGED),
+    # x-withdrawn: after the date a value using the code is an error (validate)
+    "code-withdrawn": KindInfo("major", DEPRECATED),
+    "code-withdrawal-earlier": KindInfo("major", CHANGED),
+    "code-withdrawal-later": KindInfo("minor", CHANGED),
+    "code-unwithdrawn": KindInfo("minor", CHANGED),
     # words only
     "title-changed": KindInfo("patch", CHANGED),
     "description-changed": KindInfo("patch", CHANGED),
@@ -838,6 +844,9 @@ def _codelist_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) 
             add("description-changed", f"{label} 旧称（x-aliases）修改")
         for change in _deprecation(new, None, label, was_entry, entry):
             out.append(change)
+        out += _withdrawal(
+            new, label, was_entry.get("x-withdrawn"), entry.get("x-withdrawn"), users
+        )
     for code, entry in before.items():
         if code not in after:
             add("code-removed", f"{name} 删除代码 {code} {entry['title']}{impact}")
@@ -848,7 +857,67 @@ def _codelist_changes(old: Schema, new: Schema, was: Catalog, catalog: Catalog) 
         add("metadata-changed", f"{name} 代码的编码规则修改（约束代码表本身，数据接受的代码不变）")
     out += _rules_narrowed(new, was, catalog)
     out += _levels_narrowed(new, was, catalog, set(before) - set(after), renamed)
+    out += _calendar_changes(new, was, catalog)
     return out
+
+
+def _calendar_changes(new: Schema, was: Catalog, catalog: Catalog) -> list[Change]:
+    """A working-day calendar counted by ``max-workdays`` rules: a day that becomes a
+    working day (a 调休 weekend added, a holiday removed) can make a deadline kept before
+    broken (major); a day that stops being one only relaxes them (minor)."""
+    users = [
+        f"{s.key} 规则 {r.id}"
+        for s in catalog.records.values()
+        for r in s.rules
+        if r.type == "max-workdays" and r.params["calendar"] == new.key
+    ]
+    if not users or new.key not in was.codelists or new.key not in catalog.codelists:
+        return []
+    before, after = (work_calendar(c.codelists[new.key]) for c in (was, catalog))
+    working = sorted((set(after.on) - set(before.on)) | (set(before.off) - set(after.off)))
+    resting = sorted((set(before.on) - set(after.on)) | (set(after.off) - set(before.off)))
+    out = []
+    rules = "、".join(users)
+    if working:
+        message = f"{_sch(new)} 使 {'、'.join(working)} 成为工作日：{rules} 的时限可能因此超出"
+        out.append(_on(new, None, "rule-tightened", message))
+    if resting:
+        message = f"{_sch(new)} 使 {'、'.join(resting)} 不再计为工作日：{rules} 只会更宽松"
+        out.append(_on(new, None, "rule-relaxed", message))
+    return out
+
+
+def _withdrawal(
+    schema: Schema, label: str, was: str | None, now: str | None, users: list[str]
+) -> list[Change]:
+    """A withdrawal date makes a value using the code an error after that date: data valid
+    before is then rejected (major), whether the date is past or to come; moving the date
+    later or removing it only accepts more (minor)."""
+    where = f"（影响 {'、'.join(users)}）" if users else ""
+    if was == now:
+        return []
+    if was is None:
+        kind, why = (
+            "code-withdrawn",
+            (
+                f"{label} 定于 {now} 撤销：此后使用该代码的数据校验报错，旧版有效的数据将不再通过{where}"
+            ),
+        )
+    elif now is None:
+        kind, why = "code-unwithdrawn", f"{label} 取消撤销（原定 {was}）：该代码重新可用"
+    elif now < was:
+        kind, why = (
+            "code-withdrawal-earlier",
+            (
+                f"{label} 撤销日期提前：{was} → {now}：{now} 至 {was} 之间使用该代码的数据将不再通过{where}"
+            ),
+        )
+    else:
+        kind, why = (
+            "code-withdrawal-later",
+            f"{label} 撤销日期推迟：{was} → {now}（只会接受更多数据）",
+        )
+    return [_on(schema, None, kind, why)]
 
 
 def _code_title(
@@ -944,7 +1013,7 @@ CODELIST_KEYWORDS_COMPARED = frozenset(
 
 CODE_ENTRY_KEYWORDS_COMPARED = frozenset(
     {"const", "title", "description", "$comment", "deprecated", "x-deprecated-in", "x-parent"}
-    | {"x-aliases"}
+    | {"x-aliases", "x-withdrawn"}
 )
 
 RECORD_KEYWORDS_COMPARED = frozenset(

@@ -138,6 +138,7 @@ def in_place_report(
     spark_master: str | None = None,
     spark_remote: str | None = None,
     references: list[str] | tuple[str, ...] = (),
+    as_of: str | None = None,
     spark_warehouse: Path | None = None,
 ) -> Report:
     """Validation in place: a database table (``--db``/``--table``), a Spark catalog table
@@ -169,7 +170,7 @@ def in_place_report(
             (Source(eng, table_ref(t), where + t), _table_record(catalog, t)) for t in references
         ]
         refs += _sibling_tables(catalog, eng, table, key, {r for _, r in refs}, where)
-        return Report(validate_sources(catalog, [(main, key)], refs, lang, version))
+        return Report(validate_sources(catalog, [(main, key)], refs, lang, version, as_of))
     eng = (
         SparkEngine(spark_master, spark_remote, warehouse=spark_warehouse)
         if engine == "spark"
@@ -181,7 +182,7 @@ def in_place_report(
         _file_source(catalog, eng, p, len(given) + i, None)
         for i, p in enumerate(_expand([Path(r) for r in references], "参照文件"))
     ]
-    return Report(validate_sources(catalog, sources, refs, lang, version))
+    return Report(validate_sources(catalog, sources, refs, lang, version, as_of))
 
 
 def _file_source(catalog: Catalog, eng, path: Path, index: int, record: str | None):
@@ -261,6 +262,7 @@ def run_in_place(
     engine: str,
     spark_master: str | None,
     references: list[Path] | tuple[Path, ...] = (),
+    as_of: str | None = None,
     spark_warehouse: Path | None = None,
 ) -> int:
     """``validate --db``/``--engine``: the same reports as the file validator."""
@@ -275,7 +277,8 @@ def run_in_place(
     report = in_place_report(
         catalog, db=db, table=table, files=files, engine=engine, record=record, lang=lang,
         spark_master=spark_master, spark_remote=os.environ.get("SPARK_REMOTE"),
-        references=[str(r) for r in references], spark_warehouse=spark_warehouse,
+        references=[str(r) for r in references], as_of=as_of,
+        spark_warehouse=spark_warehouse,
     )  # fmt: skip
     if fmt == "json":
         if out is None:

@@ -33,6 +33,7 @@ class Ddl:
     statements: list[exp.Expression] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # what SQL cannot state
     unenforced: list[str] = field(default_factory=list)  # stated, but the engine ignores it
+    dialect: str = ""
 
 
 def one_line(text: object) -> str:
@@ -137,8 +138,24 @@ def rule_checks(rec: RecordPlan, plan: Plan, ddl: Ddl) -> list[exp.Expression]:
         if condition is None:
             ddl.missing.append(f"{rec.key}：规则 {rule.id}（{one_line(rule.message)}）")
             continue
+        since = rule.params.get("from")
+        if since is not None:  # rows before the effective date are exempt
+            before = exp.LT(
+                this=exp.column(since["field"], quoted=True),
+                expression=_first_moment(fields[since["field"]], since["date"], ddl),
+            )
+            condition = exp.or_(before, condition)
         out.append(_check(f"ck_{rec.key}_{rule.id}".replace("-", "_").lower(), condition))
     return out
+
+
+def _first_moment(f: FieldPlan, date: str, ddl: Ddl) -> exp.Expression:
+    """The effective date as a value of the field's column type (00:00 China time)."""
+    if f.type == "date":
+        return exp.cast(expr.lit(date), exp.DataType.build("DATE"))
+    if ddl.dialect == "mysql":  # DATETIME holds China time without an offset
+        return exp.cast(expr.lit(f"{date} 00:00:00"), exp.DataType.build("DATETIME"))
+    return exp.cast(expr.lit(f"{date} 00:00:00+08:00"), exp.DataType.build("TIMESTAMPTZ"))
 
 
 def _moment(f: FieldPlan, other: FieldPlan) -> exp.Expression:
@@ -180,8 +197,10 @@ def _required_if_check(rule, fields) -> exp.Expression | None:
     return exp.or_(untriggered, present)
 
 
+# max-workdays: a CHECK states the order (a necessary condition); the working-day count
+# needs the China calendar day of a TIMESTAMPTZ, which each engine spells differently.
 RULE_DDL = {"date-order": _order_check, "max-interval": _order_check,
-            "required-if": _required_if_check}  # fmt: skip
+            "max-workdays": _order_check, "required-if": _required_if_check}  # fmt: skip
 
 
 def record_table(
@@ -302,6 +321,10 @@ def codelist_tables(plan: Plan, keys: list[str], dialect: str, ddl: Ddl) -> None
                           constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
             exp.ColumnDef(this=_ident("level"), kind=exp.DataType.build("INT"),
                           constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
+            # retired codes stay (old rows keep them); new data must not use them
+            exp.ColumnDef(this=_ident("deprecated"), kind=exp.DataType.build("BOOLEAN"),
+                          constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())]),
+            exp.ColumnDef(this=_ident("withdrawn"), kind=exp.DataType.build("DATE")),
         ]  # fmt: skip
         properties = _table_properties(dialect, f"代码表：{cl.title}")
         if dialect == "spark":
@@ -315,13 +338,18 @@ def codelist_tables(plan: Plan, keys: list[str], dialect: str, ddl: Ddl) -> None
         if dialect not in INLINE_COMMENTS:
             ddl.statements.append(_comment("TABLE", name.copy(), f"代码表：{cl.title}"))
         rows = [
-            exp.Tuple(expressions=[expr.lit(c), expr.lit(t), expr.lit(lvl)])
+            exp.Tuple(
+                expressions=[
+                    expr.lit(c), expr.lit(t), expr.lit(lvl),
+                    exp.Boolean(this=c in cl.deprecated),
+                    exp.cast(expr.lit(cl.withdrawn[c]), "DATE") if c in cl.withdrawn else exp.Null(),
+                ]
+            )
             for c, t, lvl in cl.entries
-        ]
+        ]  # fmt: skip
+        names = ["code", "title", "level", "deprecated", "withdrawn"]
         insert = exp.Insert(
-            this=exp.Schema(
-                this=name.copy(), expressions=[_ident("code"), _ident("title"), _ident("level")]
-            ),
+            this=exp.Schema(this=name.copy(), expressions=[_ident(n) for n in names]),
             expression=exp.Values(expressions=rows),
         )
         ddl.statements.append(insert)
@@ -347,7 +375,7 @@ def with_dependencies(plan: Plan, keys: list[str]) -> list[RecordPlan]:
 
 def build_ddl(plan: Plan, keys: list[str], dialect: str) -> Ddl:
     records = with_dependencies(plan, keys)
-    ddl = Ddl()
+    ddl = Ddl(dialect=dialect)
     used = sorted({f.codelist for r in records for f in r.fields if f.codelist})
     codelist_tables(plan, used, dialect, ddl)
     by_key = {r.key: r for r in plan.records}

@@ -509,7 +509,91 @@ def rule_holds(
     render = RULE_SQL.get(rule.type)
     if render is None:
         return FALSE()  # a rule kind without SQL: the reference checks every row (documented)
-    return render(rule, fields, columns, plan)
+    held = render(rule, fields, columns, plan)
+    since = rule.params.get("from")
+    if since is None:
+        return held
+    # rows before the effective date are exempt: they go to the reference, which counts them
+    return when(_not_before(since, fields, columns), held)
+
+
+def _not_before(
+    since: dict, fields: dict[str, FieldPlan], columns: dict[str, Column]
+) -> exp.Expression:
+    """True where the row's date field is empty or on/after the effective date."""
+    col = columns.get(since["field"])
+    if col is None:
+        return TRUE()  # an absent column is empty: no row is exempt
+    day = moment(fields[since["field"]], col)
+    if day is None:
+        return FALSE()
+    on_or_after = exp.GTE(this=_day(day), expression=_date(since["date"]))
+    return when(is_empty(col), TRUE(), when(on_or_after, TRUE()))
+
+
+def _date(text: str) -> exp.Expression:
+    return exp.cast(exp.Literal.string(text), exp.DataType.build("DATE"))
+
+
+def _day(moment_: exp.Expression) -> exp.Expression:
+    """The (China) calendar day of a naive China-time moment."""
+    return exp.cast(moment_, exp.DataType.build("DATE"))
+
+
+def _weekdays_through(day: exp.Expression) -> exp.Expression:
+    """Mondays–Fridays from 0001-01-01 (a Monday) through ``day``: rules.weekdays_before
+    of the next day, as arithmetic on the engine's day difference."""
+    n = exp.paren(
+        exp.Add(
+            this=exp.DateDiff(this=day, expression=_date("0001-01-01"), unit=exp.Var(this="DAY")),
+            expression=lit(1),
+        )
+    )
+    weeks = exp.Mul(this=lit(5), expression=exp.paren(exp.IntDiv(this=n, expression=lit(7))))
+    rest = exp.Least(this=exp.Mod(this=n.copy(), expression=lit(7)), expressions=[lit(5)])
+    return exp.paren(exp.Add(this=weeks, expression=rest))
+
+
+def _dates_between(dates: list[str], start: exp.Expression, end: exp.Expression) -> exp.Expression:
+    """How many of the calendar's dates are in (start, end]: the calendar inlined as
+    literals (a few dozen a year), so no calendar table has to exist in the database."""
+    if not dates:
+        return lit(0)
+    terms = [
+        when(
+            exp.and_(
+                exp.GT(this=_date(d), expression=start.copy()),
+                exp.LTE(this=_date(d), expression=end.copy()),
+            ),
+            lit(1),
+            lit(0),
+        )
+        for d in dates
+    ]
+    return exp.paren(_sum(terms))
+
+
+def _workdays(rule, fields, columns, plan) -> exp.Expression:
+    p = rule.params
+    start_col, end_col = columns.get(p["start"]), columns.get(p["end"])
+    if start_col is None or end_col is None:
+        return TRUE()  # an absent column is empty: the rule holds
+    start, end = moment(fields[p["start"]], start_col), moment(fields[p["end"]], end_col)
+    if start is None or end is None:
+        return FALSE()
+    calendar = plan.calendars[p["calendar"]]
+    s, e = _day(start), _day(end)
+    used = exp.Sub(
+        this=exp.Sub(this=_weekdays_through(e), expression=_weekdays_through(s)),
+        expression=_dates_between(calendar.off, s, e),
+    )
+    used = exp.Add(this=used, expression=_dates_between(calendar.on, s, e))
+    ok = exp.and_(
+        exp.LTE(this=start.copy(), expression=end.copy()),
+        exp.LTE(this=exp.paren(used), expression=lit(p["max"])),
+    )
+    guard = exp.or_(is_empty(start_col), is_empty(end_col))
+    return exp.Case(ifs=[exp.If(this=guard, true=TRUE())], default=when(ok, TRUE()))
 
 
 def _order(rule, fields, columns, plan) -> exp.Expression:
@@ -546,4 +630,9 @@ def _required_if(rule, fields, columns, plan) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=triggered, true=present)], default=TRUE())
 
 
-RULE_SQL = {"date-order": _order, "max-interval": _order, "required-if": _required_if}
+RULE_SQL = {
+    "date-order": _order,
+    "max-interval": _order,
+    "max-workdays": _workdays,
+    "required-if": _required_if,
+}

@@ -30,7 +30,8 @@ from sqlglot import exp
 from ..checkplan import Plan, RecordPlan, plan_for
 from ..errors import InfostdError
 from ..model import Catalog
-from ..validate.engine import RecordContext, check_row, key_issue
+from ..validate.cells import today
+from ..validate.engine import RecordContext, check_row, exempt_issues, key_issue
 from ..validate.issues import FileReport, Issue
 from ..validate.messages import render
 from ..validate.readers import clean_header, column_letter, header_names
@@ -226,26 +227,33 @@ def _order_columns(rec: RecordPlan, cols: dict[str, Column]) -> list[Column]:
 
 
 def check_source(
-    catalog: Catalog, plan: Plan, src: Source, record: str, lang: str = "zh"
+    catalog: Catalog,
+    plan: Plan,
+    src: Source,
+    record: str,
+    lang: str = "zh",
+    as_of: str | None = None,
 ) -> Checked:
-    """Cells, rules and uniqueness of one relation (foreign keys: ``foreign_key_issues``)."""
+    """Cells, rules and uniqueness of one relation (foreign keys: ``foreign_key_issues``).
+    ``plan`` = ``clean_plan``: retired codes are never "surely clean", the reference
+    explains them (a warning, or an error after the withdrawal date ``as_of``)."""
     rec = _record_plan(plan, record)
     described = src.engine.columns(src.relation)
     cols = match_columns(catalog, record, described, src.label)
     columns = {k: c.name for k, c in cols.items()}
     if src.letters:
         columns = {k: column_letter(described.index(c)) for k, c in cols.items()}
-    ctx = RecordContext(catalog, catalog.records[record], lang, None, columns)
+    ctx = RecordContext(catalog, catalog.records[record], lang, None, columns, as_of or today())
     oks = cell_flags(catalog, rec, cols, plan)
     count = exp.select(exp.Count(this=exp.Star()), copy=False).from_(src.relation.copy())
     total = int(next(iter(src.engine.rows(count.sql(dialect=src.engine.dialect))))[0])
-    # a cleared cell's normalised value is its raw text (or None when empty): only text
-    # fields in text columns whose labels were not accepted as clean
+    # a cleared cell is not checked again; its value matters only where a key or rule
+    # reads it, and there (no labels accepted) a cleared text cell's value is its raw text
     compared = compared_fields(catalog, rec)
     exact = {
         f.key for f in rec.fields
-        if f.type == "string" and (f.key not in cols or cols[f.key].kind == expr.TEXT)
-        and (not f.codelist or f.key in compared)
+        if f.key not in compared
+        or (f.type == "string" and (f.key not in cols or cols[f.key].kind == expr.TEXT))
     }  # fmt: skip
     keys, flagged = list(cols), list(oks)
     keyed = key_fields(catalog, rec)
@@ -387,19 +395,26 @@ def unchecked_warning(ch: Checked, fk: dict[str, str]) -> list[Issue]:
     return [ch.ctx.locate(issue, ch.src.header_row)]
 
 
+def clean_plan(catalog: Catalog, version: str = "") -> Plan:
+    """The plan SQL decides "surely clean" with: the catalog's current codes only
+    (``Catalog.active_only``), so a retired code always reaches the reference."""
+    return plan_for(catalog.active_only(), version)
+
+
 def validate_sources(
     catalog: Catalog,
     sources: list[tuple[Source, str]],
     references: Sequence[tuple[Source, str]] = (),
     lang: str = "zh",
     version: str = "",
+    as_of: str | None = None,
 ) -> list[FileReport]:
     """Each (relation, record) as the file validator reports files given together: foreign
     keys resolved across them and the ``references`` (only looked up, not reported on); a
     foreign key whose target record is in neither gets one warning."""
-    plan = plan_for(catalog, version)
-    checked = [check_source(catalog, plan, s, r, lang) for s, r in sources]
-    others = [check_source(catalog, plan, s, r, lang) for s, r in references]
+    plan = clean_plan(catalog, version)
+    checked = [check_source(catalog, plan, s, r, lang, as_of) for s, r in sources]
+    others = [check_source(catalog, plan, s, r, lang, as_of) for s, r in references]
     reports = []
     for ch in checked:
         issues = ch.issues
@@ -414,19 +429,31 @@ def validate_sources(
 
 
 def validate_source(
-    catalog: Catalog, src: Source, record: str, lang: str = "zh", version: str = ""
+    catalog: Catalog,
+    src: Source,
+    record: str,
+    lang: str = "zh",
+    version: str = "",
+    as_of: str | None = None,
 ) -> FileReport:
     """One relation alone, as ``engine.validate_rows`` checks rows: foreign keys only
     when they point at the same record (the differential tests' oracle)."""
-    ch = check_source(catalog, plan_for(catalog, version), src, record, lang)
+    ch = check_source(catalog, clean_plan(catalog, version), src, record, lang, as_of)
     for fk in ch.rec.foreign_keys:
         if fk["record"] == record:
             ch.issues += foreign_key_issues(ch, fk, [ch])
-    return _report(ch)
+    return _report(ch, alone=True)
 
 
-def _report(ch: Checked) -> FileReport:
+def _report(ch: Checked, alone: bool = False) -> FileReport:
+    """Rows before a rule's effective date never pass as clean: the reference counted them
+    all (``ctx.exempt``); one warning per rule, where the file validator puts it (on the
+    header row), or after the rows as ``engine.validate_rows`` does (``alone``)."""
+    if not alone:
+        ch.issues += exempt_issues(ch.ctx, ch.ctx.exempt, ch.src.header_row)
     ch.issues.sort(key=ch.ctx.sort_key)
+    if alone:
+        ch.issues += exempt_issues(ch.ctx, ch.ctx.exempt)
     return FileReport(
         path=ch.src.label, record=ch.rec.key, template_version=None, rows=ch.rows,
         issues=ch.issues,

@@ -374,14 +374,71 @@ def code_rule_problem(
     return render(message_id, lang, **params)
 
 
+def today() -> str:
+    """The default reference date of withdrawn codes: today in China (YYYY-MM-DD)."""
+    return dt.datetime.now(CHINA_TZ).date().isoformat()
+
+
+def retired_issue(
+    field: Field, value: Any, codelists: Mapping[str, CodeList], as_of: str, lang: str = "zh"
+) -> Issue | None:
+    """A checked value that uses a retired code: after its withdrawal date an error,
+    before it (or deprecated without a date) a warning. In a code rule, a retired code in
+    a segment is a warning only when no split with current codes exists: a code (an
+    identifier) keeps its parts when one of them is withdrawn later."""
+    if not isinstance(value, str):
+        return None
+    if field.codelist:
+        codelist = field_codelist(field, codelists)
+        entry = codelist.by_code.get(value)
+        if entry is None or not entry.retired:
+            return None
+        name = codelist.title or codelist.key
+        if entry.withdrawn is None:
+            return make_issue(
+                field, "deprecated", "deprecated", value, lang, "warning", codelist=name
+            )
+        late = entry.withdrawn_by(as_of)
+        return make_issue(
+            field, "withdrawn", "withdrawn" if late else "withdrawn:pending", value, lang,
+            "error" if late else "warning", codelist=name, date=entry.withdrawn, as_of=as_of,
+        )  # fmt: skip
+    rule = field.code_rule
+    if rule is None or not any(
+        s.kind == "codelist" and codelists[str(s.value)].has_retired for s in rule.segments
+    ):
+        return None
+    active = {k: c.active() for k, c in codelists.items()}
+    if rule.split(value, active) is not None:
+        return None
+    for segment, part in zip(rule.segments, rule.split(value, codelists) or [], strict=False):
+        entry = (
+            codelists[str(segment.value)].by_code.get(part) if segment.kind == "codelist" else None
+        )
+        if entry is not None and entry.retired:
+            return make_issue(
+                field, "deprecated", "deprecated:segment", value, lang, "warning",
+                part=part, segment=segment.describe(),
+            )  # fmt: skip
+    return None
+
+
 def check_cell(
-    field: Field, raw: Any, codelists: Mapping[str, CodeList], lang: str = "zh"
+    field: Field,
+    raw: Any,
+    codelists: Mapping[str, CodeList],
+    lang: str = "zh",
+    as_of: str | None = None,
 ) -> tuple[Any, list[Issue]]:
-    """normalise + check: ``(value, issues)``; value is None when the cell has an error."""
+    """normalise + check: ``(value, issues)``; value is None when the cell has an error.
+    ``as_of``: the date withdrawn codes are judged at (default: today)."""
     value, issues = normalise_cell(field, raw, codelists, lang)
     if any(i.severity == "error" for i in issues):
         return None, issues
     error = check_value(field, value, codelists, lang)
     if error is not None:
         return None, [*issues, error]
+    retired = retired_issue(field, value, codelists, as_of or today(), lang)
+    if retired is not None:
+        return (None if retired.severity == "error" else value), [*issues, retired]
     return value, issues

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from ..errors import InfostdError
+from ..formats import parse_date
 from ..model import Catalog
 from ..textsafe import shown
-from .api import validate_tables
+from .api import validate_tables, with_published_lists
 from .readers import read_table
 from .reports import render_text, to_json, write_json, write_text
 
@@ -26,6 +27,7 @@ def run_validate(
     lang: str,
     emit: Path | None,
     references: list[Path] | None = None,
+    as_of: str | None = None,
 ) -> int:
     """Validate, write the report, return the exit code (0 valid, 1 invalid)."""
     resolved = {p.resolve() for p in [*files, *(references or [])]}
@@ -38,14 +40,15 @@ def run_validate(
         raise InfostdError(f"{out}：--format xlsx 的报告文件应以 .xlsx 结尾")
     if emit is not None and emit.suffix.lower() not in (".jsonl", ".csv"):
         raise InfostdError(f"{emit}：--emit 只支持 .jsonl 或 .csv")
+    catalog, reference_files = with_published_lists(catalog, references or [])
     tables = [read_table(catalog, p, record) for p in files]
-    refs = [read_table(catalog, p) for p in references or []]
+    refs = [read_table(catalog, p) for p in reference_files]
     if emit is not None:
         from .emit import check_target
 
         check_target(tables, emit)
     report = validate_tables(
-        catalog, tables, lang=lang, progress=_progress(fmt, out), references=refs
+        catalog, tables, lang=lang, progress=_progress(fmt, out), references=refs, as_of=as_of
     )
     if fmt == "json":
         if out is None:
@@ -77,6 +80,17 @@ def run_validate(
         verdict = "校验通过" if report.valid else f"校验未通过：{errors} 个错误"
         click.echo(shown(f"{verdict}；报告已写入 {out}"), err=True)
     return report.exit_code
+
+
+def check_as_of(text: str | None) -> str | None:
+    """``--as-of``: a real date written YYYY-MM-DD (exit 2 otherwise)."""
+    if text is None:
+        return None
+    if parse_date(text.strip()) is None:
+        raise InfostdError(
+            f"--as-of：“{shown(text)}”不是有效日期，请写成 YYYY-MM-DD，如 2026-01-31"
+        )
+    return text.strip()
 
 
 def _progress(fmt: str, out: Path | None):

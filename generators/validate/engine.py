@@ -14,8 +14,8 @@ from typing import Any
 
 from ..masking import mask
 from ..model import Catalog, Field, Schema
-from ..rules import check_rule, error_field
-from .cells import check_cell, display, make_issue
+from ..rules import check_rule, error_field, exempt
+from .cells import check_cell, display, make_issue, today
 from .issues import Issue
 from .messages import render
 
@@ -31,10 +31,12 @@ class RecordContext:
     lang: str = "zh"
     sheet: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)  # field key → column label
+    as_of: str = field(default_factory=today)  # withdrawn codes are judged at this date
 
     def __post_init__(self) -> None:
         self.codelists = self.catalog.codelists
         self.order = {f.key: i for i, f in enumerate(self.schema.fields)}
+        self.exempt: dict[str, int] = {}  # rule id → rows before its effective date
 
     def locate(self, issue: Issue, row: int | None) -> Issue:
         i = issue
@@ -64,7 +66,7 @@ def check_row(
         if known is not None and f.key in known:
             values[f.key] = known[f.key]
             continue
-        value, found = check_cell(f, row.get(f.key), ctx.codelists, ctx.lang)
+        value, found = check_cell(f, row.get(f.key), ctx.codelists, ctx.lang, ctx.as_of)
         if any(i.severity == "error" for i in found):
             broken.add(f.key)
         elif value is None and f.required:
@@ -73,7 +75,9 @@ def check_row(
         issues.extend(ctx.locate(i, number) for i in found)
         values[f.key] = value
     for rule in ctx.schema.rules:
-        if not check_rule(rule, values):
+        if exempt(rule, values):
+            ctx.exempt[rule.id] = ctx.exempt.get(rule.id, 0) + 1
+        elif not check_rule(rule, values, ctx.codelists):
             target = ctx.schema.field_by_key[error_field(rule)]
             raw = row.get(target.key)
             issues.append(ctx.locate(rule_issue(ctx, rule, target, raw), number))
@@ -154,6 +158,26 @@ def unchecked_foreign_keys(
     return issues
 
 
+def exempt_issues(
+    ctx: RecordContext, counts: Mapping[str, int], row: int | None = None
+) -> list[Issue]:
+    """One warning per rule that rows were exempt from (dated before its ``from``): a
+    reader must see that history was not judged by it, and how much."""
+    issues = []
+    for rule in ctx.schema.rules:
+        if not counts.get(rule.id):
+            continue
+        since = rule.params["from"]
+        f = ctx.schema.field_by_key[since["field"]]
+        message = render(
+            "rule-exempt", ctx.lang, count=counts[rule.id], date=since["date"], id=rule.id,
+            title=f.title,
+        )  # fmt: skip
+        issue = Issue(None, 0, None, f.key, "rule-exempt", message, None, "warning")
+        issues.append(ctx.locate(issue, row))
+    return issues
+
+
 def key_columns(schema: Schema) -> set[str]:
     return {fk.field for fk in schema.foreign_keys}
 
@@ -176,16 +200,18 @@ def validate_rows(
     first_row: int = 1,
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
+    as_of: str | None = None,
 ) -> list[Issue]:
     """Every issue of ``rows`` (dicts field key → raw value) as record ``key``.
 
     Row numbers run first_row, first_row + 1, … in order. Uniqueness is checked
-    within the given rows; foreign keys only when they point at this same record."""
-    ctx = RecordContext(catalog, catalog.records[key], lang, sheet, columns or {})
+    within the given rows; foreign keys only when they point at this same record.
+    ``as_of`` (YYYY-MM-DD, default today): the date withdrawn codes are judged at."""
+    ctx = RecordContext(catalog, catalog.records[key], lang, sheet, columns or {}, as_of or today())
     issues, fk_rows, own = run_rows(ctx, enumerate(rows, start=first_row))
     targets = {f"{key}.{ref}": vals for ref, vals in own.items()}
     issues += foreign_key_issues(ctx, fk_rows, targets)
-    return sorted(issues, key=ctx.sort_key)
+    return sorted(issues, key=ctx.sort_key) + exempt_issues(ctx, ctx.exempt)
 
 
 def run_rows(

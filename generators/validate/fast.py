@@ -312,9 +312,14 @@ def rule_pass_expr(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None
     decide this rule (no renderer for its kind, or fields of other types): the table
     then goes to the reference engine (``fast_supported``)."""
     render = RULE_POLARS.get(rule.type)
-    if render is None or "from" in rule.params:  # exempt rows are counted: the reference
-        return None
-    return render(rule, fields, plan)
+    held = None if render is None else render(rule, fields, plan)
+    since = rule.params.get("from")
+    if held is None or since is None:
+        return held
+    # a row before the rule's effective date is exempt: never "surely clean", so the
+    # reference engine sees it and counts it (the report's rule-exempt warning)
+    before = moment(fields[since["field"]]) < pl.lit(dt.datetime.fromisoformat(since["date"]))
+    return (held & ~before.fill_null(False)).fill_null(False)
 
 
 def _order(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
@@ -337,11 +342,41 @@ def _required_if(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
     return (~trigger | present).fill_null(False)
 
 
+def _weekdays_through(day: pl.Expr) -> pl.Expr:
+    """Mondays–Fridays from 0001-01-01 (a Monday) through ``day`` (rules.weekdays_before)."""
+    n = (day - pl.lit(dt.date(1, 1, 1))).dt.total_days() + 1
+    return 5 * (n // 7) + pl.min_horizontal(n % 7, pl.lit(5))
+
+
+def _between(dates: list[str], start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """How many of the calendar's ISO dates are in (start, end]."""
+    if not dates:
+        return pl.lit(0)
+    days = [pl.lit(dt.date.fromisoformat(d)) for d in dates]
+    return pl.sum_horizontal([((d > start) & (d <= end)).cast(pl.Int64) for d in days])
+
+
+def _workdays(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
+    start_f, end_f = fields[rule.params["start"]], fields[rule.params["end"]]
+    if start_f.type not in ("date", "date-time") or end_f.type not in ("date", "date-time"):
+        return None
+    start, end = moment(start_f), moment(end_f)
+    s, e = start.dt.date(), end.dt.date()
+    calendar = plan.calendars[rule.params["calendar"]]
+    used = (
+        _weekdays_through(e) - _weekdays_through(s)
+        - _between(calendar.off, s, e) + _between(calendar.on, s, e)
+    )  # fmt: skip
+    ok = (start <= end) & (used <= rule.params["max"])
+    return (start.is_null() | end.is_null() | ok).fill_null(False)
+
+
 # One renderer per rule kind (as sql/expr.RULE_SQL). A kind missing here is not an error:
 # tables of records using it are validated by the reference engine.
 RULE_POLARS: dict[str, Callable[[RulePlan, Fields, Plan], pl.Expr | None]] = {
     "date-order": _order,
     "max-interval": _order,
+    "max-workdays": _workdays,
     "required-if": _required_if,
 }
 
@@ -471,11 +506,14 @@ def _typed_cell(f: FieldPlan, v: Any) -> str | None:
 
 
 # ── the engine ───────────────────────────────────────────────────────────
-def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None):
+def fast_engine(
+    catalog: Catalog, table: Table, refs: set[str], lang: str, progress=None, as_of=None
+):
     from .api import TableResult, context
 
-    ctx = context(catalog, table, lang)
-    plan = engine_plan(catalog)
+    ctx = context(catalog, table, lang, as_of)
+    # retired codes are never "surely clean": the reference warns (or reports) them
+    plan = engine_plan(catalog.active_only())
     record = _record(plan, table.record)
     fields = {f.key: f for f in record.fields}
     present = [f.key for f in record.fields if f.key in set(table.columns)]
@@ -528,7 +566,7 @@ def fast_engine(catalog: Catalog, table: Table, refs: set[str], lang: str, progr
     _run_batches(table, fields, checks, typed, take)
     for group, parts in zip(record.unique, unique_parts, strict=True):
         issues += _unique_issues(ctx, group, parts)
-    return TableResult(count, issues, _merge_fk(fk_rows), own)
+    return TableResult(count, issues, _merge_fk(fk_rows), own, ctx.exempt)
 
 
 def _block_query(plan: Plan, record: RecordPlan, present: list[str], key_fields: list[str]):

@@ -157,6 +157,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "“{title}”的值“{value}”不在代码表“{codelist}”中，请从下拉列表选择",
         "en": "“{title}”: “{value}” is not in the code list “{codelist}”; pick from the dropdown",
     },
+    "withdrawn": {
+        "zh": "“{title}”的代码“{value}”已于 {date} 撤销（代码表“{codelist}”），不得再使用"
+        "（校验日期 {as_of}；校验撤销前的历史数据请用 --as-of 指定日期）",
+        "en": "“{title}”: code “{value}” was withdrawn on {date} (code list “{codelist}”) and may"
+        " no longer be used (checked as of {as_of}; for older data give --as-of)",
+    },
+    "withdrawn:pending": {
+        "zh": "“{title}”的代码“{value}”将于 {date} 撤销（代码表“{codelist}”），此后不得再使用，"
+        "请改用有效代码",
+        "en": "“{title}”: code “{value}” will be withdrawn on {date} (code list “{codelist}”);"
+        " use a current code",
+    },
+    "deprecated": {
+        "zh": "“{title}”的代码“{value}”已停用（代码表“{codelist}”），新数据请勿使用",
+        "en": "“{title}”: code “{value}” is deprecated (code list “{codelist}”); do not use it"
+        " for new data",
+    },
+    "deprecated:segment": {
+        "zh": "“{title}”的编码“{value}”中的“{part}”是已停用的代码（{segment}），"
+        "已有编码可以保留，新赋的编码不得使用",
+        "en": "“{title}”: “{part}” in code “{value}” is a retired code ({segment}); existing"
+        " codes may stay, new codes must not use it",
+    },
     "code-rule": {
         "zh": "“{title}”不符合编码规则（{code_rule}）：{problem}",
         "en": "“{title}” breaks the code rule ({code_rule}): {problem}",
@@ -194,6 +217,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rule": {
         "zh": "{message}（规则 {id}）",
         "en": "Rule {id} is broken: {message}",
+    },
+    "rule-exempt": {
+        "zh": "{count} 行的“{title}”早于 {date} 生效日期，未按 {id} 校验（生效前的历史数据不适用该规则）",
+        "en": "{count} rows have “{title}” before {date}, when rule {id} takes effect; they were"
+        " not checked against {id} (history before the rule applies)",
     },
     "additionalProperties": {
         "zh": "列“{column}”不是“{record}”的字段，已忽略",

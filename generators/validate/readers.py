@@ -303,6 +303,36 @@ def _prefer_key_row(
     return columns
 
 
+def spreadsheet_rows(path: Path) -> Iterator[list[Any]]:
+    """The rows of a CSV or of an xlsx file's first sheet as they are, lazily: a caller that
+    only needs the first row (is this a published code list?) reads no more of a CSV."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "文件不存在" if not path.exists() else "不是文件")
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            check_xlsx(path)
+            book = CalamineWorkbook.from_path(str(path))
+            rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except Unreadable as exc:
+            raise InputError(path, exc.reason) from exc
+        except Exception as exc:  # noqa: BLE001 - calamine raises several types for broken files
+            raise InputError(path, "无法打开工作簿：已损坏或不是有效的 xlsx 文件") from exc
+        except BaseException as exc:  # a Rust panic (pyo3 PanicException is a BaseException)
+            if not is_panic(exc):
+                raise
+            raise InputError(path, "工作簿中有无法读取的单元格") from None
+        yield from (list(r) for r in rows)
+        return
+    if path.suffix.lower() not in CSV_SUFFIXES:
+        return
+    encoding = detect_encoding(path)
+    with _open_text(path, encoding) as handle:
+        yield from csv_records(path, handle)
+
+
 # ── CSV ───────────────────────────────────────────────────────────────────
 def detect_encoding(path: Path) -> str:
     """utf-8-sig, utf-8 or gb18030: the first that decodes the WHOLE file; never a guess."""

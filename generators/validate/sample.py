@@ -45,7 +45,7 @@ def customer_rows(
     (shipped: 4 digits, so 34 × 10,000 = 340,000 distinct codes; rows beyond that
     necessarily repeat a code and are reported as duplicates)."""
     rng = random.Random(seed)
-    lists = catalog.codelists
+    lists = {k: c.active() for k, c in catalog.codelists.items()}  # clean rows: current codes
     width = sequence_digits(catalog)
     regions = lists["region"].codes
     types = lists["customer-type"].codes
