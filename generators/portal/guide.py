@@ -37,10 +37,12 @@ git checkout -b 修改说明     # 每次修改新建一个分支
 ### 停用一个撤销的部门
 
 ```bash
-.venv/bin/infostd deprecate department-code SJ01 --note "2026 年 3 月撤销，职能并入 CW01"
+.venv/bin/infostd deprecate department-code SJ01 --note "2026 年 3 月撤销，职能并入 CW01" --withdrawn 2026-03-31
 ```
 
-代码保留在代码表中并标记停用：模板不再提供，历史数据仍然有效。**不要删除代码**：已发布且未停用的代码被删除或改名时，
+代码保留在代码表中并标记停用：模板不再提供。`--withdrawn` 写明撤销日期（该代码可以使用的最后一天，写入
+`"x-withdrawn"`）：此后仍使用该代码的数据校验报错，之前只是警告；校验撤销前的历史数据时用
+`infostd validate --as-of 日期`。不写撤销日期时，使用该代码的数据一直只是警告。**不要删除代码**：已发布且未停用的代码被删除或改名时，
 `infostd check` 会拒绝。部门只是更名时，直接改 `title`，并把原名称写入 `"x-aliases": ["原名称"]`。
 
 ### 给记录增加一个非必填的字段（如 客户官网）
