@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import click
 
+from . import clickzh
 from .config import Config
 from .errors import InfostdError, ProblemsError
 from .loader import load_catalog
@@ -18,6 +19,7 @@ from .model import Catalog
 from .textsafe import shown
 
 INTERNAL_ERROR = 70
+clickzh.install()  # click's own usage errors in Chinese, before any command parses
 
 
 class _ChineseHelp(click.HelpFormatter):
@@ -39,9 +41,17 @@ class _Context(click.Context):
 
 
 class _ChineseHelpOption:
-    """Mixed into our command classes: the --help option described in Chinese."""
+    """Mixed into our command classes: the --help option and the usage line's
+    placeholders in Chinese."""
 
     context_class = _Context
+
+    def __init__(self, *args, **kwargs) -> None:
+        if not clickzh.english():
+            kwargs.setdefault("options_metavar", "[选项]")
+            if isinstance(self, click.Group):
+                kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
