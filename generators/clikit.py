@@ -6,6 +6,7 @@ modules (``programme/cli.py``, ``sql/cli.py``…) import it without importing ``
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -85,11 +86,24 @@ class _Group(_ChineseHelpOption, click.Group):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # the reader went away (`infostd check | head -1`)
+            quiet_stdout()
+            ctx.exit(SIGPIPE_EXIT)
         except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
             if os.environ.get("INFOSTD_DEBUG"):
                 raise
             click.echo(f"内部错误（请报告）：{type(exc).__name__}: {shown(exc)}", err=True)
             ctx.exit(INTERNAL_ERROR)
+
+
+SIGPIPE_EXIT = 141  # as a shell reports a program stopped by SIGPIPE
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush into a closed pipe does
+    not print a second error (the Python documentation's recipe for SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def config_of(ctx: click.Context) -> Config:

@@ -59,3 +59,18 @@ def test_english_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.argv", ["infostd", "validate", "--lang", "en", "--formt"])
     result = CliRunner().invoke(cli, ["validate", "--lang", "en", "--formt", "json"])
     assert "No such option '--formt'" in result.output
+
+
+@pytest.mark.parametrize("args", [["sql", "ddl", "--dialect", "postgres"], ["check"]])
+def test_a_closed_pipe_stops_quietly(args: list[str]) -> None:
+    """`infostd check | head -1`: the reader went away; no internal error, no traceback."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("infostd")
+    process = subprocess.Popen([exe, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read().decode("utf-8")
+    assert process.wait() == 141 and errors == "", errors
