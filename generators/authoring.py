@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import InfostdError
+from .formats import parse_date
 from .fsutil import atomic_write_text
 from .jsonpos import value_offsets
 from .loader import CatalogError, load_catalog
@@ -168,27 +169,43 @@ def add_code(
     return code, block.path
 
 
-def deprecate_code(config: Config, catalog: Catalog, key: str, code: str, note: str = "") -> Path:
+def deprecate_code(
+    config: Config,
+    catalog: Catalog,
+    key: str,
+    code: str,
+    note: str = "",
+    withdrawn: str | None = None,
+) -> Path:
     """Mark one code deprecated (kept, never reassigned); ``note`` is added to its
-    description (e.g. "2026 年 3 月撤销，职能并入 SH01")."""
+    description (e.g. "2026 年 3 月撤销，职能并入 SH01"); ``withdrawn`` (YYYY-MM-DD, the
+    last day of use) also writes ``x-withdrawn``: after it, data using the code is an error.
+    A code already deprecated may still be given its withdrawal date."""
     schema = codelist_schema(catalog, key)
     codelist = schema.codelist
     if code not in codelist.by_code:
         raise AuthoringError(f"代码表 {key} 中没有代码 {code}")
     index = codelist.codes.index(code)
     entry = codelist.by_code[code]
-    if entry.deprecated:
+    if withdrawn is not None and parse_date(withdrawn) is None:
+        raise AuthoringError(f"撤销日期“{withdrawn}”不是有效日期，请写成 YYYY-MM-DD")
+    if withdrawn is not None and entry.withdrawn is not None:
+        raise AuthoringError(f"代码 {entry.label} 已有撤销日期 {entry.withdrawn}")
+    if entry.deprecated and withdrawn is None:
         raise AuthoringError(f"代码 {entry.label} 已经停用")
+    added = ("" if entry.deprecated else ', "deprecated": true') + (
+        f', "x-withdrawn": "{withdrawn}"' if withdrawn else ""
+    )
     block = block_text(catalog, schema)
     start, end = entry_span(block, index)
     raw = json.loads(block.source[start:end])
     if note:
         raw["description"] = "；".join(t for t in (raw.get("description", ""), note) if t)
         inner = json.dumps(raw, ensure_ascii=False, separators=(", ", ": "))[:-1]
-        replacement = inner + ', "deprecated": true}'
+        replacement = inner + added + "}"
     else:
         body = block.source[start:end].rstrip()
-        replacement = body[:-1].rstrip() + ', "deprecated": true}'
+        replacement = body[:-1].rstrip() + added + "}"
     text = block.source[:start] + replacement + block.source[end:]
     apply_edit(config, block.path, text)
     return block.path

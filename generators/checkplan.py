@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from .formats import EMAIL_RE, INTL_PHONE_RE, MOBILE_RE
-from .model import Catalog, CodeList, Field, Schema, field_codelist
+from .model import Catalog, CodeList, Field, ForeignKey, Schema, field_codelist
 from .patterns import alternatives_words, shape
 from .rules import error_field, parse_duration, work_calendar
 
@@ -276,6 +276,15 @@ def rule_plan(rule: Any) -> RulePlan:
     return plan
 
 
+def foreign_key_plan(fk: ForeignKey) -> dict[str, Any]:
+    """``{"field", "record", "ref"}`` plus ``"where": {"field", "in"}`` when the target row
+    must also meet a condition."""
+    plan: dict[str, Any] = {"field": fk.field, "record": fk.record, "ref": fk.ref}
+    if fk.where_field is not None:
+        plan["where"] = {"field": fk.where_field, "in": list(fk.where_in)}
+    return plan
+
+
 def record_plan(schema: Schema, catalog: Catalog, index: int) -> RecordPlan:
     return RecordPlan(
         key=schema.key,
@@ -285,9 +294,7 @@ def record_plan(schema: Schema, catalog: Catalog, index: int) -> RecordPlan:
         fields=[field_plan(f, catalog) for f in schema.fields],
         closed=schema.raw.get("additionalProperties") is False,
         unique=[list(g) for g in schema.unique],
-        foreign_keys=[
-            {"field": fk.field, "record": fk.record, "ref": fk.ref} for fk in schema.foreign_keys
-        ],
+        foreign_keys=[foreign_key_plan(fk) for fk in schema.foreign_keys],
         rules=[rule_plan(r) for r in schema.rules],
     )
 

@@ -11,10 +11,12 @@ import click
 from . import schemas as schema_export
 from .clikit import (  # noqa: F401 - re-exported for command modules
     INTERNAL_ERROR,
+    SIGPIPE_EXIT,
     _Command,
     _Group,
     catalog_of,
     config_of,
+    quiet_stdout,
 )
 from .config import load_config
 from .errors import InfostdError
@@ -537,7 +539,11 @@ cli.add_command(sheet_group)
 
 
 def main() -> None:
-    cli(prog_name="infostd")
+    try:
+        cli(prog_name="infostd")
+    except BrokenPipeError:  # output flushed after the command into a closed pipe
+        quiet_stdout()
+        sys.exit(SIGPIPE_EXIT)
 
 
 if __name__ == "__main__":

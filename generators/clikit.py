@@ -6,11 +6,13 @@ modules (``programme/cli.py``, ``sql/cli.py``…) import it without importing ``
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
 
+from . import clickzh
 from .config import Config
 from .errors import InfostdError, ProblemsError
 from .loader import load_catalog
@@ -18,6 +20,7 @@ from .model import Catalog
 from .textsafe import shown
 
 INTERNAL_ERROR = 70
+clickzh.install()  # click's own usage errors in Chinese, before any command parses
 
 
 class _ChineseHelp(click.HelpFormatter):
@@ -39,9 +42,17 @@ class _Context(click.Context):
 
 
 class _ChineseHelpOption:
-    """Mixed into our command classes: the --help option described in Chinese."""
+    """Mixed into our command classes: the --help option and the usage line's
+    placeholders in Chinese."""
 
     context_class = _Context
+
+    def __init__(self, *args, **kwargs) -> None:
+        if not clickzh.english():
+            kwargs.setdefault("options_metavar", "[选项]")
+            if isinstance(self, click.Group):
+                kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -75,11 +86,24 @@ class _Group(_ChineseHelpOption, click.Group):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # the reader went away (`infostd check | head -1`)
+            quiet_stdout()
+            ctx.exit(SIGPIPE_EXIT)
         except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
             if os.environ.get("INFOSTD_DEBUG"):
                 raise
             click.echo(f"内部错误（请报告）：{type(exc).__name__}: {shown(exc)}", err=True)
             ctx.exit(INTERNAL_ERROR)
+
+
+SIGPIPE_EXIT = 141  # as a shell reports a program stopped by SIGPIPE
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush into a closed pipe does
+    not print a second error (the Python documentation's recipe for SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def config_of(ctx: click.Context) -> Config:

@@ -89,11 +89,22 @@ def add_code(
 @click.argument("codelist")
 @click.argument("code")
 @click.option("--note", default="", help="停用说明，写入该代码的说明，如“2026 年 3 月撤销”。")
+@click.option(
+    "--withdrawn",
+    metavar="YYYY-MM-DD",
+    help="撤销日期（该代码可以使用的最后一天）：此后使用该代码的数据校验报错。"
+    "已停用的代码也可补写撤销日期。",
+)
 @click.pass_context
-def deprecate(ctx: click.Context, codelist: str, code: str, note: str) -> None:
+def deprecate(
+    ctx: click.Context, codelist: str, code: str, note: str, withdrawn: str | None
+) -> None:
     """停用代码表 CODELIST 中的代码 CODE：保留代码并标记停用，模板不再提供，不得再分配。"""
-    path = authoring.deprecate_code(config_of(ctx), catalog_of(ctx), codelist, code, note)
-    click.echo(f"已停用 {codelist} 中的代码 {code}（{display_path(path)}，检查通过）。")
+    path = authoring.deprecate_code(
+        config_of(ctx), catalog_of(ctx), codelist, code, note, withdrawn
+    )
+    when = f"，{withdrawn} 撤销" if withdrawn else ""
+    click.echo(f"已停用 {codelist} 中的代码 {code}{when}（{display_path(path)}，检查通过）。")
 
 
 @click.command(cls=_Command)

@@ -40,7 +40,7 @@ from .config import Config
 from .errors import InfostdError
 from .formats import CHINA_TZ, USCC_CHARSET, parse_datetime
 from .fsutil import atomic_write_bytes
-from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
+from .labels import SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS, where_words
 from .model import (
     Alternative,
     Catalog,
@@ -500,7 +500,7 @@ def field_rule(f: Field, schema: Schema, catalog: Catalog) -> str:
         if fk.field == f.key and fk.record in catalog.records:
             target = catalog.records[fk.record]
             ref = target.field_by_key[fk.ref].title if fk.ref in target.field_by_key else fk.ref
-            parts.append(f"须为「{target.title}」中已有的{ref}")
+            parts.append(f"须为「{target.title}」中已有的{ref}{where_words(fk, target)}")
     for rule in schema.rules:
         if error_field(rule) == f.key:
             parts.append(f"{rule.message}（{rule.id}）")
@@ -595,10 +595,36 @@ def length_parts(f: Field, ref: str) -> list[str]:
     return parts
 
 
+def segment_equals_parts(
+    f: Field, ref: str, schema: Schema, catalog: Catalog, anchors: dict[str, str]
+) -> list[str]:
+    """``segment-equals`` rules on this code column whose part has a fixed place: the part
+    equals the start of the other cell (its code, or its dropdown label "04 电子设备"), or
+    that cell is empty. Checked when the code is typed (Excel checks the edited cell)."""
+    parts = []
+    for rule in schema.rules:
+        p = rule.params
+        if rule.type != "segment-equals" or p["field"] != f.key or f.code_rule is None:
+            continue
+        other, span = anchors.get(p["equals"]), f.code_rule.span(p["segment"], catalog.codelists)
+        if other is not None and span is not None:
+            start, size = span
+            parts.append(
+                f"OR(LEN({other})=0,EXACT(MID({ref},{start},{size}),LEFT({other},{size})))"
+            )
+    return parts
+
+
 def field_validation(
-    f: Field, ref: str, catalog: Catalog, found: dict[str, Choices]
+    f: Field,
+    ref: str,
+    catalog: Catalog,
+    found: dict[str, Choices],
+    schema: Schema | None = None,
+    anchors: dict[str, str] | None = None,
 ) -> dict[str, Any] | None:
-    """The XlsxWriter data validation for one column (``ref`` is its first data cell)."""
+    """The XlsxWriter data validation for one column (``ref`` is its first data cell;
+    ``anchors``: every template column's first data cell, for rules across columns)."""
     if (choices := choices_of(f, found)) is not None:
         return {"validate": "list", "source": "=" + choices.label_range}
     if f.type in ("integer", "number"):
@@ -615,6 +641,8 @@ def field_validation(
     parts: list[str] = []
     if f.code_rule is not None:
         parts += code_rule_parts(f, ref, catalog, found)
+        if schema is not None:
+            parts += segment_equals_parts(f, ref, schema, catalog, anchors or {})
     if f.format in FORMAT_PARTS:
         parts += FORMAT_PARTS[f.format](ref)
     if f.pattern:
@@ -804,6 +832,10 @@ def _write_data_sheet(
     sheet: Worksheet, schema: Schema, catalog: Catalog, found: dict[str, Choices], styles: _Styles
 ) -> None:
     last = FIRST_DATA_ROW + DATA_ROWS - 1
+    anchors = {
+        f.key: f"{xl_col_to_name(col)}{FIRST_DATA_ROW + 1}"
+        for col, f in enumerate(schema.template_fields)
+    }
     for col, f in enumerate(schema.template_fields):
         header = f.title + (REQUIRED_MARK if f.required else "")
         rule = field_rule(f, schema, catalog)
@@ -814,7 +846,9 @@ def _write_data_sheet(
         )
         sheet.write_string(KEY_ROW, col, f.key, styles.key)
         anchor = f"{xl_col_to_name(col)}{FIRST_DATA_ROW + 1}"
-        validation = field_validation(f, anchor, catalog, found) or {"validate": "any"}
+        validation = field_validation(f, anchor, catalog, found, schema, anchors) or {
+            "validate": "any"
+        }
         title = f.title + ("（必填）" if f.required else "")
         validation.update(
             {

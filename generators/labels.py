@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .model import ForeignKey, Schema
+
 KIND_LABELS = {"record": "数据标准", "codelist": "代码表", "policy": "管理制度", "guide": "指南"}
 STATUS_LABELS = {
     "draft": "草案",
@@ -67,6 +69,7 @@ RULE_NAMES = {
     "code-rule": "编码规则",
     "unique": "不得重复",
     "foreign-key": "引用的记录",
+    "foreign-key-where": "引用的记录不满足条件",
     "foreign-key-unchecked": "引用未核对",
     "additionalProperties": "多余的列",
     "leading-zero": "前导零",
@@ -89,3 +92,13 @@ def rule_name(rule: str) -> str:
         if rule.startswith(prefix + ":"):
             return RULE_NAMES[prefix]
     return rule
+
+
+def where_words(fk: ForeignKey, target: Schema | None) -> str:
+    """A foreign key's condition on the target row in words (plain text), or "":
+    "，且其准入状态为“合格”" (portal rule list, template prompts)."""
+    if fk.where_field is None:
+        return ""
+    f = target.field_by_key.get(fk.where_field) if target else None
+    allowed = "”或“".join(str(v) for v in fk.where_in)
+    return f"，且其{f.title if f else fk.where_field}为“{allowed}”"

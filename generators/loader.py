@@ -51,10 +51,20 @@ from .model import (
     Standard,
     StandardError,
     clean_header,
+    field_codelist,
 )
 from .patterns import alternatives_words
 from .requirements import check_register, item_line, read_requirements
-from .rules import FROM_SCHEMA, RULE_TYPES, calendar_problems, check_rule, exempt, rule_fields
+from .rules import (
+    FROM_SCHEMA,
+    RULE_TYPES,
+    RuleContext,
+    calendar_problems,
+    check_rule,
+    exempt,
+    rule_fields,
+    rule_problems,
+)
 
 SCHEMA_FENCE = "json schema"
 _markdown = MarkdownIt("commonmark")
@@ -548,6 +558,9 @@ class _Loader:
                 self.problem(where, f"外键引用的记录 {fk.record} 不存在")
             elif fk.ref not in target.field_by_key:
                 self.problem(where, f"外键引用的字段 {fk.record}.{fk.ref} 不存在")
+            if fk.where_field is not None and target is not None:
+                for text in _where_problems(fk, schema, target, codelists):
+                    self.problem(block.at("x-foreign-keys", index, "where"), text)
         seen_ids: set[str] = set()
         for index, rule in enumerate(schema.rules):
             where = block.at("x-rules", index)
@@ -560,9 +573,11 @@ class _Loader:
             for error in params_errors:
                 self.problem(where, f"规则 {rule.id}（{rule.type}）的参数 " + _describe(error))
             if not params_errors:
-                for name in rule_fields(rule):
-                    if name not in keys:
-                        self.problem(where, f"规则 {rule.id} 引用的字段 {name} 未定义")
+                missing = [name for name in rule_fields(rule) if name not in keys]
+                for name in missing:
+                    self.problem(where, f"规则 {rule.id} 引用的字段 {name} 未定义")
+                for text in [] if missing else rule_problems(rule, schema):
+                    self.problem(where, f"规则 {rule.id}（{rule.type}）：{text}")
                 self.check_rule_dates(schema, rule, where, catalog.codelists)
 
     def check_rule_dates(
@@ -659,7 +674,7 @@ class _Loader:
                     )
                 for rule in schema.rules:
                     if not exempt(rule, example) and not check_rule(
-                        rule, example, catalog.codelists
+                        rule, example, RuleContext(schema, catalog.codelists)
                     ):
                         self.problem(
                             block.at("examples", index),
@@ -674,11 +689,22 @@ class _Loader:
             for fk in schema.foreign_keys:
                 target = catalog.records[fk.record]
                 known = {e.get(fk.ref) for e in target.examples}
+                allowed = {
+                    e.get(fk.ref)
+                    for e in target.examples
+                    if fk.where_field is None or e.get(fk.where_field) in fk.where_in
+                }
                 for index, example in enumerate(schema.examples):
                     if fk.field in example and example[fk.field] not in known:
                         self.problem(
                             block.at("examples", index, fk.field),
                             f"示例 {index + 1} 的 {fk.field}={example[fk.field]} 不在 {fk.record} 的示例中（外键）",
+                        )
+                    elif fk.field in example and example[fk.field] not in allowed:
+                        self.problem(
+                            block.at("examples", index, fk.field),
+                            f"示例 {index + 1} 的 {fk.field}={example[fk.field]} 在 {fk.record} 的示例中"
+                            f"不满足外键条件（{fk.where_field} 须为 {'、'.join(map(str, fk.where_in))}）",
                         )
             for f in schema.fields:
                 field_validator = SchemaValidator(
@@ -692,6 +718,30 @@ class _Loader:
                             block.at("properties", f.key, "examples", index),
                             f"字段 {f.key} 的示例 {example!r} 无效：" + _describe(error),
                         )
+
+
+def _where_problems(
+    fk: ForeignKey, schema: Schema, target: Schema, codelists: dict[str, CodeList]
+) -> list[str]:
+    """A foreign key's ``where``: a field of the target whose listed values it can hold."""
+    if fk.record == schema.key:
+        return ["外键条件 where 不能用于指向本记录的外键"]
+    f = target.field_by_key.get(str(fk.where_field))
+    if f is None:
+        return [f"外键条件中的字段 {fk.record}.{fk.where_field} 不存在"]
+    if f.codelist:
+        accepted: list[Any] | None = field_codelist(f, codelists).codes
+    elif f.enum is not None:
+        accepted = f.enum
+    else:
+        accepted = None if f.const is None else [f.const]
+    if accepted is None:
+        return []
+    return [
+        f"外键条件中的值 {value!r} 不是 {fk.record}.{f.key} 的可选值（{'、'.join(map(str, accepted))}）"
+        for value in fk.where_in
+        if value not in accepted
+    ]
 
 
 def _exact_multiple_of(validator, multiple, instance, schema):
@@ -756,7 +806,14 @@ def _read_record(schema: Schema) -> None:
     ]
     schema.unique = [list(g) for g in raw.get("x-unique", [])]
     schema.foreign_keys = [
-        ForeignKey(fk["field"], fk["record"], fk["ref"]) for fk in raw.get("x-foreign-keys", [])
+        ForeignKey(
+            fk["field"],
+            fk["record"],
+            fk["ref"],
+            fk.get("where", {}).get("field"),
+            tuple(fk.get("where", {}).get("in", ())),
+        )
+        for fk in raw.get("x-foreign-keys", [])
     ]
     schema.rules = [
         Rule(
@@ -799,7 +856,7 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         codelist_level=prop.get("x-level"),
         code_rule=CodeRule([_read_segment(s) for s in rule["segments"]]) if rule else None,
         sensitive=sensitivity(prop.get("x-sensitive")),
-        mask=mask_kind(prop.get("x-sensitive"), fmt),
+        mask=mask_kind(prop.get("x-sensitive"), fmt or _first_format(prop.get("anyOf", []))),
         security_level=prop.get("x-security-level"),
         aliases=list(prop.get("x-aliases", [])),
         examples=list(prop.get("examples", [])),
@@ -810,6 +867,11 @@ def _read_field(key: str, prop: dict[str, Any], required: bool) -> Field:
         alternatives=[Alternative.read(a) for a in prop.get("anyOf", [])],
         raw=prop,
     )
+
+
+def _first_format(items: list[dict[str, Any]]) -> str | None:
+    """The first ``anyOf`` item's format: what a ``"personal"`` field is masked as."""
+    return next((i["format"] for i in items if "format" in i), None)
 
 
 def _read_segment(raw: dict[str, Any]) -> Segment:

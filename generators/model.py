@@ -288,18 +288,25 @@ class CodeRule:
 
     def fixed_length(self, codelists: dict[str, CodeList]) -> int | None:
         """Total length when every segment has one length, else None."""
-        total = 0
-        for s in self.segments:
+        span = self.span(len(self.segments), codelists)
+        return None if span is None else span[0] + span[1] - 1
+
+    def span(self, segment: int, codelists: Mapping[str, CodeList]) -> tuple[int, int] | None:
+        """(1-based start, length) of the ``segment``-th part (1-based) when every part up
+        to it has one length — then every split cuts it there —, else None."""
+        start, size = 1, 0
+        for s in self.segments[:segment]:
+            start += size
             if s.kind == "text":
-                total += len(str(s.value))
-            elif s.kind in ("digits", "letters"):
-                total += int(s.value)
+                sizes = {len(str(s.value))}
+            elif s.kind in SEGMENT_CHARS:
+                sizes = {int(s.value)}
             else:
-                lengths = {len(c) for c in codelists[str(s.value)].codes_at(s.level)}
-                if len(lengths) != 1:
-                    return None
-                total += lengths.pop()
-        return total
+                sizes = {len(c) for c in codelists[str(s.value)].codes_at(s.level)}
+            if len(sizes) != 1:
+                return None
+            size = sizes.pop()
+        return start, size
 
 
 FieldType = Literal["string", "integer", "number", "boolean", "date", "date-time"]
@@ -389,6 +396,21 @@ class ForeignKey:
     field: str
     record: str
     ref: str
+    # ``where``: the target row must also have ``where_field`` in ``where_in`` (only 合格
+    # suppliers); None = any target row
+    where_field: str | None = None
+    where_in: tuple[Any, ...] = ()
+
+    @property
+    def target(self) -> str:
+        """The key a target table's values are collected under (``record.ref``)."""
+        return f"{self.record}.{self.ref}"
+
+    @property
+    def condition(self) -> str | None:
+        """The key a conditional target's (value, condition value) pairs are collected
+        under: ``record.ref?field`` (field keys never hold a ``?``)."""
+        return None if self.where_field is None else f"{self.target}?{self.where_field}"
 
 
 @dataclass(frozen=True)

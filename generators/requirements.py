@@ -7,7 +7,8 @@ its standard's front matter with how it is enforced, and cited in the prose.
          when: 每月质量检查, evidence: 合同状态变更记录}
 
 ``by``: ``validator`` (``rule``: an ``x-rules`` id, ``record.field`` — the field's own
-checks —, ``record.field:unique`` or ``record.field:foreign-key``), ``template``
+checks —, ``record.field:unique``, ``record.field:foreign-key`` or
+``record.field:foreign-key-where``: its condition on the target), ``template``
 (``field``: ``record.field``, what the Excel template does for it), ``check``
 (``check``: one of :data:`CHECKS`, done by ``infostd check``) or ``people`` (``who``,
 ``when``, ``evidence``). ``check_register`` returns every broken promise, located.
@@ -133,8 +134,11 @@ def enforcing_rule(catalog: Catalog, target: str) -> str | None:
     if aspect == "foreign-key":
         fks = [fk for fk in schema.foreign_keys if fk.field == key]
         return None if fks else f"字段 {path} 没有外键"
+    if aspect == "foreign-key-where":
+        fks = [fk for fk in schema.foreign_keys if fk.field == key and fk.where_field]
+        return None if fks else f"字段 {path} 没有带条件（where）的外键"
     if aspect:
-        return f"未知的检查“{aspect}”（可用 unique、foreign-key）"
+        return f"未知的检查“{aspect}”（可用 unique、foreign-key、foreign-key-where）"
     checks = [
         f.required,
         f.format,

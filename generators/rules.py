@@ -18,10 +18,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .formats import parse_date, parse_datetime
-from .model import CodeList, Rule
+from .model import CodeList, Rule, Schema
 
 Row = Mapping[str, Any]
 CodeLists = Mapping[str, CodeList]
@@ -63,7 +63,20 @@ def _present(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def check_max_interval(rule: Rule, row: Row, codelists: CodeLists) -> bool:
+class Context(Protocol):
+    """What a rule may look up besides the row (``engine.RecordContext`` is one)."""
+
+    schema: Schema
+    codelists: Mapping[str, CodeList]
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    schema: Schema
+    codelists: Mapping[str, CodeList]
+
+
+def check_max_interval(rule: Rule, row: Row, ctx: Context) -> bool:
     start, end = _moment(row.get(rule.params["start"])), _moment(row.get(rule.params["end"]))
     if start is None or end is None:
         return True  # missing or malformed values are reported by their own checks
@@ -71,16 +84,56 @@ def check_max_interval(rule: Rule, row: Row, codelists: CodeLists) -> bool:
     return start <= end and (limit is None or end - start <= limit)
 
 
-def check_date_order(rule: Rule, row: Row, codelists: CodeLists) -> bool:
+def check_date_order(rule: Rule, row: Row, ctx: Context) -> bool:
     start, end = _moment(row.get(rule.params["start"])), _moment(row.get(rule.params["end"]))
     return start is None or end is None or start <= end
 
 
-def check_required_if(rule: Rule, row: Row, codelists: CodeLists) -> bool:
+def check_required_if(rule: Rule, row: Row, ctx: Context) -> bool:
     when = rule.params["when"]
     if row.get(when["field"]) != when["equals"]:
         return True
     return _present(row.get(rule.params["field"]))
+
+
+def check_required_any(rule: Rule, row: Row, ctx: Context) -> bool:
+    return any(_present(row.get(name)) for name in rule.params["fields"])
+
+
+def code_segment(rule: Rule, row: Row, ctx: Context) -> str | None:
+    """The ``segment``-th part (1-based) of the code in ``field``, as ``CodeRule.split``
+    cuts it; None when the code is absent or does not fit its rule (its own error)."""
+    value = row.get(rule.params["field"])
+    code_rule = ctx.schema.field_by_key[rule.params["field"]].code_rule
+    if not isinstance(value, str) or code_rule is None:
+        return None
+    parts = code_rule.split(value, ctx.codelists)
+    return None if parts is None else parts[rule.params["segment"] - 1]
+
+
+def check_segment_equals(rule: Rule, row: Row, ctx: Context) -> bool:
+    part, other = code_segment(rule, row, ctx), row.get(rule.params["equals"])
+    return part is None or not _present(other) or part == other
+
+
+def segment_equals_problems(rule: Rule, schema: Schema) -> list[str]:
+    """What ``check`` says about a segment-equals rule beyond its parameter shape."""
+    code = schema.field_by_key.get(rule.params["field"])
+    other = schema.field_by_key.get(rule.params["equals"])
+    problems = []
+    if code is not None:
+        if code.code_rule is None:
+            problems.append(f"字段 {code.key} 没有 x-code-rule，无法取其中的一段")
+        elif not 1 <= rule.params["segment"] <= len(code.code_rule.segments):
+            problems.append(
+                f"segment {rule.params['segment']} 超出范围：字段 {code.key} 的编码规则只有 "
+                f"{len(code.code_rule.segments)} 段（从 1 数起）"
+            )
+    if other is not None and other.type != "string":
+        problems.append(f"字段 {other.key} 不是文本字段，不能与编码中的一段比较")
+    if code is not None and code is other:
+        problems.append("field 与 equals 是同一字段")
+    return problems
 
 
 # ── working days ─────────────────────────────────────────────────────────
@@ -159,11 +212,11 @@ def calendar_problems(codelist: CodeList) -> list[str]:
     return problems
 
 
-def check_max_workdays(rule: Rule, row: Row, codelists: CodeLists) -> bool:
+def check_max_workdays(rule: Rule, row: Row, ctx: Context) -> bool:
     start, end = _moment(row.get(rule.params["start"])), _moment(row.get(rule.params["end"]))
     if start is None or end is None:
         return True  # missing or malformed values are reported by their own checks
-    calendar = work_calendar(codelists[rule.params["calendar"]])
+    calendar = work_calendar(ctx.codelists[rule.params["calendar"]])
     used = calendar.workdays(china_date(start), china_date(end))
     return start <= end and used <= rule.params["max"]
 
@@ -193,7 +246,11 @@ def exempt(rule: Rule, row: Row) -> bool:
 class RuleType:
     params_schema: dict[str, Any]
     fields: Callable[[Rule], list[str]]  # the fields a rule reads; errors go on the last
-    check: Callable[[Rule, Row, CodeLists], bool]
+    check: Callable[[Rule, Row, Context], bool]
+    # the field an error is reported on, when not the last of ``fields``
+    error: Callable[[Rule], str] | None = None
+    # located problems ``infostd check`` reports beyond the parameter schema
+    problems: Callable[[Rule, Schema], list[str]] | None = None
 
 
 _START_END = {
@@ -249,6 +306,37 @@ RULE_TYPES: dict[str, RuleType] = {
         fields=lambda r: [r.params["when"]["field"], r.params["field"]],
         check=check_required_if,
     ),
+    "required-any": RuleType(
+        params_schema={
+            "type": "object",
+            "required": ["fields"],
+            "properties": {
+                "fields": {
+                    "type": "array",
+                    "minItems": 2,
+                    "uniqueItems": True,
+                    "items": {"type": "string"},
+                }
+            },
+        },
+        fields=lambda r: list(r.params["fields"]),
+        check=check_required_any,
+        error=lambda r: r.params["fields"][0],  # the first named is the usual one to fill
+    ),
+    "segment-equals": RuleType(
+        params_schema={
+            "type": "object",
+            "required": ["field", "segment", "equals"],
+            "properties": {
+                "field": {"type": "string"},
+                "segment": {"type": "integer", "minimum": 1},
+                "equals": {"type": "string"},
+            },
+        },
+        fields=lambda r: [r.params["equals"], r.params["field"]],
+        check=check_segment_equals,
+        problems=segment_equals_problems,
+    ),
 }
 
 
@@ -258,9 +346,15 @@ def rule_fields(rule: Rule) -> list[str]:
 
 def error_field(rule: Rule) -> str:
     """The field a broken rule is reported on (the one a person should fix)."""
-    return rule_fields(rule)[-1]
+    kind = RULE_TYPES[rule.type]
+    return kind.error(rule) if kind.error is not None else rule_fields(rule)[-1]
 
 
-def check_rule(rule: Rule, row: Row, codelists: CodeLists) -> bool:
+def rule_problems(rule: Rule, schema: Schema) -> list[str]:
+    kind = RULE_TYPES[rule.type]
+    return kind.problems(rule, schema) if kind.problems is not None else []
+
+
+def check_rule(rule: Rule, row: Row, ctx: Context) -> bool:
     """Whether ``row`` keeps ``rule`` (an exempt row is not asked: see ``exempt``)."""
-    return RULE_TYPES[rule.type].check(rule, row, codelists)
+    return RULE_TYPES[rule.type].check(rule, row, ctx)

@@ -188,7 +188,25 @@ RECORD: dict[str, Any] = {
                 "type": "object",
                 "required": ["field", "record", "ref"],
                 "additionalProperties": False,
-                "properties": {"field": _TEXT, "record": _TEXT, "ref": _TEXT},
+                "properties": {
+                    "field": _TEXT,
+                    "record": _TEXT,
+                    "ref": _TEXT,
+                    "where": {
+                        "type": "object",
+                        "required": ["field", "in"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "field": _TEXT,
+                            "in": {
+                                "type": "array",
+                                "minItems": 1,
+                                "uniqueItems": True,
+                                "items": {"type": ["string", "integer", "number", "boolean"]},
+                            },
+                        },
+                    },
+                },
             },
         },
         "x-rules": {
@@ -348,9 +366,10 @@ KEYWORD_DOCS: dict[str, tuple[str, str, str]] = {
         "报告“重复”",
     ),
     "x-foreign-keys": (
-        "外键：字段的值须在另一记录中已有",
-        '"x-foreign-keys": [{"field": "customer_code", "record": "customer", "ref": "customer_code"}]',
-        "模板提示“须为「客户信息」中已有的客户编码”；报告“外键”",
+        "外键：字段的值须在另一记录中已有；可加条件 where：所引用的那一行的某字段须取给定值之一"
+        "（如只有准入状态为“合格”的供应商）",
+        '"x-foreign-keys": [{"field": "supplier_code", "record": "supplier", "ref": "supplier_code", "where": {"field": "status", "in": ["合格"]}}]',
+        "模板提示“须为「供应商信息」中准入状态为“合格”的供应商编码”；报告“外键”或“不满足条件”",
     ),
     "x-rules": (
         "跨字段规则（见下方“跨字段规则”）；任何规则可加生效日期"
@@ -464,6 +483,14 @@ RULE_DOCS: dict[str, tuple[str, str]] = {
     "required-if": (
         "当另一字段取某值时，本字段必填",
         '{"id": "CT-03", "type": "required-if", "field": "customer_code", "when": {"field": "contract_type", "equals": "01"}, "message": "销售合同必须填写客户编码"}',
+    ),
+    "required-any": (
+        "所列字段至少填写一项（如手机、电话至少留一个）；报告在第一个字段上",
+        '{"id": "CU-09", "type": "required-any", "fields": ["mobile", "phone"], "message": "联系人手机和联系电话至少填写一项"}',
+    ),
+    "segment-equals": (
+        "编码中的第 n 段（按编码规则从 1 数起）须与另一字段相同（两者都填时）",
+        '{"id": "AS-03", "type": "segment-equals", "field": "asset_code", "segment": 2, "equals": "category", "message": "资产编码中的类别码须与资产类别一致"}',
     ),
 }
 

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from generators import checkplan, codegen
-from generators.model import Catalog
+from generators.model import Catalog, Rule, field_codelist
+from generators.rules import RuleContext, code_segment
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node 未安装（scripts/test.sh 会安装 nodejs）")
@@ -75,3 +76,34 @@ def run_node(module: Path, body: str, data: Any) -> Any:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def swapped_moments(schema, params: dict, example: dict) -> dict:
+    """The example with its end a day before its start (valid moments, dated after any
+    effective date), so the rule itself is what breaks."""
+
+    def moment(key: str, day: str) -> str:
+        return day if schema.field_by_key[key].type == "date" else f"{day} 10:00"
+
+    return {**example, params["start"]: moment(params["start"], "2030-01-02"),
+            params["end"]: moment(params["end"], "2030-01-01")}  # fmt: skip
+
+
+def broken_rows(catalog: Catalog, key: str, rule: Rule) -> list[dict]:
+    """The first example of record ``key`` changed so that ``rule`` (any kind) fails:
+    the shared differential corpus of every engine's test."""
+    schema = catalog.records[key]
+    example, p = schema.examples[0], rule.params
+    if "start" in p:  # date-order, max-interval, max-workdays: the end a day before
+        return [swapped_moments(schema, p, example)]
+    if rule.type == "required-if":
+        return [{**example, p["when"]["field"]: p["when"]["equals"], p["field"]: ""}]
+    if rule.type == "required-any":
+        return [{**example, **dict.fromkeys(p["fields"], "")}]
+    if rule.type == "segment-equals":  # the other field: another valid value than the part
+        ctx = RuleContext(schema, catalog.codelists)
+        part = code_segment(rule, example, ctx)
+        other = schema.field_by_key[p["equals"]]
+        choices = field_codelist(other, catalog.codelists).codes if other.codelist else ["X9"]
+        return [{**example, p["equals"]: next(c for c in choices if c != part)}]
+    raise AssertionError(f"no defect for rule kind {rule.type}: add one here")

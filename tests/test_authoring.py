@@ -234,6 +234,23 @@ def test_deprecate_and_unknown_names(repo: Path) -> None:
     assert result.exit_code == 2 and "没有键为 departmnt-code 的代码表" in result.output
 
 
+def test_deprecate_with_a_withdrawal_date(repo: Path) -> None:
+    """`--withdrawn` writes the last day of use next to the deprecation, in place; an already
+    deprecated code may get its date; a second date or an impossible one is refused."""
+    path = repo / "standards/codelists/department-code.md"
+    out = ok(repo, "deprecate", "department-code", "SJ01", "--withdrawn", "2026-03-31")
+    assert "2026-03-31 撤销" in out
+    assert (
+        '"title": "审计监察部", "description": "负责内部审计、内控评价和违规事项调查", "deprecated": true, "x-withdrawn": "2026-03-31"}'
+        in path.read_text(encoding="utf-8")
+    )
+    again = run(repo, "deprecate", "department-code", "SJ01", "--withdrawn", "2026-04-30")
+    assert again.exit_code != 0 and "已有撤销日期 2026-03-31" in again.output
+    bad = run(repo, "deprecate", "department-code", "XS03", "--withdrawn", "2026-02-30")
+    assert bad.exit_code != 0 and "不是有效日期" in bad.output
+    assert '"x-withdrawn": "2026-02-30"' not in path.read_text(encoding="utf-8")
+
+
 def test_new_standard_mistakes_and_a_missing_team(repo: Path) -> None:
     base = ["new", "policy", "archive", "--title", "档案管理办法", "--category", "03.03.01"]
     result = run(repo, *base, "--owner", "ZZ01")

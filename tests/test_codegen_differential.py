@@ -26,7 +26,14 @@ from generators.model import Catalog, Field, field_codelist
 from generators.validate.engine import validate_rows as reference_rows
 from generators.validate.messages import MESSAGES
 
-from .codegen_support import NODE, generate_into, import_module, needs_node, run_node
+from .codegen_support import (
+    NODE,
+    broken_rows,
+    generate_into,
+    import_module,
+    needs_node,
+    run_node,
+)
 from .conftest import CATALOG
 from .test_codegen_parity import JS_ROWS, rows_of
 from .test_workdays import workday_cases
@@ -120,17 +127,6 @@ def defects(catalog: Catalog, f: Field) -> list[Any]:
     return values
 
 
-def swapped_moments(schema, params: dict, example: dict) -> dict:
-    """The example with its end a day before its start (valid moments, dated after any
-    effective date), so the rule itself is what breaks."""
-
-    def moment(key: str, day: str) -> str:
-        return day if schema.field_by_key[key].type == "date" else f"{day} 10:00"
-
-    return {**example, params["start"]: moment(params["start"], "2030-01-02"),
-            params["end"]: moment(params["end"], "2030-01-01")}  # fmt: skip
-
-
 FORMAT_DEFECTS = {
     "cn-uscc": ["91110108MA01ABCD2X", "91110108MA01ABCD2", "91110108MA01ABCDIH"],
     "cn-resident-id": ["11010519491231002Y", "110105194902300021", "1101051949123100"],
@@ -150,17 +146,8 @@ def test_a_defect_for_every_rule(modules: dict, fixture_catalog: Catalog) -> Non
         for f in schema.fields:
             rows = [{**example, f.key: value} for value in defects(fixture_catalog, f)]
             cases[f"{key}.{f.key}"] = (key, [example, *rows])  # duplicates: unique too
-        for rule in schema.rules:  # every x-rule broken: swap the two dates, clear the field
-            params = rule.params
-            if "start" in params:
-                broken = swapped_moments(schema, params, example)
-            else:
-                broken = {
-                    **example,
-                    params["when"]["field"]: params["when"]["equals"],
-                    params["field"]: "",
-                }
-            cases[f"{key}/{rule.id}"] = (key, [broken])
+        for rule in schema.rules:  # every x-rule broken
+            cases[f"{key}/{rule.id}"] = (key, broken_rows(fixture_catalog, key, rule))
         if any(fk.record == key for fk in schema.foreign_keys):
             fk = next(fk for fk in schema.foreign_keys if fk.record == key)
             cases[f"{key}/fk"] = (key, [{**example, fk.field: "ZZ99"}])

@@ -321,3 +321,4 @@ def test_any_of_field_reads_as_alternatives(mini_project: Path) -> None:
     )
     assert [a.format for a in mobile.alternatives] == ["cn-mobile", "intl-phone"]
     assert mobile.format is None and mobile.is_code
+    assert mobile.mask == "mobile"  # "x-sensitive": "personal": masked as its first format

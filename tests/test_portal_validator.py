@@ -421,3 +421,21 @@ def test_twenty_thousand_rows_never_freeze_the_page(
     assert page.locator("#infostd-errors tbody tr").count() <= 300  # the rest: CSV, Excel
     long_tasks = page.evaluate("window.__longTasks")
     assert max(long_tasks, default=0) < 1000, sorted(long_tasks)[-5:]
+
+
+def test_new_rule_kinds_on_the_page(page, site_catalog: Catalog, tmp_path: Path) -> None:
+    """AS-03 (segment-equals: the code says 04, the category 03) in the generated module the
+    page runs: the page shows the reference's error and warning, words and all."""
+    path = tmp_path / "资产.csv"
+    path.write_text(
+        "资产编码,资产名称,资产类别,保管部门,保管人,购置日期,原值（元）,使用年限（年）,存放地点,资产状态,供应商编码\n"
+        "ZC04000123,服务器,03 运输工具,XX01,刘洋,2024-06-18,86500,5,机房,在用,39-0001\n"
+        "ZC04000124,服务器,04 电子设备,XX01,刘洋,2024-06-18,86500,5,机房,在用,\n",
+        encoding="utf-8",
+    )
+    errors, warnings = expected(site_catalog, path)
+    assert [(e[0], e[3]) for e in errors] == [("2", "rule:AS-03")]
+    assert [w[3] for w in warnings] == ["foreign-key-unchecked"]
+    upload(page, path)
+    assert shown(page, "infostd-errors") == errors
+    assert shown(page, "infostd-warnings") == warnings

@@ -69,3 +69,21 @@ def test_refs_resolve_offline_within_the_set(mini_catalog: Catalog) -> None:
     assert errors == {"$.region": "oneOf"}
     row["customer_code"] = "990001"
     assert any(e.validator == "pattern" for e in validator.iter_errors(row))
+
+
+def test_any_of_exports_as_json_schema_any_of(fixture_catalog: Catalog) -> None:
+    """A generic JSON Schema validator enforces a field's alternatives (format checking on,
+    as consumers with our formats do): a landline or a mobile passes, anything else fails."""
+    from generators.formats import format_checker
+
+    exported = fixture_catalog.exported("customer")
+    Draft202012Validator.check_schema(exported)
+    assert exported["properties"]["service_phone"]["anyOf"][1]["title"] == "固定电话"
+    validator = Draft202012Validator(
+        exported, registry=build_registry(fixture_catalog), format_checker=format_checker()
+    )
+    example = fixture_catalog.records["customer"].examples[0]
+    for value, ok in (("010-12345678", True), ("13800138000", True), ("12345", False)):
+        errors = list(validator.iter_errors({**example, "service_phone": value}))
+        assert (not errors) is ok, value
+        assert all(e.validator == "anyOf" for e in errors)

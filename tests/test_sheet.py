@@ -382,3 +382,31 @@ def test_rewrite_touches_only_the_changed_member(old, data, indent):
     assert same(json.loads(out), new)
     value = next(node for k, _, node in parse(text).elements if k == key)
     assert out.startswith(text[: value.start]) and out.endswith(text[value.end :])
+
+
+def test_code_sheet_refusals(project, tmp_path):
+    path = exported(project, "department-code", tmp_path)
+
+    def broken(ws, col):
+        ws[f"{col['代码']}{row_of(ws, col, 'XS02', '代码')}"] = "XS01"
+        ws[f"{col['停用']}{row_of(ws, col, 'CW01', '代码')}"] = "停用"
+        ws[f"{col['名称']}{row_of(ws, col, 'SH01', '代码')}"] = None
+        ws[f"{col['说明']}{row_of(ws, col, 'SH01', '代码')}"] = None
+        ws[f"{col['代码']}{row_of(ws, col, 'SH01', '代码')}"] = None
+
+    untitled = edit(exported(project, "department-code", tmp_path),
+                    lambda ws, col: ws.__setitem__(f"{col['代码']}{ws.max_row + 1}", "XS09"), "代码")  # fmt: skip
+    refused(project, untitled, 1, "工作表“代码”B15（名称）：oneOf/13 缺少必需的 title")
+    out = refused(project, edit(path, broken, sheet="代码"), 2)
+    assert "工作表“代码”A4（代码）：代码“XS01”重复（第 3 行已有）" in out
+    assert "（停用）：须为“是”或“否”，不是“停用”" in out
+
+    # a code that breaks the list's code rule is refused by check, at its cell
+    def lower_case(ws, col):
+        row = ws.max_row + 1
+        ws[f"{col['代码']}{row}"], ws[f"{col['名称']}{row}"] = "xs9", "测试部"
+
+    out = refused(
+        project, edit(exported(project, "department-code", tmp_path), lower_case, "代码"), 1
+    )
+    assert "工作表“代码”A15（代码）：" in out and "xs9" in out and "编码规则" in out

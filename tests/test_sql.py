@@ -26,10 +26,18 @@ from generators.sql import ddl as ddl_module
 from generators.sql import expr
 from generators.sql.ddl import render_ddl, with_dependencies
 from generators.sql.engines import DuckDBEngine, PostgresEngine
-from generators.sql.inplace import Source, _record_plan, match_columns, validate_source
+from generators.sql.inplace import (
+    Source,
+    _record_plan,
+    match_columns,
+    validate_source,
+    validate_sources,
+)
+from generators.validate import engine as reference_engine
 from generators.validate.engine import RecordContext, check_row, validate_rows
 
-from .test_codegen_differential import SEEDED, defects, swapped_moments
+from .codegen_support import broken_rows
+from .test_codegen_differential import SEEDED, defects
 from .test_codegen_parity import rows_of
 from .test_workdays import expected_holds, span_rows, workday_cases
 
@@ -50,12 +58,7 @@ def defect_cases(catalog: Catalog) -> dict[str, tuple[str, list[dict]]]:
             rows = [{**example, f.key: value} for value in defects(catalog, f)]
             cases[f"{key}.{f.key}"] = (key, [example, *rows])
         for rule in schema.rules:
-            p = rule.params
-            if "start" in p:
-                broken = swapped_moments(schema, p, example)
-            else:
-                broken = {**example, p["when"]["field"]: p["when"]["equals"], p["field"]: ""}
-            cases[f"{key}/{rule.id}"] = (key, [example, broken])
+            cases[f"{key}/{rule.id}"] = (key, [example, *broken_rows(catalog, key, rule)])
         for fk in schema.foreign_keys:
             if fk.record == key:
                 cases[f"{key}/fk"] = (key, [example, {**example, fk.field: "ZZ99"}])
@@ -296,6 +299,61 @@ def test_foreign_keys_across_files_match_the_file_validator(
     globbed = invoke("validate", str(tmp_path / "c*.csv"), "--engine", "duckdb", "--format", "json")
     both = invoke("validate", str(contract), customer, "--format", "json")
     assert json.loads(globbed.stdout) == json.loads(both.stdout)
+
+
+def reference_together(catalog: Catalog, tables: dict[str, list[dict]]) -> dict[str, list]:
+    """The reference engine's findings for tables validated together (as api.validate_tables)."""
+    wanted = reference_engine.target_columns(catalog, list(tables))
+    done, targets = {}, {}
+    for key, rows in tables.items():
+        columns = {f.key: f.key for f in catalog.records[key].fields}
+        ctx = RecordContext(catalog, catalog.records[key], columns=columns)
+        issues, fk_rows, own = reference_engine.run_rows(
+            ctx, enumerate(rows, start=1), wanted.get(key, set())
+        )
+        done[key] = (ctx, issues, fk_rows)
+        targets.update({f"{key}.{ref}": values for ref, values in own.items()})
+    out = {}
+    for key, (ctx, issues, fk_rows) in done.items():
+        issues = issues + reference_engine.foreign_key_issues(ctx, fk_rows, targets)
+        out[key] = findings(sorted(issues, key=ctx.sort_key))
+    return out
+
+
+def test_foreign_key_condition_in_place(engine, fixture_catalog: Catalog) -> None:
+    """SU-05 (a contract's supplier must be 合格) in the database: clean and explained
+    rows on both sides, duplicates, an empty and an invalid condition cell."""
+    sup = fixture_catalog.records["supplier"].examples
+    suppliers = [
+        sup[0],  # 39-0001 合格
+        sup[2],  # 52-0002 暂停合作
+        {**sup[1], "status": ""},  # 65-0003 no status
+        {**sup[1], "supplier_code": "65-0004", "uscc": "91330106MA28N3QD41", "status": " 合格 "},
+        {**sup[1], "supplier_code": "65-0005", "uscc": "91330106MA28N3QD50", "status": "好"},
+        {**sup[2], "supplier_code": "52-0002", "uscc": "91330106MA28N3QD69", "status": "合格"},
+        {**sup[2], "supplier_code": "52-0006", "uscc": "91330106MA28N3QD77", "status": "已淘汰"},
+    ]
+    contract = fixture_catalog.records["contract"].examples[2]
+    codes = ["39-0001", "52-0002", "65-0003", "65-0004", "65-0005", "52-0006", " 52-0006",
+             "65-0009", ""]  # fmt: skip
+    contracts = [
+        {**contract, "contract_no": f"HT2026{n:05d}", "supplier_code": code}
+        for n, code in enumerate(codes, start=1)
+    ]
+    tables = TextTables(engine, fixture_catalog)
+    sources = [(tables.load("fk_contract", "contract", contracts), "contract"),
+               (tables.load("fk_supplier", "supplier", suppliers), "supplier")]  # fmt: skip
+    expected = reference_together(
+        fixture_catalog,
+        {"contract": tables.stored("fk_contract", "contract"),
+         "supplier": tables.stored("fk_supplier", "supplier")},
+    )  # fmt: skip
+    reports = validate_sources(fixture_catalog, sources)
+    got = {r.record: findings([i for i in r.issues if i.rule != "foreign-key-unchecked"])
+           for r in reports}  # fmt: skip
+    assert got == expected
+    where = [(e["row"], e["value"]) for e in got["contract"] if e["rule"] == "foreign-key-where"]
+    assert where == [(3, "65-0003"), (5, "65-0005"), (6, "52-0006"), (7, "52-0006")]
 
 
 def test_foreign_keys_across_tables_of_one_database(

@@ -217,11 +217,10 @@ def db(request):
     return Pg(request.getfixturevalue("postgres_url"))
 
 
-def build_old(db, catalogs, schema: str = "mig") -> None:
-    """Tables as ``sql ddl`` built them at v1.0.0, with the examples of LOADED as rows."""
-    old, _ = catalogs
+def build_old(db, old, version: str = "v1.0.0", schema: str = "mig") -> None:
+    """Tables as ``sql ddl`` built them at ``version``, with the examples of LOADED as rows."""
     db.reset(schema)
-    db.run(render_ddl(plan_for(old, "v1.0.0"), [], db.dialect))
+    db.run(render_ddl(plan_for(old, version), [], db.dialect))
     for key in LOADED:
         for row in old.records[key].examples:
             db.insert(key, {k: v for k, v in row.items() if v is not None})
@@ -244,17 +243,7 @@ def test_migrated_tables_equal_the_new_releases_ddl_and_keep_the_rows(
     assert result.exit_code == 0, result.output
     text = script.read_text(encoding="utf-8")
     assert "【破坏性】IMS-DS-001 customer.homepage（客户主页）：" in text
-    build_old(db, catalogs)
-    before = {k: db.rows(f'SELECT COUNT(*) FROM "{k}"') for k in LOADED}
-    db.run(text)
-    migrated = db.shape("mig")
-    db.reset("fresh")
-    db.run(render_ddl(plan_for(new, "v1.1.0"), [], db.dialect))
-    fresh = db.shape("fresh")
-    assert migrated == fresh
-    assert codelist_rows(db, "mig") == codelist_rows(db, "fresh")
-    db.run("SET search_path TO mig" if db.dialect == "postgres" else "USE mig")
-    assert {k: db.rows(f'SELECT COUNT(*) FROM "{k}"') for k in LOADED} == before
+    migrated = apply(db, text, old, new, "v1.0.0", "v1.1.0")
     got = sorted(db.rows('SELECT "customer_code", "name", "source", "fax" FROM "customer"'))
     expected = sorted(
         (r["customer_code"], r["name"], "其他", None) for r in old.records["customer"].examples
@@ -264,13 +253,46 @@ def test_migrated_tables_equal_the_new_releases_ddl_and_keep_the_rows(
     assert NEW_MOBILE_TITLE in comments
 
 
+def test_going_back_drops_what_was_added(db, repo: Path, catalogs) -> None:
+    """v1.1.0 → v1.0.0: the UNIQUE, the foreign key and the code-list table added go away,
+    the dropped column comes back empty, the renamed code gets its old title."""
+    old, new = catalogs
+    result = migrate(repo, "v1.1.0", "v1.0.0", "--dialect", db.dialect, "--allow-destructive")
+    assert result.exit_code == 0, result.output
+    steps = ["删除不再使用的代码表", "删除代码 6 外国企业常驻代表机构"]
+    if db.dialect == "postgres":  # DuckDB rebuilds the table instead of dropping constraints
+        steps += ["删除唯一约束 uq_customer_mobile", "删除外键 fk_customer_security_code"]
+    for step in steps:
+        assert step in result.output
+    apply(db, result.output, new, old, "v1.1.0", "v1.0.0")
+    got = sorted(db.rows('SELECT "customer_code", "name", "homepage" FROM "customer"'))
+    assert got == sorted(
+        (r["customer_code"], r["name"], None) for r in new.records["customer"].examples
+    )
+
+
+def apply(db, script: str, old, new, old_version: str, new_version: str) -> dict[str, set]:
+    """OLD's tables with rows, the script, then the same shape as a fresh NEW; rows kept."""
+    build_old(db, old, old_version)
+    before = {k: db.rows(f'SELECT COUNT(*) FROM "{k}"') for k in LOADED}
+    db.run(script)
+    migrated = db.shape("mig")
+    db.reset("fresh")
+    db.run(render_ddl(plan_for(new, new_version), [], db.dialect))
+    assert migrated == db.shape("fresh")
+    assert codelist_rows(db, "mig") == codelist_rows(db, "fresh")
+    db.run("SET search_path TO mig" if db.dialect == "postgres" else "USE mig")
+    assert {k: db.rows(f'SELECT COUNT(*) FROM "{k}"') for k in LOADED} == before
+    return migrated
+
+
 def test_a_failing_step_leaves_the_database_as_it_was(db, repo: Path, catalogs) -> None:
     """A customer of type 2 (deleted from the code list) makes the script fail: rolled back."""
     old, _ = catalogs
     script = migrate(
         repo, "v1.0.0", "v1.1.0", "--dialect", db.dialect, "--allow-destructive"
     ).output
-    build_old(db, catalogs)
+    build_old(db, old)
     uscc = "12310000425018362" + uscc_check_char("12310000425018362")
     row = {**old.records["customer"].examples[1], "customer_code": "310009", "customer_type": "2",
            "uscc": uscc, "mobile": "13912345670"}  # fmt: skip

@@ -27,7 +27,7 @@ from generators.config import load_config
 from generators.loader import load_catalog
 from generators.model import Catalog
 from generators.release.diff import KINDS, diff_catalogs
-from generators.rules import HOLIDAY, WORKDAY, check_rule, exempt, work_calendar
+from generators.rules import HOLIDAY, WORKDAY, RuleContext, check_rule, exempt, work_calendar
 from generators.validate.sample import write_csv
 
 from .conftest import CATALOG, catalog_project
@@ -119,7 +119,8 @@ def expected_holds(catalog: Catalog, rows: list[dict]) -> list[bool]:
     """Where CT-09 surely holds for an engine: kept, and not exempt (an exempt row goes
     to the reference, which counts it)."""
     rule = next(r for r in catalog.records["contract"].rules if r.type == "max-workdays")
-    return [not exempt(rule, r) and check_rule(rule, r, catalog.codelists) for r in rows]
+    ctx = RuleContext(catalog.records["contract"], catalog.codelists)
+    return [not exempt(rule, r) and check_rule(rule, r, ctx) for r in rows]
 
 
 def test_polars_renders_the_count(fixture_catalog: Catalog) -> None:

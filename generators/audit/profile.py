@@ -19,7 +19,7 @@ from .ledger import LedgerTable
 from .mapping import LedgerMapping, field_codelist
 
 TOP_FAILURES = 5
-NOT_ACCURACY = {"required", "unique", "foreign-key"}
+NOT_ACCURACY = {"required", "unique", "foreign-key", "foreign-key-where"}
 Progress = Callable[[str, int, int], None]
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..labels import KIND_LABELS, SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS
+from ..labels import KIND_LABELS, SENSITIVITY_LABELS, STATUS_LABELS, TYPE_LABELS, where_words
 from ..masking import MASK_LABELS
 from ..model import Catalog, CodeList, CodeRule, Field, Schema, Standard
 from ..patterns import alternatives_detail
@@ -325,7 +325,23 @@ def _rule_words(
     if rule_type == "required-if":
         when = params["when"]
         return f"当 {name(when['field'])} 为“{when['equals']}”时，{name(params['field'])} 必须填写"
+    if rule_type == "required-any":
+        return "、".join(name(k) for k in params["fields"]) + " 至少填写一项"
+    if rule_type == "segment-equals":
+        return (
+            f"{name(params['field'])} 中的{_segment_words(schema, params)}"
+            f"须与 {name(params['equals'])} 一致"
+        )
     return rule_type
+
+
+def _segment_words(schema: Schema, params: dict[str, Any]) -> str:
+    """「第 2 段（资产类别）」: the segment by its place and the title the standard gives it."""
+    f = schema.field_by_key.get(params["field"])
+    n = params["segment"]
+    segments = f.code_rule.segments if f is not None and f.code_rule is not None else []
+    title = segments[n - 1].title if 0 < n <= len(segments) else ""
+    return f"第 {n} 段" + (f"（{title}）" if title else "")
 
 
 def table_rules(schema: Schema, catalog: Catalog, link: Linker) -> str:
@@ -340,6 +356,7 @@ def table_rules(schema: Schema, catalog: Catalog, link: Linker) -> str:
         record = _link(link(fk.record), esc(target.title if target else fk.record))
         items.append(
             f"<strong>外键</strong>：{esc(_field_name(schema, fk.field))} 须为{record}中已登记的 {esc(ref)}"
+            + esc(where_words(fk, target))
         )
     for rule in schema.rules:
         items.append(

@@ -18,7 +18,11 @@ def anchor(rid: str) -> str:
     return rid.lower()
 
 
-TARGET_KINDS = {"unique": "不得重复", "foreign-key": "须在被引用的记录中存在"}
+TARGET_KINDS = {
+    "unique": "不得重复",
+    "foreign-key": "须在被引用的记录中存在",
+    "foreign-key-where": "所引用的记录须满足外键条件",
+}
 
 
 def _rule_words(catalog: Catalog, rule_id: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Catalog, display_path
-from ..rules import check_rule
+from ..rules import RuleContext, check_rule
 from ..validate.issues import FileReport
 from ..validate.readers import Table
 from .data import ELECTRONIC, Programme, Row, as_date
@@ -142,13 +142,14 @@ def file_counts(catalog: Catalog, table: Table, report: FileReport) -> list[tupl
     # date (``from``): the pilot measures behaviour before the standard takes effect,
     # while the validation report only exempts such history from errors.
     applicable = late = 0
+    ctx = RuleContext(schema, catalog.codelists)
     for _, row in table.rows:
         subject = [
             r for r in timed if _filled(row, r.params["start"]) and _filled(row, r.params["end"])
         ]
         if subject:
             applicable += 1
-            late += any(not check_rule(r, _moments(r, row), catalog.codelists) for r in subject)
+            late += any(not check_rule(r, _moments(r, row), ctx) for r in subject)
     if applicable:
         counts.append(("及时性", applicable - late, applicable))
     return counts

@@ -394,6 +394,8 @@ def _break_rule(schema: Schema, rule) -> Mutation | None:
     if rule.type == "required-if":
         when = p["when"]
         return lambda r: [{**r, when["field"]: when["equals"], p["field"]: ""}]
+    if rule.type == "required-any":
+        return lambda r: [{**r, **dict.fromkeys(p["fields"], "")}]
     return None
 
 

@@ -226,6 +226,24 @@ def _max_interval(rule: Rule, old: Schema) -> str | None:
     return None
 
 
+def _required_any(rule: Rule, old: Schema) -> str | None:
+    fields = rule.params["fields"]
+    for key in fields:
+        f = old.field_by_key.get(key)
+        if f is not None and f.required:
+            return f"字段 {key} 在旧版中已是必填，任何有效记录都满足"
+    for was in old.rules:
+        if was.type == "required-any" and set(was.params["fields"]) <= set(fields):
+            return f"旧版规则 {was.id} 已要求 {'、'.join(was.params['fields'])} 至少填写一项"
+    return None
+
+
+def _segment_equals(rule: Rule, old: Schema) -> str | None:
+    # A new equality between two fields that existed independently rejects old records
+    # whose parts differ; only the same rule (``_same_rule``) is provably harmless.
+    return None
+
+
 def _max_workdays(rule: Rule, old: Schema) -> str | None:
     p = rule.params
     for was in old.rules:
@@ -248,6 +266,8 @@ RULE_IMPLIED: dict[str, Callable[[Rule, Schema], str | None]] = {
     "required-if": _required_if,
     "date-order": _date_order,
     "max-interval": _max_interval,
+    "required-any": _required_any,
+    "segment-equals": _segment_equals,
     "max-workdays": _max_workdays,
 }
 

@@ -22,7 +22,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from ..model import Alternative, Catalog, CodeList, Field, Schema, Standard, field_codelist
+from ..model import (
+    Alternative,
+    Catalog,
+    CodeList,
+    Field,
+    ForeignKey,
+    Schema,
+    Standard,
+    field_codelist,
+)
 from ..patterns import alternatives_words
 from ..rules import work_calendar
 from .compat import (
@@ -754,16 +763,40 @@ def _unique_changes(old: Schema, new: Schema) -> list[Change]:
 
 
 def _foreign_key_changes(old: Schema, new: Schema) -> list[Change]:
+    """Keys by (field, record, ref); a key kept with another ``where`` is one change: a
+    condition added or narrowed rejects targets accepted before (major), one removed or
+    widened only accepts more (minor)."""
     out = []
-    for fk in new.foreign_keys:
-        if fk not in old.foreign_keys:
-            message = f"{_sch(new)} 新增外键：{fk.field} → {fk.record}.{fk.ref}"
+    before = {(fk.field, fk.record, fk.ref): fk for fk in old.foreign_keys}
+    after = {(fk.field, fk.record, fk.ref): fk for fk in new.foreign_keys}
+    for key, fk in after.items():
+        was = before.get(key)
+        arrow = f"{fk.field} → {fk.record}.{fk.ref}"
+        if was is None:
+            condition = f"（条件：{_where_text(fk)}）" if fk.where_field else ""
+            message = f"{_sch(new)} 新增外键：{arrow}{condition}"
             out.append(Change(new.standard_id, new.key, fk.field, "foreign-key-added", message))
-    for fk in old.foreign_keys:
-        if fk not in new.foreign_keys:
+        elif was != fk:
+            relaxed = fk.where_field is None or (
+                was.where_field == fk.where_field and set(was.where_in) <= set(fk.where_in)
+            )
+            kind = "foreign-key-removed" if relaxed else "foreign-key-added"
+            message = (
+                f"{_sch(new)} 外键 {arrow} 的条件由“{_where_text(was) or '无'}”改为"
+                f"“{_where_text(fk) or '无'}”" + ("（放宽）" if relaxed else "（收紧）")
+            )
+            out.append(Change(new.standard_id, new.key, fk.field, kind, message))
+    for key, fk in before.items():
+        if key not in after:
             message = f"{_sch(new)} 取消外键：{fk.field} → {fk.record}.{fk.ref}"
             out.append(Change(new.standard_id, new.key, fk.field, "foreign-key-removed", message))
     return out
+
+
+def _where_text(fk: ForeignKey) -> str:
+    if fk.where_field is None:
+        return ""
+    return f"{fk.where_field} ∈ {'、'.join(map(str, fk.where_in))}"
 
 
 def _rule_changes(old: Schema, new: Schema) -> list[Change]:

@@ -213,10 +213,14 @@ def data_sheet(path: Path, sheets: dict[str, list[list[Cell]]], kind: str) -> Sh
 class Row:
     number: int
     values: dict[str, Any]  # column header → value (None when empty)
+    bad: set[str] = field(default_factory=set)  # headers whose cell could not be read
 
 
-def read_rows(sheet: Sheet, columns: list[Column], catalog: Catalog) -> list[Row]:
-    problems: list[str] = []
+def read_rows(
+    sheet: Sheet, columns: list[Column], catalog: Catalog, problems: list[str]
+) -> list[Row]:
+    """Every non-empty row's values; a cell that cannot be read adds a problem and is
+    marked ``bad`` (so the row is not also said to lack it)."""
     rows: list[Row] = []
     by_col = {number: header for header, number in sheet.columns.items()}
     for cells in sheet.rows:
@@ -230,21 +234,22 @@ def read_rows(sheet: Sheet, columns: list[Column], catalog: Catalog) -> list[Row
             continue
         number = present[0].row
         values: dict[str, Any] = {}
+        bad: set[str] = set()
         for cell in present:
             header = by_col[cell.col]
             column = next(c for c in columns if c.header == header)
             if cell.formula:
                 problems.append(f"{sheet.where(number, header)}：单元格是公式，请改为直接填写的值")
+                bad.add(header)
                 continue
             try:
                 values[header] = value_of(column, cell.value, catalog)
             except CellError as exc:
                 problems.append(f"{sheet.where(number, header)}：{exc}")
-        rows.append(Row(number, values))
+                bad.add(header)
+        rows.append(Row(number, values, bad))
         if len(problems) >= MAX_PROBLEMS:
             break
-    if problems:
-        raise SheetProblems(problems[:MAX_PROBLEMS])
     return rows
 
 
@@ -293,17 +298,20 @@ def merged(old: dict | None, said: dict, order: list[str]) -> dict:
     return result
 
 
-def record_raw(sheet: Sheet, rows: list[Row], schema: Schema) -> tuple[dict, dict[str, int]]:
+def record_raw(
+    sheet: Sheet, rows: list[Row], schema: Schema, problems: list[str]
+) -> tuple[dict, dict[str, int]]:
     """The record's new schema (root order kept) and the sheet row of each field."""
     from .columns import FIELD_COLUMNS
 
     raw = schema.raw
-    problems: list[str] = []
     props: dict[str, dict] = {}
     where: dict[str, int] = {}
     required: list[str] = []
     for row in rows:
         key = row.values.get(KEY.header)
+        if key is None and KEY.header in row.bad:
+            continue
         if key is None:
             problems.append(f"{sheet.where(row.number, KEY.header)}：字段键不能为空")
             continue
@@ -326,7 +334,7 @@ def record_raw(sheet: Sheet, rows: list[Row], schema: Schema) -> tuple[dict, dic
     if not props and not problems:
         problems.append(f"{sheet.where(2, KEY.header)}：至少要有一个字段")
     if problems:
-        raise SheetProblems(problems)
+        raise SheetProblems(problems[:MAX_PROBLEMS])
     old_required = list(raw.get("required", []))
     if set(old_required) != set(required):
         kept = [k for k in old_required if k in required]
@@ -342,12 +350,13 @@ def record_raw(sheet: Sheet, rows: list[Row], schema: Schema) -> tuple[dict, dic
     return new, where
 
 
-def codelist_raw(sheet: Sheet, rows: list[Row], schema: Schema) -> tuple[dict, dict[int, int]]:
+def codelist_raw(
+    sheet: Sheet, rows: list[Row], schema: Schema, problems: list[str]
+) -> tuple[dict, dict[int, int]]:
     """The code list's new schema and the sheet row of each entry (by position)."""
     from .columns import CODE_COLUMNS
 
     raw = schema.raw
-    problems: list[str] = []
     old_by_code = {e.get("const"): e for e in raw["oneOf"]}
     entries: list[dict] = []
     rows_of: dict[int, int] = {}
@@ -355,6 +364,8 @@ def codelist_raw(sheet: Sheet, rows: list[Row], schema: Schema) -> tuple[dict, d
     for row in rows:
         said = _keywords(sheet, row, CODE_COLUMNS, problems)
         code = said.get("const")
+        if code is None and "代码" in row.bad:
+            continue
         if code is None:
             problems.append(f"{sheet.where(row.number, '代码')}：代码不能为空")
             continue
@@ -369,7 +380,7 @@ def codelist_raw(sheet: Sheet, rows: list[Row], schema: Schema) -> tuple[dict, d
     if not entries and not problems:
         problems.append(f"{sheet.where(2, '代码')}：至少要有一个代码")
     if problems:
-        raise SheetProblems(problems)
+        raise SheetProblems(problems[:MAX_PROBLEMS])
     new = dict(raw)
     new["oneOf"] = entries
     return new, rows_of
@@ -417,7 +428,10 @@ def cell_of_problem(
     offsets = value_offsets(block)
     starts = [0] + [i + 1 for i, ch in enumerate(block) if ch == "\n"]
     on_line = [p for p, o in offsets.items() if _line(starts, o) == line]
-    for json_path in sorted(on_line, key=len, reverse=True):
+    candidates = sorted(on_line, key=len, reverse=True)
+    if missing := re.search(r"缺少必需的 (\S+)$", problem.message):  # the empty cell is the place
+        candidates = [(*p, missing.group(1)) for p in on_line if len(p) == 2] + candidates
+    for json_path in candidates:
         if (cell := locate(json_path)) is not None:
             return f"{cell}：{problem.message}"
     return f"{problem}（schema 块中不在表格里的部分）"
@@ -477,13 +491,14 @@ def import_sheet(
     schema = schema_for(catalog, path, meta, key)
     layout = layout_of(schema.kind)
     sheet = data_sheet(path, sheets, schema.kind)
-    rows = read_rows(sheet, layout.columns, catalog)
+    problems: list[str] = []  # every cell's and row's problems, said at once
+    rows = read_rows(sheet, layout.columns, catalog, problems)
     if schema.kind == "record":
-        new, row_of = record_raw(sheet, rows, schema)
+        new, row_of = record_raw(sheet, rows, schema, problems)
         locate = _record_locator(sheet, row_of, new)
         old_items, new_items = schema.raw["properties"], new["properties"]
     else:
-        new, row_of = codelist_raw(sheet, rows, schema)
+        new, row_of = codelist_raw(sheet, rows, schema, problems)
         locate = _codelist_locator(sheet, row_of)
         old_items = {e.get("const"): e for e in schema.raw["oneOf"]}
         new_items = {e["const"]: e for e in new["oneOf"]}

@@ -54,8 +54,8 @@ def ddl_command(ctx: click.Context, keys: tuple[str, ...], dialect: str, out: Pa
 
 
 @sql_group.command(name="migrate")
-@click.argument("old_ref")
-@click.argument("args", nargs=-1)
+@click.argument("old_ref", metavar="OLD")
+@click.argument("args", nargs=-1, metavar="[NEW] [KEY]...")
 @click.option(
     "--dialect",
     type=click.Choice(["postgres", "mysql", "duckdb"]),
@@ -78,9 +78,9 @@ def migrate_command(
 ) -> None:
     """生成两个版本之间的表结构迁移脚本：sql migrate OLD [NEW] [KEY…]。
 
-    OLD、NEW 为 git 引用（如标签 v1.0.0）；不给 NEW 则与工作区比较。KEY 为记录键，只迁移这些
-    记录的表（及其外键指向的表）。删除表或列、收窄类型、删除代码、无默认值的新必填列是破坏性
-    步骤：默认拒绝生成，确认后加 --allow-destructive。"""
+    OLD、NEW 为 git 引用（如标签 v1.0.0）；不给 NEW 则与工作区比较。
+    KEY 为记录键，只迁移这些记录的表（及其外键指向的表）。
+    删除表或列、收窄类型、删除代码、无默认值的新必填列是破坏性步骤：默认拒绝生成，确认后加 --allow-destructive。"""
     from .. import release as release_lib
     from ..clikit import catalog_of, config_of
     from ..release import git

@@ -134,7 +134,7 @@ def rule_checks(rec: RecordPlan, plan: Plan, ddl: Ddl) -> list[exp.Expression]:
     fields = {f.key: f for f in rec.fields}
     out: list[exp.Expression] = []
     for rule in rec.rules:
-        condition = RULE_DDL.get(rule.type, lambda r, fs: None)(rule, fields)
+        condition = RULE_DDL.get(rule.type, lambda r, fs, p: None)(rule, fields, plan)
         if condition is None:
             ddl.missing.append(f"{rec.key}：规则 {rule.id}（{one_line(rule.message)}）")
             continue
@@ -163,7 +163,7 @@ def _moment(f: FieldPlan, other: FieldPlan) -> exp.Expression:
     return col if f.type == other.type else exp.cast(col, exp.DataType.build("TIMESTAMP"))
 
 
-def _order_check(rule, fields) -> exp.Expression:
+def _order_check(rule, fields, plan) -> exp.Expression:
     start_f, end_f = fields[rule.params["start"]], fields[rule.params["end"]]
     start, end = _moment(start_f, end_f), _moment(end_f, start_f)
     ok: exp.Expression = exp.LTE(this=start, expression=end)
@@ -180,16 +180,13 @@ def _order_check(rule, fields) -> exp.Expression:
     return ok  # NULL when either is empty: a CHECK passes then, as the rule does
 
 
-def _required_if_check(rule, fields) -> exp.Expression | None:
+def _required_if_check(rule, fields, plan) -> exp.Expression | None:
     equals = rule.params["when"]["equals"]
     if isinstance(equals, bool) or not isinstance(equals, str | int | float):
         return None
     trigger = exp.column(rule.params["when"]["field"], quoted=True)
     target = fields[rule.params["field"]]
-    col = exp.column(target.key, quoted=True)
-    present: exp.Expression = exp.not_(exp.Is(this=col, expression=exp.Null()))
-    if target.type == "string":
-        present = exp.and_(present, exp.NEQ(this=col.copy(), expression=expr.lit("")))
+    present = _present(target)
     untriggered = exp.or_(
         exp.Is(this=trigger, expression=exp.Null()),
         exp.NEQ(this=trigger.copy(), expression=expr.lit(equals)),
@@ -197,10 +194,35 @@ def _required_if_check(rule, fields) -> exp.Expression | None:
     return exp.or_(untriggered, present)
 
 
+def _present(f: FieldPlan) -> exp.Expression:
+    col = exp.column(f.key, quoted=True)
+    present: exp.Expression = exp.not_(exp.Is(this=col, expression=exp.Null()))
+    if f.type == "string":
+        present = exp.and_(present, exp.NEQ(this=col.copy(), expression=expr.lit("")))
+    return present
+
+
+def _required_any_check(rule, fields, plan) -> exp.Expression:
+    return exp.or_(*(exp.paren(_present(fields[k])) for k in rule.params["fields"]))
+
+
+def _segment_equals_check(rule, fields, plan) -> exp.Expression | None:
+    code, other = fields[rule.params["field"]], fields[rule.params["equals"]]
+    span = expr.segment_span(code, rule.params["segment"], plan)
+    if span is None or code.type != "string" or other.type != "string":
+        return None  # a segment with no fixed place: listed at the top instead
+    code_col, other_col = exp.column(code.key, quoted=True), exp.column(other.key, quoted=True)
+    same = exp.EQ(this=expr.substr(code_col, *span), expression=other_col)
+    # NULL (either empty) passes the CHECK, as the rule holds; "" is empty to the validator
+    empty = [exp.EQ(this=c.copy(), expression=expr.lit("")) for c in (code_col, other_col)]
+    return exp.or_(*empty, same)
+
+
 # max-workdays: a CHECK states the order (a necessary condition); the working-day count
 # needs the China calendar day of a TIMESTAMPTZ, which each engine spells differently.
 RULE_DDL = {"date-order": _order_check, "max-interval": _order_check,
-            "max-workdays": _order_check, "required-if": _required_if_check}  # fmt: skip
+            "max-workdays": _order_check, "required-if": _required_if_check,
+            "required-any": _required_any_check, "segment-equals": _segment_equals_check}  # fmt: skip
 
 
 def record_table(
@@ -254,6 +276,12 @@ def record_table(
         fk_ = exp.ForeignKey(expressions=[_ident(fk["field"])],
                              reference=_reference(fk["record"], fk["ref"]))  # fmt: skip
         columns.append(_named(f"fk_{rec.key}_{fk['field']}", fk_))
+        if "where" in fk:  # the key exists (REFERENCES); its condition needs another table's row
+            allowed = "、".join(str(v) for v in fk["where"]["in"])
+            ddl.missing.append(
+                f"{rec.key}.{fk['field']}：外键条件 {fk['record']}.{fk['where']['field']} 须为 "
+                f"{one_line(allowed)}（CHECK 不能读取其他表）"
+            )
     if dialect == "spark":
         columns = spark_columns(rec.key, columns, ddl)
     table = exp.Schema(this=exp.table_(rec.key, quoted=True), expressions=columns)

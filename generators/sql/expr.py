@@ -630,9 +630,48 @@ def _required_if(rule, fields, columns, plan) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=triggered, true=present)], default=TRUE())
 
 
+def _required_any(rule, fields, columns, plan) -> exp.Expression:
+    filled = [exp.not_(is_empty(columns[k])) for k in rule.params["fields"] if k in columns]
+    return exp.or_(*filled) if filled else FALSE()
+
+
+def segment_span(f: FieldPlan, segment: int, plan: Plan) -> tuple[int, int] | None:
+    """(1-based start, length) of the code rule's ``segment``-th part when every part up
+    to it has one length (then any split cuts it there), else None."""
+    start = 1
+    for s in f.code_rule_segments[:segment]:
+        if s.kind == "text":
+            sizes = {len(str(s.value))}
+        elif s.kind in ("digits", "letters"):
+            sizes = {int(s.value)}
+        else:
+            codes = plan.codelists[str(s.value)].entries
+            sizes = {len(c) for c, _t, level in codes if s.level is None or level == s.level}
+        if len(sizes) != 1:
+            return None
+        size = sizes.pop()
+        start += size
+    return start - size, size
+
+
+def _segment_equals(rule, fields, columns, plan) -> exp.Expression:
+    p = rule.params
+    code_col, other_col = columns.get(p["field"]), columns.get(p["equals"])
+    if code_col is None or other_col is None:
+        return TRUE()  # an absent column is empty: the rule holds
+    span = segment_span(fields[p["field"]], p["segment"], plan)
+    if span is None or code_col.kind != TEXT or other_col.kind != TEXT:
+        return FALSE()
+    same = exp.EQ(this=substr(code_col.ref, *span), expression=other_col.ref)
+    guard = exp.or_(is_empty(code_col), is_empty(other_col))
+    return exp.Case(ifs=[exp.If(this=guard, true=TRUE())], default=same)
+
+
 RULE_SQL = {
     "date-order": _order,
     "max-interval": _order,
     "max-workdays": _workdays,
     "required-if": _required_if,
+    "required-any": _required_any,
+    "segment-equals": _segment_equals,
 }

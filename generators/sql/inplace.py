@@ -31,9 +31,15 @@ from ..checkplan import Plan, RecordPlan, plan_for
 from ..errors import InfostdError
 from ..model import Catalog
 from ..validate.cells import today
-from ..validate.engine import RecordContext, check_row, exempt_issues, key_issue
+from ..validate.engine import (
+    RecordContext,
+    check_row,
+    exempt_issues,
+    key_issue,
+    unchecked_issue,
+    where_issue,
+)
 from ..validate.issues import FileReport, Issue
-from ..validate.messages import render
 from ..validate.readers import clean_header, column_letter, header_names
 from . import expr
 from .expr import Column
@@ -122,7 +128,12 @@ def key_fields(catalog: Catalog, rec: RecordPlan) -> set[str]:
     fields foreign keys (of any record) point at."""
     keyed = {k for g in rec.unique for k in g} | {fk["field"] for fk in rec.foreign_keys}
     return keyed | {
-        fk.ref for s in catalog.schemas.values() for fk in s.foreign_keys if fk.record == rec.key
+        k
+        for s in catalog.schemas.values()
+        for fk in s.foreign_keys
+        if fk.record == rec.key
+        for k in (fk.ref, fk.where_field)  # a condition's field is compared too
+        if k is not None
     }
 
 
@@ -374,7 +385,75 @@ def foreign_key_issues(ch: Checked, fk: dict[str, str], targets: list[Checked]) 
     wrong += [(n, v) for n, v in pending.items() if v not in known]
     f = ch.ctx.schema.field_by_key[field]
     title = ch.ctx.catalog.schemas[fk["record"]].title
-    return [key_issue(ch.ctx, "foreign-key", f, v, n, target=title) for n, v in wrong]
+    issues = [key_issue(ch.ctx, "foreign-key", f, v, n, target=title) for n, v in wrong]
+    if "where" in fk:
+        issues += _where_issues(ch, fk, targets, {n for n, _ in wrong})
+    return issues
+
+
+def _where_issues(
+    ch: Checked, fk: dict[str, Any], targets: list[Checked], missing: set[int]
+) -> list[Issue]:
+    """Rows whose target exists but holds none of the condition's values (``where``):
+    SQL keeps the rows no clean qualifying target row matches; explained target rows
+    (normalised in Python) clear more; the few left are looked up with their targets'
+    condition values and reported as ``engine.where_issue`` words them."""
+    field, ref, where = fk["field"], fk["ref"], fk["where"]["field"]
+    allowed = fk["where"]["in"]
+    in_sql = [t for t in targets if t.sql_key(ref) and t.sql_key(where)]
+    candidates: dict[int, Any] = {}
+    if ch.sql_key(field):
+        query = exp.select(exp.column(ROW, "c", quoted=True), ch.ref(field, "c"), copy=False)
+        query = query.from_(ch.base.subquery("c"), copy=False).where(ch.filled(field, "c"))
+        for n, t in enumerate(in_sql):
+            alias = f"t{n}"
+            held = exp.select(expr.lit(1), copy=False).from_(
+                exp.alias_(t.src.relation.copy(), alias), copy=False
+            )
+            held = held.where(exp.and_(
+                exp.EQ(this=t.ref(ref, alias), expression=ch.ref(field, "c")),
+                t.filled(ref, alias), t.filled(where, alias),
+                expr.in_list(t.ref(where, alias), allowed),
+            ), copy=False)  # fmt: skip
+            query = query.where(exp.not_(exp.Exists(this=held)), copy=False)
+        candidates.update((int(n), v) for n, v in ch.query(query))
+    candidates.update(ch.normal(field))
+    # condition values of target rows SQL did not compare (explained in Python)
+    held: dict[Any, set] = {}
+    for t in targets:
+        sure = t in in_sql
+        for values, unsure in t.explained.values():  # rows whose key SQL did not read
+            if values.get(ref) is not None and (not sure or ref in unsure):
+                held.setdefault(values[ref], set()).add(values.get(where))
+    left = {
+        n: v for n, v in candidates.items()
+        if n not in missing and not held.get(v, set()) & set(allowed)
+    }  # fmt: skip
+    asked = sorted({v for v in left.values() if isinstance(v, str)})
+    if asked:
+        table, names = _key_table(ch, [(v,) for v in asked])
+        key = exp.column(names[0], "k", quoted=True)
+        for t in in_sql:
+            rows = exp.select(
+                exp.column(ROW, "t", quoted=True), t.ref(ref, "t"), t.ref(where, "t"),
+                exp.alias_(t.oks[where].copy(), "ok", quoted=True), copy=False,
+            ).from_(t.base.subquery("t"), copy=False)  # fmt: skip
+            rows = rows.join(
+                exp.alias_(table, "k"), on=exp.EQ(this=t.ref(ref, "t"), expression=key)
+            )
+            for number, value, raw, ok in t.query(rows.where(t.filled(ref, "t"), copy=False)):
+                if ok:
+                    held.setdefault(value, set()).add(None if raw in (None, "") else raw)
+                else:  # normalised in Python, or None: an error in the condition's cell
+                    explained = t.explained.get(int(number), ({}, set()))[0]
+                    held.setdefault(value, set()).add(explained.get(where))
+    model = next(k for k in ch.ctx.schema.foreign_keys if k.field == field)
+    f = ch.ctx.schema.field_by_key[field]
+    return [
+        where_issue(ch.ctx, model, f, v, n, held.get(v, {None}))
+        for n, v in sorted(left.items())
+        if not held.get(v, set()) & set(allowed)
+    ]
 
 
 def unchecked_warning(ch: Checked, fk: dict[str, str]) -> list[Issue]:
@@ -388,11 +467,8 @@ def unchecked_warning(ch: Checked, fk: dict[str, str]) -> list[Issue]:
         probe = exp.select(expr.lit(1), copy=False).from_(ch.src.relation.copy(), copy=False)
         if not ch.query(probe.where(ch.filled(field), copy=False).limit(1, copy=False)):
             return []
-    f = ch.ctx.schema.field_by_key[field]
-    target = ch.ctx.catalog.schemas[fk["record"]].title
-    message = render("foreign-key-unchecked", ch.ctx.lang, title=f.title, target=target)
-    issue = Issue(None, 0, None, f.key, "foreign-key-unchecked", message, None, "warning")
-    return [ch.ctx.locate(issue, ch.src.header_row)]
+    model = next(k for k in ch.ctx.schema.foreign_keys if k.field == field)
+    return [ch.ctx.locate(unchecked_issue(ch.ctx, model), ch.src.header_row)]
 
 
 def clean_plan(catalog: Catalog, version: str = "") -> Plan:

@@ -44,7 +44,8 @@ class Table:
     columns: dict[str, exp.ColumnDef]
     constraints: dict[str, exp.Constraint]  # by name, in DDL order
     comments: dict[str, str]  # "" = the table's, else column → text
-    rows: dict[str, tuple[Any, ...]] | None  # code lists: code → (title, level)
+    rows: dict[str, tuple[exp.Expression, ...]] | None  # code lists: code → the other values
+    row_columns: list[str] = field(default_factory=list)  # code, title, level, …
 
     def column_type(self, name: str) -> exp.DataType:
         return self.columns[name].args["kind"]
@@ -93,9 +94,10 @@ def tables_of(ddl: Ddl) -> dict[str, Table]:
         elif isinstance(statement, exp.Insert):
             table = tables[statement.this.this.name]
             table.statements.append(statement)
+            table.row_columns = [i.name for i in statement.this.expressions]
             for row in statement.expression.expressions:
-                code, *rest = [v.to_py() for v in row.expressions]
-                table.rows[code] = tuple(rest)  # type: ignore[index]
+                code, *rest = row.expressions
+                table.rows[code.to_py()] = tuple(rest)  # type: ignore[index]
     return tables
 
 
@@ -304,9 +306,15 @@ def column_steps(plan: Plan, table: str, default_of) -> list[tuple[str, str, Ste
     return out
 
 
+def _title(row: tuple[exp.Expression, ...]) -> str:
+    return one_line(row[0].to_py() if isinstance(row[0], exp.Literal) else row[0].sql())
+
+
 def row_steps(plan: Plan, table: str, dialect: str) -> list[Step]:
-    """INSERT/UPDATE/DELETE on a code-list table that stays."""
+    """INSERT/UPDATE/DELETE on a code-list table that stays; a deprecation or withdrawal
+    date (the ``deprecated``/``withdrawn`` columns) is an UPDATE like a new title."""
     old, new = plan.old[table].rows or {}, plan.new[table].rows or {}
+    columns = plan.new[table].row_columns
     where = plan.places.table(table)
     notes = plan.about(table)
     name = q(table, dialect)
@@ -314,24 +322,27 @@ def row_steps(plan: Plan, table: str, dialect: str) -> list[Step]:
     added = [c for c in new if c not in old]
     if added:
         values = ", ".join(
-            "(" + ", ".join(lit(v, dialect) for v in (c, *new[c])) + ")" for c in added
+            "(" + ", ".join([lit(c, dialect), *(v.sql(dialect) for v in new[c])]) + ")"
+            for c in added
         )
-        sql = f"INSERT INTO {name} ({q('code', dialect)}, {q('title', dialect)}, {q('level', dialect)}) VALUES {values}"
+        names = ", ".join(q(c, dialect) for c in columns)
+        sql = f"INSERT INTO {name} ({names}) VALUES {values}"
         steps.append(Step(f"新增代码 {'、'.join(added)}", [sql], where, notes=notes))
         notes = []
     for c in new:
         if c in old and old[c] != new[c]:
-            title, level = new[c]
-            sql = (f"UPDATE {name} SET {q('title', dialect)} = {lit(title, dialect)}, "
-                   f"{q('level', dialect)} = {lit(level, dialect)} WHERE {q('code', dialect)} = {lit(c, dialect)}")  # fmt: skip
-            steps.append(
-                Step(f"代码 {c} 改为 {one_line(title)}（第 {level} 级）", [sql], where, notes=notes)
-            )
+            changed = [
+                (k, v) for k, v, was in zip(columns[1:], new[c], old[c], strict=False) if v != was
+            ]
+            sets = ", ".join(f"{q(k, dialect)} = {v.sql(dialect)}" for k, v in changed)
+            sql = f"UPDATE {name} SET {sets} WHERE {q('code', dialect)} = {lit(c, dialect)}"
+            shown = "、".join(f"{k} = {one_line(v.sql())}" for k, v in changed)
+            steps.append(Step(f"代码 {c} 修改：{shown}", [sql], where, notes=notes))
             notes = []
     for c in old:
         if c not in new:
             sql = f"DELETE FROM {name} WHERE {q('code', dialect)} = {lit(c, dialect)}"
-            what = f"删除代码 {c} {one_line(old[c][0])}：仍引用它的行使本步失败、整个迁移回滚"
+            what = f"删除代码 {c} {_title(old[c])}：仍引用它的行使本步失败、整个迁移回滚"
             steps.append(Step(what, [sql], where, destructive=True, notes=notes))
             notes = []
     return steps
@@ -546,7 +557,7 @@ def _refill(plan: Plan, table: str, default_of) -> list[Step]:
         statements += [s.sql(dialect=dialect) for s in new.statements if isinstance(s, exp.Insert)]
         gone = [c for c in old.rows or {} if c not in new.rows]
         for c in gone:
-            what = f"删除代码 {c} {one_line(old.rows[c][0])}：仍引用它的行使重建失败、整个迁移回滚"
+            what = f"删除代码 {c} {_title(old.rows[c])}：仍引用它的行使重建失败、整个迁移回滚"
             steps.append(Step(what, [], plan.places.table(table), destructive=True))
     else:
         names, values = [], []

@@ -19,7 +19,7 @@ from .cells import check_cell, display, make_issue, today
 from .issues import Issue
 from .messages import render
 
-PHASES = {"unique": 1, "foreign-key": 2}
+PHASES = {"unique": 1, "foreign-key": 2, "foreign-key-where": 2}
 
 
 @dataclass
@@ -77,7 +77,7 @@ def check_row(
     for rule in ctx.schema.rules:
         if exempt(rule, values):
             ctx.exempt[rule.id] = ctx.exempt.get(rule.id, 0) + 1
-        elif not check_rule(rule, values, ctx.codelists):
+        elif not check_rule(rule, values, ctx):
             target = ctx.schema.field_by_key[error_field(rule)]
             raw = row.get(target.key)
             issues.append(ctx.locate(rule_issue(ctx, rule, target, raw), number))
@@ -124,16 +124,47 @@ def foreign_key_issues(
     """Rows whose foreign-key value is missing from the target table (when it was given)."""
     issues = []
     for fk in ctx.schema.foreign_keys:
-        known = targets.get(f"{fk.record}.{fk.ref}")
+        known = targets.get(fk.target)
         if known is None:
             continue
         f = ctx.schema.field_by_key[fk.field]
         target = ctx.catalog.schemas[fk.record].title
+        held = condition_values(targets.get(fk.condition or "", ()))
         for number, values in keys:
             value = values.get(fk.field)
-            if value is not None and value not in known:
+            if value is None:
+                continue
+            if value not in known:
                 issues.append(key_issue(ctx, "foreign-key", f, value, number, target=target))
+            elif fk.condition is not None and not held.get(value, set()) & set(fk.where_in):
+                issues.append(where_issue(ctx, fk, f, value, number, held.get(value, {None})))
     return issues
+
+
+def condition_values(pairs) -> dict[Any, set]:
+    """(target value, its condition field's value) pairs → value → the condition values
+    its rows hold (a value on two rows — a uniqueness error there — holds both)."""
+    out: dict[Any, set] = {}
+    for value, held in pairs:
+        out.setdefault(value, set()).add(held)
+    return out
+
+
+def where_issue(ctx: RecordContext, fk, f: Field, value: Any, row: int, held: set) -> Issue:
+    """The target exists but does not meet the key's condition: name what it holds."""
+    target = ctx.catalog.schemas[fk.record]
+    shown = sorted(display(h) or "" for h in held)
+    params = {
+        "target": target.title,
+        "ref": target.field_by_key[fk.ref].title,
+        "where": target.field_by_key[fk.where_field].title,
+        "actual": "、".join(shown),
+        "allowed": "、".join(display(v) or "" for v in fk.where_in),
+    }
+    message_id = "foreign-key-where:empty" if shown == [""] else "foreign-key-where"
+    return ctx.locate(
+        make_issue(f, "foreign-key-where", message_id, display(value), ctx.lang, **params), row
+    )
 
 
 def unchecked_foreign_keys(
@@ -146,16 +177,30 @@ def unchecked_foreign_keys(
     row fills it: validated alone, a file must not read as "the codes exist"."""
     issues = []
     for fk in ctx.schema.foreign_keys:
-        if f"{fk.record}.{fk.ref}" in targets:
+        if fk.target in targets:
             continue
         if not any(values.get(fk.field) is not None for _, values in keys):
             continue
-        f = ctx.schema.field_by_key[fk.field]
-        target = ctx.catalog.schemas[fk.record].title
-        message = render("foreign-key-unchecked", ctx.lang, title=f.title, target=target)
-        issue = Issue(None, 0, None, f.key, "foreign-key-unchecked", message, None, "warning")
-        issues.append(ctx.locate(issue, row))
+        issues.append(ctx.locate(unchecked_issue(ctx, fk), row))
     return issues
+
+
+def unchecked_issue(ctx: RecordContext, fk) -> Issue:
+    """The warning of a foreign key whose target was not given (every engine's words)."""
+    f = ctx.schema.field_by_key[fk.field]
+    target = ctx.catalog.schemas[fk.record]
+    if fk.where_field is None:
+        message = render("foreign-key-unchecked", ctx.lang, title=f.title, target=target.title)
+    else:  # validated alone, the condition is not checked either: say which
+        message = render(
+            "foreign-key-unchecked:where",
+            ctx.lang,
+            title=f.title,
+            target=target.title,
+            where=target.field_by_key[fk.where_field].title,
+            allowed="、".join(display(v) or "" for v in fk.where_in),
+        )
+    return Issue(None, 0, None, f.key, "foreign-key-unchecked", message, None, "warning")
 
 
 def exempt_issues(
@@ -188,7 +233,18 @@ def target_columns(catalog: Catalog, records: Iterable[str]) -> dict[str, set[st
     for key in records:
         for fk in catalog.schemas[key].foreign_keys:
             wanted.setdefault(fk.record, set()).add(fk.ref)
+            if fk.where_field is not None:  # (value, condition value) pairs: "ref?field"
+                wanted[fk.record].add(f"{fk.ref}?{fk.where_field}")
     return wanted
+
+
+def collect(own: dict[str, set], values: Mapping[str, Any]) -> None:
+    """Add one row's values to what other tables may refer to: ``ref`` → values,
+    ``ref?field`` → (value, field's value) pairs."""
+    for ref, bucket in own.items():
+        key, _, held = ref.partition("?")
+        if values.get(key) is not None:
+            bucket.add((values[key], values.get(held)) if held else values[key])
 
 
 def validate_rows(
@@ -235,7 +291,5 @@ def run_rows(
         issues += tracker.add(number, values)
         if fk_fields:
             fk_rows.append((number, {k: values[k] for k in fk_fields}))
-        for ref, bucket in own.items():
-            if values.get(ref) is not None:
-                bucket.add(values[ref])
+        collect(own, values)
     return issues, fk_rows, own

@@ -82,7 +82,12 @@ def fast_supported(catalog: Catalog, table: Table) -> bool:
     fields = {f.key: f for f in record.fields}
     keyed = {k for g in record.unique for k in g} | {fk["field"] for fk in record.foreign_keys}
     keyed |= {
-        fk["ref"] for r in plan.records for fk in r.foreign_keys if fk["record"] == record.key
+        k
+        for r in plan.records
+        for fk in r.foreign_keys
+        if fk["record"] == record.key
+        for k in (fk["ref"], fk.get("where", {}).get("field"))  # a condition's field too
+        if k is not None
     }
     if any(fields[k].type != "string" for k in keyed if k in fields):
         return False
@@ -342,6 +347,27 @@ def _required_if(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
     return (~trigger | present).fill_null(False)
 
 
+def _filled(key: str) -> pl.Expr:
+    return pl.col(key).is_not_null() & (pl.col(key) != "")
+
+
+def _required_any(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
+    return pl.any_horizontal([_filled(k) for k in rule.params["fields"]]).fill_null(False)
+
+
+def _segment_equals(rule: RulePlan, fields: Fields, plan: Plan) -> pl.Expr | None:
+    """The code's part by a regex with one group per segment: alternations longest code
+    first under leftmost-first matching try cuts in ``CodeRule.split``'s order, so the
+    groups are its parts."""
+    code, other = fields[rule.params["field"]], fields[rule.params["equals"]]
+    if not code.code_rule_segments or other.type != "string":
+        return None
+    groups = "".join(f"({s.regex})" for s in code.code_rule_segments)
+    part = pl.col(code.key).str.extract(f"^{groups}$", rule.params["segment"])
+    value = normalised(other, plan)
+    return (part.is_null() | value.is_null() | (part == value)).fill_null(False)
+
+
 def _weekdays_through(day: pl.Expr) -> pl.Expr:
     """Mondays–Fridays from 0001-01-01 (a Monday) through ``day`` (rules.weekdays_before)."""
     n = (day - pl.lit(dt.date(1, 1, 1))).dt.total_days() + 1
@@ -378,6 +404,8 @@ RULE_POLARS: dict[str, Callable[[RulePlan, Fields, Plan], pl.Expr | None]] = {
     "max-interval": _order,
     "max-workdays": _workdays,
     "required-if": _required_if,
+    "required-any": _required_any,
+    "segment-equals": _segment_equals,
 }
 
 
@@ -519,7 +547,8 @@ def fast_engine(
     present = [f.key for f in record.fields if f.key in set(table.columns)]
     fk_fields = sorted({fk["field"] for fk in record.foreign_keys})
     wanted = set(refs) | {fk["ref"] for fk in record.foreign_keys if fk["record"] == record.key}
-    key_fields = sorted({k for g in record.unique for k in g} | set(fk_fields) | wanted)
+    cited = {k for ref in wanted for k in ref.split("?")}  # "ref?field": conditional targets
+    key_fields = sorted({k for g in record.unique for k in g} | set(fk_fields) | cited)
     checks = _block_query(plan, record, present, key_fields)
     issues: list[Issue] = []
     fk_rows: list[tuple[int, dict]] = []
@@ -559,7 +588,12 @@ def fast_engine(
             part = both.select(ROW, k).drop_nulls()
             fk_rows.extend((n, {k: v}) for n, v in part.iter_rows())
         for ref in wanted:
-            own[ref].update(both.get_column(ref).drop_nulls().to_list())
+            key, _, held = ref.partition("?")
+            if held:  # (value, condition value) pairs, as engine.collect
+                pairs = both.select(key, held).filter(pl.col(key).is_not_null())
+                own[ref].update(pairs.iter_rows())
+            else:
+                own[ref].update(both.get_column(key).drop_nulls().to_list())
         if progress:
             progress(str(table.path), count, None)
 

@@ -214,6 +214,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{title}” must exist in “{target}”, but no “{target}” file was given, so it was"
         " not checked (validate that file together, or name one with --reference)",
     },
+    "foreign-key-unchecked:where": {
+        "zh": "“{title}”须在“{target}”中存在且{where}为：{allowed}，但本次未提供“{target}”文件，"
+        "未作检查（可同时校验该文件，或用 --reference 指定参照文件）",
+        "en": "“{title}” must exist in “{target}” with {where}: {allowed}, but no “{target}” file"
+        " was given, so it was not checked (validate that file together, or name one with"
+        " --reference)",
+    },
+    "foreign-key-where": {
+        "zh": "“{title}”的值“{value}”在“{target}”中的{where}为“{actual}”，不符合要求（须为：{allowed}）",
+        "en": "“{title}” “{value}” exists in “{target}” but its {where} is “{actual}”"
+        " (must be: {allowed})",
+    },
+    "foreign-key-where:empty": {
+        "zh": "“{title}”的值“{value}”在“{target}”中未填写{where}（须为：{allowed}）",
+        "en": "“{title}” “{value}” exists in “{target}” but its {where} is empty (must be: {allowed})",
+    },
     "rule": {
         "zh": "{message}（规则 {id}）",
         "en": "Rule {id} is broken: {message}",
