@@ -268,7 +268,7 @@ def run_in_place(
     """``validate --db``/``--engine``: the same reports as the file validator."""
     import os
 
-    from ..validate.reports import render_text, to_json, write_json, write_text
+    from ..validate.reports import deliver, say_verdict
 
     if db is not None and files:
         raise InfostdError("--db 与文件不能同时给出")
@@ -280,24 +280,12 @@ def run_in_place(
         references=[str(r) for r in references], as_of=as_of,
         spark_warehouse=spark_warehouse,
     )  # fmt: skip
-    if fmt == "json":
-        if out is None:
-            click.echo(to_json(report), nl=False)
-        else:
-            write_json(report, out)
-    elif fmt == "xlsx":
+
+    def issue_list(path: Path) -> None:
         from .xlsx import write_issue_list
 
-        write_issue_list(report, out, lang)  # type: ignore[arg-type]
-    else:
-        from rich.console import Console
+        write_issue_list(report, path, lang)
 
-        if out is None:
-            render_text(report, Console(), lang)
-        else:
-            write_text(report, out, lang)
-    if out is not None:
-        errors = sum(len(f.errors) for f in report.files)
-        verdict = "校验通过" if report.valid else f"校验未通过：{errors} 个错误"
-        click.echo(f"{verdict}；报告已写入 {out}", err=True)
+    deliver(report, fmt, out, lang, issue_list)
+    say_verdict(report, out)
     return report.exit_code

@@ -573,14 +573,26 @@ def _dates_between(dates: list[str], start: exp.Expression, end: exp.Expression)
     return exp.paren(_sum(terms))
 
 
-def _workdays(rule, fields, columns, plan) -> exp.Expression:
+def _span(rule, fields, columns):
+    """A start/end rule's columns and moments, or the rule's value when they decide it:
+    TRUE for an absent column (empty: the rule holds), FALSE for a column SQL cannot
+    read as a moment (the rows go to the reference)."""
     p = rule.params
     start_col, end_col = columns.get(p["start"]), columns.get(p["end"])
     if start_col is None or end_col is None:
-        return TRUE()  # an absent column is empty: the rule holds
+        return TRUE()
     start, end = moment(fields[p["start"]], start_col), moment(fields[p["end"]], end_col)
     if start is None or end is None:
         return FALSE()
+    return start_col, end_col, start, end
+
+
+def _workdays(rule, fields, columns, plan) -> exp.Expression:
+    span = _span(rule, fields, columns)
+    if isinstance(span, exp.Expression):
+        return span
+    start_col, end_col, start, end = span
+    p = rule.params
     calendar = plan.calendars[p["calendar"]]
     s, e = _day(start), _day(end)
     used = exp.Sub(
@@ -597,13 +609,10 @@ def _workdays(rule, fields, columns, plan) -> exp.Expression:
 
 
 def _order(rule, fields, columns, plan) -> exp.Expression:
-    p = rule.params
-    start_col, end_col = columns.get(p["start"]), columns.get(p["end"])
-    if start_col is None or end_col is None:
-        return TRUE()  # an absent column is empty: the rule holds
-    start, end = moment(fields[p["start"]], start_col), moment(fields[p["end"]], end_col)
-    if start is None or end is None:
-        return FALSE()
+    span = _span(rule, fields, columns)
+    if isinstance(span, exp.Expression):
+        return span
+    start_col, end_col, start, end = span
     ok: exp.Expression = exp.LTE(this=start, expression=end)
     if rule.type == "max-interval" and rule.max_seconds is not None:
         limit = exp.Interval(

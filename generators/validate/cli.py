@@ -13,7 +13,7 @@ from ..model import Catalog
 from ..textsafe import shown
 from .api import validate_tables, with_published_lists
 from .readers import read_table
-from .reports import render_text, to_json, write_json, write_text
+from .reports import deliver, say_verdict
 
 LARGE = 50_000  # rows; above this the text report shows a progress bar
 
@@ -50,22 +50,13 @@ def run_validate(
     report = validate_tables(
         catalog, tables, lang=lang, progress=_progress(fmt, out), references=refs, as_of=as_of
     )
-    if fmt == "json":
-        if out is None:
-            click.echo(to_json(report), nl=False)
-        else:
-            write_json(report, out)
-    elif fmt == "xlsx":
+
+    def annotated(path: Path) -> None:
         from .annotate import write_annotated
 
-        write_annotated(catalog, tables, report, out, lang)  # type: ignore[arg-type]
-    else:
-        from rich.console import Console
+        write_annotated(catalog, tables, report, path, lang)
 
-        if out is None:
-            render_text(report, Console(), lang)
-        else:
-            write_text(report, out, lang)
+    deliver(report, fmt, out, lang, annotated)
     if emit is not None:
         from .emit import write_clean
 
@@ -75,10 +66,7 @@ def run_validate(
                 f"注意：{emit} 中字段 {'、'.join(risky)} 有以 = + - @ 开头的文本，已原样写出供程序导入；"
                 "用 Excel 等电子表格打开时可能被当作公式执行，请勿直接打开"
             ), err=True)  # fmt: skip
-    if out is not None:  # the report went to a file: still tell the person the verdict
-        errors = sum(len(f.errors) for f in report.files)
-        verdict = "校验通过" if report.valid else f"校验未通过：{errors} 个错误"
-        click.echo(shown(f"{verdict}；报告已写入 {out}"), err=True)
+    say_verdict(report, out)
     return report.exit_code
 
 

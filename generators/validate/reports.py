@@ -113,3 +113,34 @@ def write_text(report: Report, path: Path, lang: str = "zh") -> None:
     buffer = io.StringIO()
     render_text(report, Console(file=buffer, width=120, no_color=True), lang)
     atomic_write_text(path, buffer.getvalue())
+
+
+def deliver(report: Report, fmt: str, out: Path | None, lang: str, write_xlsx) -> None:
+    """Write ``report`` as ``fmt`` to ``out`` (or the terminal); ``write_xlsx(out)`` is the
+    caller's xlsx report (an annotated copy of files, or an issue list for a database)."""
+    import click
+
+    if fmt == "json":
+        if out is None:
+            click.echo(to_json(report), nl=False)
+        else:
+            write_json(report, out)
+    elif fmt == "xlsx":
+        write_xlsx(out)
+    else:
+        from rich.console import Console
+
+        if out is None:
+            render_text(report, Console(), lang)
+        else:
+            write_text(report, out, lang)
+
+
+def say_verdict(report: Report, out: Path | None) -> None:
+    """A report written to a file: still tell the person the verdict on the terminal."""
+    import click
+
+    if out is not None:
+        errors = sum(len(f.errors) for f in report.files)
+        verdict = "校验通过" if report.valid else f"校验未通过：{errors} 个错误"
+        click.echo(shown(f"{verdict}；报告已写入 {out}"), err=True)
