@@ -7,7 +7,10 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InfostdError
 from .model import display_path
@@ -31,10 +34,40 @@ class OutputError(InfostdError):
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_open(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_open(path: Path) -> Iterator[BinaryIO]:
+    """A binary handle for writing ``path`` piece by piece, with ``atomic_write_bytes``'s
+    promise: the target changes only when the block ends without an exception (then the
+    pieces replace it at once); on any exception the temp file is removed and the old file
+    is untouched. An ``OSError`` in the block is the output's (located, exit 2)."""
     try:
-        _write(path, data)
+        with _replacing(path) as handle:
+            yield handle
     except OSError as exc:
         raise output_error(path, exc) from exc
+
+
+def write_pieces(handle: BinaryIO, pieces: Iterable[str]) -> None:
+    """Text pieces to ``handle`` as UTF-8, never as one whole string."""
+    for text in batched(pieces):
+        handle.write(text.encode("utf-8"))
+
+
+def batched(pieces: Iterable[str], size: int = 4096) -> Iterator[str]:
+    """Many small pieces (one per report line) joined into few large strings: a million
+    pieces are a few hundred writes."""
+    pending: list[str] = []
+    for piece in pieces:
+        pending.append(piece)
+        if len(pending) >= size:
+            yield "".join(pending)
+            pending.clear()
+    if pending:
+        yield "".join(pending)
 
 
 def output_error(path: Path, exc: OSError) -> OutputError:
@@ -76,21 +109,22 @@ def _collect_quietly() -> None:
         sys.unraisablehook = hook
 
 
-def _write(path: Path, data: bytes) -> None:
+@contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
     """Atomic replace for regular files (a symlink's target is replaced, the link kept);
     a device, pipe or terminal (``-o /dev/stdout``) is written in place: renaming a
     temp file over ``/dev/null`` would replace the device itself."""
     real = Path(os.path.realpath(path))
     if _special(real):
         with open(path, "wb") as handle:
-            handle.write(data)
+            yield handle
         return
     path = real if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
         os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; a site must stay readable
         os.replace(tmp, path)
     except BaseException:

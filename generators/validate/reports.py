@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import atomic_write_text
+from ..fsutil import atomic_open, atomic_write_text, batched, write_pieces
 from ..textsafe import shown
-from .issues import Report
+from .issues import Issue, Report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,24 +23,48 @@ def neutralise(text: str | None) -> str | None:
 
 
 def to_json(report: Report) -> str:
+    """The report as one string (tests, small reports); files and the terminal get the
+    same text from ``json_pieces`` without ever holding all of it."""
+    return "".join(json_pieces(report))
+
+
+def json_pieces(report: Report) -> Iterator[str]:
     """The report indented like ``json.dumps(indent=2)``, except that a flat object (an
     issue) stays on one line: readable, diff-friendly, and written by the C encoder
-    (``indent`` forces the pure-Python one, ≈ 25 µs per issue)."""
-    return _pretty(report.to_dict(), "") + "\n"
+    (``indent`` forces the pure-Python one, ≈ 25 µs per issue). Piece by piece: each
+    issue becomes its dict and its line only when its turn comes (a 100M-row run has
+    millions of them)."""
+    yield from _pieces(report.to_dict(issue=_kept), "")
+    yield "\n"
 
 
-def _pretty(value: Any, indent: str) -> str:
+def _kept(issue: Issue) -> Issue:
+    return issue
+
+
+def _pieces(value: Any, indent: str) -> Iterator[str]:
     inner = indent + "  "
     if isinstance(value, dict) and any(isinstance(v, dict | list) for v in value.values()):
-        items = (f"{inner}{_compact(k)}: {_pretty(v, inner)}" for k, v in value.items())
-        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-    if isinstance(value, list) and value:
-        return "[\n" + ",\n".join(inner + _pretty(v, inner) for v in value) + "\n" + indent + "]"
-    return _compact(value)
+        yield "{\n"
+        for n, (k, v) in enumerate(value.items()):
+            yield (",\n" if n else "") + f"{inner}{_compact(k)}: "
+            yield from _pieces(v, inner)
+        yield "\n" + indent + "}"
+    elif isinstance(value, list) and value:
+        yield "[\n"
+        for n, v in enumerate(value):
+            if isinstance(v, Issue):  # flat: one line, no generator per issue
+                yield (",\n" if n else "") + inner + _compact(v.to_dict())
+            else:
+                yield (",\n" if n else "") + inner
+                yield from _pieces(v, inner)
+        yield "\n" + indent + "]"
+    else:
+        yield _compact(value)
 
 
-def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+# json.dumps(value, ensure_ascii=False, separators=(", ", ": ")) without a new encoder per call
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 RULE_LABELS = {"zh": ("规则", "次数"), "en": ("rule", "count")}
@@ -101,7 +126,9 @@ def _escape(text: str) -> str:
 
 
 def write_json(report: Report, path: Path) -> None:
-    atomic_write_text(path, to_json(report))
+    """Streamed to a temp file beside ``path``, renamed over it when complete."""
+    with atomic_open(path) as handle:
+        write_pieces(handle, json_pieces(report))
 
 
 def write_text(report: Report, path: Path, lang: str = "zh") -> None:
@@ -122,7 +149,8 @@ def deliver(report: Report, fmt: str, out: Path | None, lang: str, write_xlsx) -
 
     if fmt == "json":
         if out is None:
-            click.echo(to_json(report), nl=False)
+            for text in batched(json_pieces(report)):
+                click.echo(text, nl=False)
         else:
             write_json(report, out)
     elif fmt == "xlsx":
