@@ -409,6 +409,30 @@ def _sql_duplicates(ch: Checked, group: list[str], wanted: set[tuple]) -> dict[t
     return found
 
 
+def _target_rows(
+    t: Checked, alias: str, ref: str, value: exp.Expression, condition: exp.Expression
+) -> exp.Select:
+    """``SELECT 1 FROM target AS alias WHERE alias.ref = value AND condition``."""
+    held = exp.select(expr.lit(1), copy=False).from_(
+        exp.alias_(t.src.relation.copy(), alias), copy=False
+    )
+    match = exp.EQ(this=t.ref(ref, alias), expression=value)
+    return held.where(exp.and_(match, condition), copy=False)
+
+
+def _unmatched(ch: Checked, field: str, ref: str, targets: list[Checked], qualifying) -> exp.Select:
+    """ROW and value of the rows whose clean, filled ``field`` no row of any target
+    matches on ``ref`` (``qualifying(target, alias)`` says which target rows count): one
+    anti-join (``NOT EXISTS``) per target."""
+    query = exp.select(exp.column(ROW, "c", quoted=True), ch.ref(field, "c"), copy=False)
+    query = query.from_(ch.base.subquery("c"), copy=False).where(ch.filled(field, "c"))
+    for n, t in enumerate(targets):
+        alias = f"t{n}"
+        held = _target_rows(t, alias, ref, ch.ref(field, "c"), qualifying(t, alias))
+        query = query.where(exp.not_(exp.Exists(this=held)), copy=False)
+    return query
+
+
 def foreign_key_issues(ch: Checked, fk: dict[str, str], targets: list[Checked]) -> list[Issue]:
     """Rows whose foreign-key value no target row holds (in a clean cell, or normalised
     in an explained row): an anti-join per target, the explained values by lookup."""
@@ -419,18 +443,7 @@ def foreign_key_issues(ch: Checked, fk: dict[str, str], targets: list[Checked]) 
     in_sql = [t for t in targets if t.sql_key(ref)]
     wrong: list[tuple[int, Any]] = []
     if ch.sql_key(field):
-        query = exp.select(exp.column(ROW, "c", quoted=True), ch.ref(field, "c"), copy=False)
-        query = query.from_(ch.base.subquery("c"), copy=False).where(ch.filled(field, "c"))
-        for n, t in enumerate(in_sql):
-            alias = f"t{n}"
-            held = exp.select(expr.lit(1), copy=False).from_(
-                exp.alias_(t.src.relation.copy(), alias), copy=False
-            )
-            held = held.where(exp.and_(
-                exp.EQ(this=t.ref(ref, alias), expression=ch.ref(field, "c")),
-                t.filled(ref, alias),
-            ), copy=False)  # fmt: skip
-            query = query.where(exp.not_(exp.Exists(this=held)), copy=False)
+        query = _unmatched(ch, field, ref, in_sql, lambda t, alias: t.filled(ref, alias))
         wrong += [(int(n), v) for n, v in ch.query(query) if v not in known]
     pending = ch.normal(field)
     asked = sorted({v for v in pending.values() if v not in known and isinstance(v, str)})
@@ -438,13 +451,7 @@ def foreign_key_issues(ch: Checked, fk: dict[str, str], targets: list[Checked]) 
         table, names = _key_table(ch, [(v,) for v in asked])
         for t in in_sql:
             value = exp.column(names[0], "k", quoted=True)
-            held = exp.select(expr.lit(1), copy=False).from_(
-                exp.alias_(t.src.relation.copy(), "t"), copy=False
-            )
-            held = held.where(
-                exp.and_(exp.EQ(this=t.ref(ref, "t"), expression=value), t.filled(ref, "t")),
-                copy=False,
-            )
+            held = _target_rows(t, "t", ref, value, t.filled(ref, "t"))
             present = exp.select(value, copy=False).from_(exp.alias_(table, "k"), copy=False)
             known |= {r[0] for r in ch.query(present.where(exp.Exists(this=held), copy=False))}
     wrong += [(n, v) for n, v in pending.items() if v not in known]
@@ -468,19 +475,12 @@ def _where_issues(
     in_sql = [t for t in targets if t.sql_key(ref) and t.sql_key(where)]
     candidates: dict[int, Any] = {}
     if ch.sql_key(field):
-        query = exp.select(exp.column(ROW, "c", quoted=True), ch.ref(field, "c"), copy=False)
-        query = query.from_(ch.base.subquery("c"), copy=False).where(ch.filled(field, "c"))
-        for n, t in enumerate(in_sql):
-            alias = f"t{n}"
-            held = exp.select(expr.lit(1), copy=False).from_(
-                exp.alias_(t.src.relation.copy(), alias), copy=False
-            )
-            held = held.where(exp.and_(
-                exp.EQ(this=t.ref(ref, alias), expression=ch.ref(field, "c")),
-                t.filled(ref, alias), t.filled(where, alias),
-                expr.in_list(t.ref(where, alias), allowed),
-            ), copy=False)  # fmt: skip
-            query = query.where(exp.not_(exp.Exists(this=held)), copy=False)
+
+        def qualifying(t: Checked, alias: str) -> exp.Expression:
+            return exp.and_(t.filled(ref, alias), t.filled(where, alias),
+                            expr.in_list(t.ref(where, alias), allowed))  # fmt: skip
+
+        query = _unmatched(ch, field, ref, in_sql, qualifying)
         candidates.update((int(n), v) for n, v in ch.query(query))
     candidates.update(ch.normal(field))
     # condition values of target rows SQL did not compare (explained in Python)
