@@ -15,8 +15,10 @@ last line is one JSON object with every figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,7 +48,7 @@ def customer_sql(catalog, rows: int) -> str:
     row index, so DuckDB streams it into Parquet or CSV without holding it."""
     from generators.formats import USCC_CHARSET, USCC_WEIGHTS
 
-    lists = catalog.codelists
+    lists = catalog.active_only().codelists  # a retired code is an error: not a defect we seed
 
     def pick(values: list[str], salt: int) -> str:
         quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
@@ -201,21 +203,37 @@ def main() -> None:
     parser.add_argument("--no-spark", action="store_true")
     parser.add_argument("--no-fast", action="store_true", help="skip the polars fast path")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 4GB")
-    parser.add_argument("--work", type=Path, help="folder for the data (default: a temp folder)")
+    parser.add_argument("--work", type=Path, help="folder for the data, kept and reused by the "
+                        "next run with the same --rows (default: a temp folder, removed)")  # fmt: skip
     args = parser.parse_args()
     from generators.config import load_config
     from generators.loader import load_catalog
 
     print(PROJECT_NOTE)
-    with tempfile.TemporaryDirectory(prefix="sql-bench-", dir=args.work) as tmp:
-        work = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        if args.work is None:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sql-bench-")))
+        else:
+            work = args.work / f"rows-{args.rows}"
+            work.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(work / "project", ignore_errors=True)  # always today's standards
         project = bench_project(work, DIGITS)
         catalog = load_catalog(config=load_config(project))
         start = time.perf_counter()
-        parquet, csv = make_data(catalog, args.rows, work, csv=not args.no_fast)
+        ready = work / "READY"  # written after the data: an interrupted run is redone
+        if ready.exists() and (args.no_fast or (work / "customer.csv").exists()):
+            parquet, csv = (
+                work / "customer.parquet",
+                None if args.no_fast else work / "customer.csv",
+            )
+            made = "reused"
+        else:
+            ready.unlink(missing_ok=True)
+            parquet, csv = make_data(catalog, args.rows, work, csv=not args.no_fast)
+            ready.touch()
+            made = f"generated in {time.perf_counter() - start:.0f} s"
         size = parquet.stat().st_size / 2**20
-        print(f"data: {args.rows:,} rows, Parquet {size:,.0f} MiB, "
-              f"generated in {time.perf_counter() - start:.0f} s")  # fmt: skip
+        print(f"data: {args.rows:,} rows, Parquet {size:,.0f} MiB, {made}")
         results = [run("duckdb", parquet, project, args.memory_limit)]
         if csv is not None:
             results.append(run("fast", csv, project, None))

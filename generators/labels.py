@@ -79,6 +79,22 @@ RULE_NAMES = {
     "rule": "业务规则",
 }
 
+# Chinese names of the x-rules types, for readers of a diff or a release note (authors
+# write the type; readers of 变更说明 should not meet "max-workdays")
+RULE_TYPE_NAMES = {
+    "date-order": "日期先后",
+    "max-interval": "时限",
+    "max-workdays": "工作日时限",
+    "required-if": "条件必填",
+    "required-any": "至少填一项",
+    "segment-equals": "编码段一致",
+}
+
+
+def rule_type_name(rule_type: str) -> str:
+    """A rule type in words; an unknown one stays as written (never hidden)."""
+    return RULE_TYPE_NAMES.get(rule_type, rule_type)
+
 
 def rule_name(rule: str) -> str:
     """``format:cn-uscc`` → 统一社会信用代码格式, ``rule:CT-01`` → 业务规则 CT-01, ``type:integer``

@@ -74,6 +74,7 @@ def changes_between(tmp_path: Path, before: list[Edit], after: list[Edit]):
 ADD_LEVEL = (CUSTOMER, NAME, NAME + LEVEL)
 
 # id, edits to the old tree, edits to the new tree, expected kind, bump of that change
+RULE_BLOCK = '"x-rules": [{"id": "CT-01", "type": "max-interval", "start": "signed_at", "end": "entered_at", "max": "PT24H", "message": "合同信息需在签订后24小时内录入"}],'
 CASES = [
     (
         "field removed",
@@ -292,13 +293,7 @@ CASES = [
     ("foreign key removed", [], [(CUSTOMER, FK, "")], "foreign-key-removed", "minor"),
     (
         "rule added",
-        [
-            (
-                CUSTOMER,
-                '"x-rules": [{"id": "CT-01", "type": "max-interval", "start": "signed_at", "end": "entered_at", "max": "PT24H", "message": "合同信息需在签订后24小时内录入"}],',
-                "",
-            )
-        ],
+        [(CUSTOMER, RULE_BLOCK, "")],
         [],
         "rule-added",
         "major",
@@ -710,6 +705,23 @@ def test_messages_carry_the_reasoning(tmp_path: Path) -> None:
     assert "旧表头“客户名称”将无法识别：请把旧标题加入 x-aliases" in messages["header-lost"]
     assert "“44 广东省”、“广东省”将不再被接受" in messages["code-label-lost"]
     assert "旧规则接受的“HT0000”将被拒绝" in messages["code-rule-changed"]
+
+
+def test_a_new_rule_is_named_in_words(tmp_path: Path) -> None:
+    """Readers of 变更说明 and the portal's unreleased-changes notice meet 时限, not the
+    type an author writes (max-interval)."""
+    before = [(CUSTOMER, RULE_BLOCK, "")]
+    changes = changes_between(tmp_path, before, [])
+    [added] = [c for c in changes if c.kind == "rule-added"]
+    assert "规则 CT-01（时限）新增：合同信息需在签订后24小时内录入" in added.message
+    assert "max-interval" not in added.message
+
+
+def test_every_rule_type_has_a_name_in_words() -> None:
+    from generators.labels import RULE_TYPE_NAMES
+    from generators.rules import RULE_TYPES
+
+    assert set(RULE_TYPES) <= set(RULE_TYPE_NAMES)
 
 
 def test_every_rule_type_has_compatibility_reasoning() -> None:

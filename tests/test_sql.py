@@ -170,6 +170,58 @@ def test_hypothesis_rows(engine, shipped_catalog: Catalog, data: st.DataObject) 
     assert_same(TextTables(engine, shipped_catalog), cases)
 
 
+def test_calendar_edges_in_place(engine, shipped_catalog: Catalog) -> None:
+    """Dates decided in SQL by arithmetic on the digits: leap years by the century rules
+    (2102 and 1900 are not leap years, 2124 and 2000 are), month lengths, year 0."""
+    example = shipped_catalog.records["customer"].examples[0]
+    days = ["2102-02-29", "2124-02-29", "1900-02-29", "2000-02-29", "2023-02-29",
+            "2024-02-29", "0000-01-01", "0001-01-01", "2025-04-31", "2025-12-31",
+            "2025-00-10", "2025-13-01", "2025-01-00", "9999-12-31", "2025-06-30"]  # fmt: skip
+    rows = [{**example, "customer_code": f"11{n:04d}", "registered_on": d}
+            for n, d in enumerate(days)]  # fmt: skip
+    seen = assert_same(TextTables(engine, shipped_catalog), {"dates": ("customer", rows)})
+    assert "format:date" in seen
+    src = TextTables(engine, shipped_catalog).load("dates_real", "customer", rows)
+    real = {n for n, d in enumerate(days, start=1) if _is_date(d)}
+    assert len(real) == 7
+    assert not flagged_lines(shipped_catalog, src) & real  # decided in the database
+
+
+def _is_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_uscc_both_paths_in_place(engine, shipped_catalog: Catalog) -> None:
+    """The check character is computed two ways in SQL: the usual 17 digits by one cast
+    and integer arithmetic, codes with letters in the body by a lookup per character;
+    both agree with the reference, right and wrong, and with the row's other checks."""
+    from generators.formats import USCC_CHARSET, check_uscc, uscc_check_char
+
+    bodies = ["91110000600037341", "91440300MA5FXT4K1", "12100000400000624",
+              "9133010600000000Y", "Y1000000000000001", "00000000000000000"]  # fmt: skip
+    values = []
+    for body in bodies:
+        right = uscc_check_char(body)
+        wrong = USCC_CHARSET[(USCC_CHARSET.index(right) + 1) % 31]
+        values += [body + right, body + wrong, body.lower() + right]
+    values += ["9111000060003734" + "1", "911100006000373411Z", "91110000I000373410"]
+    example = shipped_catalog.records["customer"].examples[0]
+    rows = [{**example, "customer_code": f"11{n:04d}", "uscc": v} for n, v in enumerate(values)]
+    seen = assert_same(TextTables(engine, shipped_catalog), {"uscc": ("customer", rows)})
+    assert "format:cn-uscc" in seen
+    # and a right code is decided in the database, on either path (never sent to Python)
+    src = TextTables(engine, shipped_catalog).load("uscc_right", "customer", rows)
+    right = {n for n, v in enumerate(values, start=1) if check_uscc(v) is None}
+    assert len(right) >= len(bodies)
+    assert not flagged_lines(shipped_catalog, src) & right
+
+
 def test_working_days_and_effective_dates_in_place(engine, fixture_catalog: Catalog) -> None:
     """max-workdays counted in SQL (weekday arithmetic + the inlined calendar), rows before
     an effective date sent to the reference, which reports them: as the reference."""
@@ -218,7 +270,12 @@ def _flag_sql(catalog: Catalog, src: Source) -> str:
     rec = _record_plan(plan, "customer")
     cols = match_columns(catalog, "customer", src.engine.columns(src.relation), "t")
     oks = cell_flags(catalog, rec, cols, plan)
-    return flagged_query(rec, cols, plan, src, oks).sql("duckdb")
+    return flagged_query(rec, cols, plan, src, oks).sql(src.engine.dialect)
+
+
+def flagged_lines(catalog: Catalog, src: Source) -> set[int]:
+    """The line numbers of the rows SQL sends to the reference (not surely clean)."""
+    return {int(r[0]) for r in src.engine.rows(_flag_sql(catalog, src))}
 
 
 # ── the command line ─────────────────────────────────────────────────────
@@ -738,3 +795,30 @@ def test_sql_benchmark_smoke(tmp_path: Path) -> None:
     duck, fast = json.loads(result.stdout.splitlines()[-1])["results"]
     assert duck["rows"] == fast["rows"] == 3000
     assert duck["errors"] == fast["errors"] > 20
+
+
+def test_prefetched_rows_keep_order_errors_and_stop_early() -> None:
+    """The flag scan is read by a background thread: every row arrives once, in order;
+    an engine's error reaches the caller after the rows before it; a caller that stops
+    early leaves no reader thread behind."""
+    import threading
+
+    from generators.sql.inplace import prefetched
+
+    assert list(prefetched(iter(range(12_345)))) == list(range(12_345))
+
+    def failing():
+        yield from range(7_000)
+        raise InfostdError("DuckDB 查询失败：磁盘已满")
+
+    got = []
+    with pytest.raises(InfostdError, match="磁盘已满"):
+        for row in prefetched(failing()):
+            got.append(row)
+    assert got == list(range(7_000))
+
+    before = threading.active_count()
+    for row in prefetched(iter(range(10**7))):
+        if row == 10:
+            break
+    assert threading.active_count() == before

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from ..labels import rule_type_name
 from ..model import SEGMENT_CHARS, CodeList, CodeRule, Field, Rule, Schema, clean_header
 from ..rules import parse_duration
 
@@ -208,7 +209,7 @@ def _date_order(rule: Rule, old: Schema) -> str | None:
             rule.params["end"],
         )
         if same and was.type in ("date-order", "max-interval", "max-workdays"):
-            return f"旧版规则 {was.id}（{was.type}）已要求 {rule.params['start']} 不晚于 {rule.params['end']}"
+            return f"旧版规则 {was.id}（{rule_type_name(was.type)}）已要求 {rule.params['start']} 不晚于 {rule.params['end']}"
     return None
 
 

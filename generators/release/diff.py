@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from ..labels import rule_type_name
 from ..model import (
     Alternative,
     Catalog,
@@ -813,7 +814,7 @@ def _rule_changes(old: Schema, new: Schema) -> list[Change]:
             implied, reason = rule_implied(rule, old)
             if was is None:
                 kind = "rule-implied" if implied else "rule-added"
-                message = f"{label}（{rule.type}）新增：{rule.message}（{reason}）"
+                message = f"{label}（{rule_type_name(rule.type)}）新增：{rule.message}（{reason}）"
             else:
                 kind = "rule-relaxed" if implied else "rule-tightened"
                 detail = f"{_show(was.params)} → {_show(rule.params)}"

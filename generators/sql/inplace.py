@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Iterable, Sequence
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -46,6 +48,7 @@ from .expr import Column
 
 ROW = "__infostd_row"
 CLEAN = "__infostd_clean"
+ONCE = "__infostd_once"  # + n: a value computed once per row (``expr.once``)
 
 
 class Engine(Protocol):
@@ -215,20 +218,37 @@ def flagged_query(
     oks: dict[str, exp.Expression],
 ) -> exp.Select:  # fmt: skip
     """ROW, the matched columns and each field's flag, for the rows where a cell is not
-    surely clean or a rule does not surely hold: one streaming scan."""
+    surely clean or a rule does not surely hold: one streaming scan. The checks are the
+    filter, so each is evaluated once per row and the flags only for the rows it keeps
+    (a few per cent); computing the flags for every row below the filter cost ≈ 10 %."""
     fields = {f.key: f for f in rec.fields}
-    flags = [exp.alias_(ok, f"{OK}{i}", quoted=True) for i, ok in enumerate(oks.values())]
-    inner = exp.select(exp.Star(), *flags, copy=False).from_(
-        numbered(rec, cols, src).subquery("src", copy=False), copy=False
-    )
-    refs = {k: exp.column(f"{OK}{i}", quoted=True) for i, k in enumerate(oks)}
-    checks = list(refs.values())
-    for rule in rec.rules:  # read on clean cells only (a cast never meets a bad value)
-        guard = [refs[k].copy() for k in sorted(_rule_fields(rule.params)) if k in refs]
-        checks.append(expr.when(expr.all_of(guard), expr.rule_holds(rule, fields, cols, plan)))
-    selected = [exp.column(ROW, quoted=True), *[c.ref for c in cols.values()], *refs.values()]
-    query = exp.select(*selected, copy=False).from_(inner.subquery("flagged", copy=False))
-    return query.where(exp.not_(expr.all_of(checks)), copy=False)
+    checks = [ok.copy() for ok in oks.values()]
+    for rule in rec.rules:
+        held = expr.rule_holds(rule, fields, cols, plan)
+        if held.find(exp.Cast) is not None:  # a cast reads clean cells only: never fails
+            guard = [oks[k].copy() for k in sorted(_rule_fields(rule.params)) if k in oks]
+            held = expr.when(expr.all_of(guard), held)
+        checks.append(held)  # a row with an unclean cell is kept by that cell's check
+    flags = [exp.alias_(ok.copy(), f"{OK}{i}", quoted=True) for i, ok in enumerate(oks.values())]
+    condition = exp.not_(expr.all_of(checks))
+    base = numbered(rec, cols, src)
+    _hoist([condition, *flags], base)
+    selected = [exp.column(ROW, quoted=True), *[c.ref for c in cols.values()], *flags]
+    query = exp.select(*selected, copy=False).from_(base.subquery("src", copy=False), copy=False)
+    return query.where(condition, copy=False)
+
+
+def _hoist(trees: list[exp.Expression], base: exp.Select) -> None:
+    """Every value marked ``expr.once`` in ``trees`` becomes one column of ``base`` (the
+    same value mentioned again reads that column): computed once per row."""
+    names: dict[str, str] = {}
+    for tree in trees:
+        for node in [n for n in tree.find_all(exp.Expression) if n.meta.get("once")]:
+            text = node.sql()
+            if text not in names:
+                names[text] = f"{ONCE}{len(names)}"
+                base.select(exp.alias_(node.copy(), names[text], quoted=True), copy=False)
+            node.replace(exp.column(names[text], quoted=True))
 
 
 def _order_columns(rec: RecordPlan, cols: dict[str, Column]) -> list[Column]:
@@ -271,7 +291,7 @@ def check_source(
     issues: list[Issue] = []
     explained: dict[int, tuple[dict[str, Any], set[str]]] = {}
     query = flagged_query(rec, cols, plan, src, oks).sql(dialect=src.engine.dialect)
-    for found in src.engine.rows(query):
+    for found in prefetched(src.engine.rows(query)):
         number = int(found[0])
         row = dict(zip(keys, found[1 : 1 + len(keys)], strict=True))
         cleared = {k for k, ok in zip(flagged, found[1 + len(keys) :], strict=True) if ok}
@@ -284,6 +304,51 @@ def check_source(
     checked = Checked(src, rec, ctx, cols, oks, numbered(rec, cols, src), total, issues, explained)
     checked.issues += _unique_issues(checked)
     return checked
+
+
+def prefetched(rows: Iterable[Sequence[Any]], depth: int = 4) -> Iterator[Sequence[Any]]:
+    """``rows`` read by a background thread in batches while the caller works on the
+    batches already read: the database goes on scanning instead of waiting for Python
+    (a DuckDB stream pauses when its buffer is full; the drivers release the GIL while
+    they wait). Errors reach the caller; a caller that stops early stops the reader."""
+    batches: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        batch: list[Sequence[Any]] = []
+        try:
+            for row in rows:
+                batch.append(row)
+                if len(batch) == 5_000:
+                    if not put(batch):
+                        return
+                    batch = []
+            if put(batch):
+                put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            if put(batch):  # the rows read before the error first
+                put(exc)
+
+    reader = threading.Thread(target=read, name="infostd-prefetch", daemon=True)
+    reader.start()
+    try:
+        while (item := batches.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _joined(left: list[exp.Column], right: list[exp.Column]) -> exp.Expression:
