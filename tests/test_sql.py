@@ -483,6 +483,21 @@ def test_validate_a_postgres_table_by_url(
     assert report["warnings"][0]["column"] == "name"
 
 
+def test_postgres_rows_stream_from_a_server_side_cursor(postgres_url: str) -> None:
+    """A big result is fetched in batches from a cursor on the server (pg_cursors lists it
+    while rows are read), never held whole by the client; an error is one located line."""
+    eng = PostgresEngine(postgres_url)
+    rows = iter(eng.rows("SELECT g FROM generate_series(1, 25000) g ORDER BY g"))
+    first = next(rows)
+    open_cursors = [r[0] for r in eng.con.execute("SELECT name FROM pg_cursors").fetchall()]
+    assert first == (1,) and any(n.startswith("infostd_rows_") for n in open_cursors)
+    assert [r[0] for r in rows] == list(range(2, 25001))
+    assert eng.con.execute("SELECT count(*) FROM pg_cursors").fetchone() == (0,)
+    with pytest.raises(InfostdError, match="查询失败.*no_such_table"):
+        list(eng.rows("SELECT * FROM no_such_table"))
+    assert list(eng.rows("SELECT 1")) == [(1,)]  # the connection is usable after an error
+
+
 @pytest.mark.parametrize(
     "args, words",
     [
