@@ -134,6 +134,60 @@ def test_failure_half_way_keeps_the_previous_report(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
+def _former_text(report: Report) -> str:
+    import io
+
+    from rich.console import Console
+
+    from generators.validate.reports import render_text
+
+    buffer = io.StringIO()
+    render_text(report, Console(file=buffer, width=120, no_color=True), "zh")
+    return buffer.getvalue()
+
+
+def test_text_report_is_written_line_by_line_as_before(tmp_path):
+    from generators.validate.reports import write_text
+
+    report = hostile_report(many=3000)
+    out = tmp_path / "r.txt"
+    write_text(report, out)
+    assert out.read_bytes() == _former_text(report).encode("utf-8")
+    assert "\x1b" not in out.read_text(encoding="utf-8")
+
+
+def test_text_report_to_a_terminal_device_has_no_styles(tmp_path):
+    """``-o /dev/tty``: written in place, plain text as in a file (no bold, no colour)."""
+    import pty
+
+    from generators.validate.reports import write_text
+
+    report = hostile_report()
+    main, side = pty.openpty()
+    received = bytearray()
+
+    def drain() -> None:
+        while chunk := _read_or_empty(main):
+            received.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        write_text(report, Path(os.ttyname(side)))
+    finally:
+        os.close(side)
+        reader.join(timeout=30)
+        os.close(main)
+    assert bytes(received).replace(b"\r\n", b"\n") == _former_text(report).encode("utf-8")
+
+
+def _read_or_empty(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the terminal's other side closed
+        return b""
+
+
 # ── a real process: stdout, -o /dev/stdout, -o FILE; a file size limit ──────
 def _infostd(*args: str, cwd: Path, limit: int | None = None) -> subprocess.CompletedProcess:
     def small_files() -> None:

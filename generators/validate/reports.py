@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..fsutil import atomic_open, atomic_write_text, batched, write_pieces
+from ..fsutil import atomic_open, batched, write_pieces
 from ..textsafe import shown
 from .issues import Issue, Report
 
@@ -98,7 +98,8 @@ def render_text(report: Report, console, lang: str = "zh") -> None:
             colour = "red" if issue.severity == "error" else "yellow"
             cell = _escape(f"{issue.column} ") if issue.column else ""
             console.print(
-                f"    [{colour}]{cell}\\[{issue.rule}][/] {_escape(issue.message)}", highlight=False
+                f"    [{colour}]{cell}\\[{_escape(issue.rule)}][/] {_escape(issue.message)}",
+                highlight=False,
             )
         summary = (
             f"  {f.rows} 行，{f.invalid_rows} 行有错误，{len(f.errors)} 个错误，{len(f.warnings)} 个警告"
@@ -110,7 +111,7 @@ def render_text(report: Report, console, lang: str = "zh") -> None:
     if counts:
         table = RichTable(*RULE_LABELS.get(lang, RULE_LABELS["zh"]))
         for rule, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            table.add_row(rule, str(n))
+            table.add_row(_escape(rule), str(n))  # cells are markup too
         console.print(table)
     verdict = (
         ("校验通过" if zh else "valid") if report.valid else ("校验未通过" if zh else "invalid")
@@ -132,14 +133,18 @@ def write_json(report: Report, path: Path) -> None:
 
 
 def write_text(report: Report, path: Path, lang: str = "zh") -> None:
-    """The text report as a plain file (no colours), written atomically."""
+    """The text report as a plain file (no colours, no styles even on a terminal device),
+    line by line into ``atomic_open``'s temp file: never the whole text in memory."""
     import io
 
     from rich.console import Console
 
-    buffer = io.StringIO()
-    render_text(report, Console(file=buffer, width=120, no_color=True), lang)
-    atomic_write_text(path, buffer.getvalue())
+    with atomic_open(path) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        console = Console(file=text, width=120, no_color=True, force_terminal=False)
+        render_text(report, console, lang)
+        text.flush()
+        text.detach()  # the handle is atomic_open's to close
 
 
 def deliver(report: Report, fmt: str, out: Path | None, lang: str, write_xlsx) -> None:
