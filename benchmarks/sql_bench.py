@@ -134,8 +134,10 @@ def make_data(catalog, rows: int, folder: Path, csv: bool) -> tuple[Path, Path |
     return parquet, csv_path if csv else None
 
 
-def tree_rss(pid: int) -> int:
-    """RSS in bytes of a process and all its descendants (Linux /proc)."""
+def tree_usage(pid: int) -> tuple[int, dict[int, float]]:
+    """RSS in bytes of a process and all its descendants, and each one's CPU seconds so
+    far (Linux /proc). Sampled, because a descendant that is not reaped through the root
+    (Spark's JVM) never reaches the root's ``wait4`` figures."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -145,17 +147,19 @@ def tree_rss(pid: int) -> int:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
+    rss, cpu, todo = 0, {}, [pid]
     while todo:
         p = todo.pop()
         todo += children.get(p, [])
         try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu[p] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+                    rss += int(line.split()[1]) * 1024
         except OSError:
             continue
-    return total
+    return rss, cpu
 
 
 def run(engine: str, path: Path, project: Path, memory_limit: str | None) -> dict:
@@ -172,15 +176,17 @@ def run(engine: str, path: Path, project: Path, memory_limit: str | None) -> dic
     start = time.perf_counter()
     with errors.open("wb") as sink:
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=sink)
-    peak, done = [0], threading.Event()
+    peak, seen, done = [0], {}, threading.Event()
 
     def sample() -> None:
         while not done.wait(0.2):
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss, cpu = tree_usage(proc.pid)
+            peak[0] = max(peak[0], rss)
+            seen.update(cpu)  # each process's last figure, also of those gone since
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    # wait4: the child's CPU time includes its reaped descendants (Spark's JVM)
+    # wait4: the child and the descendants reaped through it; the samples: every process
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     done.set()
@@ -188,7 +194,7 @@ def run(engine: str, path: Path, project: Path, memory_limit: str | None) -> dic
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{engine} failed ({code}): {errors.read_text()[-2000:]}")
-    cpu = usage.ru_utime + usage.ru_stime
+    cpu = max(usage.ru_utime + usage.ru_stime, sum(seen.values()))
     f = json.loads(report.read_text(encoding="utf-8"))["files"][0]
     return {"engine": engine, "seconds": round(seconds, 1), "rows": f["rows"],
             "errors": len(f["errors"]), "warnings": len(f.get("warnings", [])),
