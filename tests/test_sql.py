@@ -6,6 +6,7 @@ both gives the reference validator's findings on the shared differential corpus
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -837,3 +838,34 @@ def test_prefetched_rows_keep_order_errors_and_stop_early() -> None:
         if row == 10:
             break
     assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "postgres"])
+def test_stopping_a_scan_cancels_the_query(kind: str, request) -> None:
+    """Ctrl-C (or an error) while the reader thread waits on a long scan: the query is
+    cancelled in the database, so stopping does not wait for the rest of the scan (here
+    one that would run for hours); the connection stays usable."""
+    import _thread
+    import time
+
+    from generators.sql.inplace import prefetched
+
+    if kind == "duckdb":
+        eng = DuckDBEngine()
+        slow = "SELECT i FROM range(10000000000000) t(i) WHERE hash(i) = 7"
+    else:
+        eng = PostgresEngine(request.getfixturevalue("postgres_url"))
+        slow = "SELECT g FROM generate_series(1, 10000000000000) g WHERE md5(g::text) = 'x'"
+    timer = threading.Timer(1.0, _thread.interrupt_main)
+    watchdog = threading.Timer(60.0, eng.interrupt)  # a regression fails, never hangs
+    start = time.monotonic()
+    timer.start()
+    watchdog.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in prefetched(eng.rows(slow), interrupt=eng.interrupt):
+                pass
+    finally:
+        watchdog.cancel()
+    assert time.monotonic() - start < 50  # not hours: the database stopped at once
+    assert list(eng.rows("SELECT 1")) == [(1,)]

@@ -145,6 +145,10 @@ class DuckDBEngine:
         except self._error as exc:
             raise InfostdError(f"DuckDB 查询失败：{_first_line(exc)}") from exc
 
+    def interrupt(self) -> None:
+        """Stop the running query (another thread waits on it): Ctrl-C, an error."""
+        self.con.interrupt()
+
     def load_keys(self, name: str, columns: list[str], rows: list[tuple]) -> exp.Table:
         """One statement: each column bound as one list parameter and unnested."""
         table = exp.table_(name, quoted=True)
@@ -235,6 +239,10 @@ class PostgresEngine:
         except self._error as exc:
             raise InfostdError(f"{self.url}：查询失败（{_first_line(exc)}）") from exc
 
+    def interrupt(self) -> None:
+        """Ask the server to cancel the running query (another thread waits on it)."""
+        self.con.cancel_safe()
+
     def load_keys(self, name: str, columns: list[str], rows: list[tuple]) -> exp.Table:
         from psycopg import sql
 
@@ -277,6 +285,13 @@ class SparkEngine:
             yield from self.spark.sql(sql).toLocalIterator()
         except Exception as exc:  # noqa: BLE001
             raise InfostdError(f"Spark 作业失败：{_first_line(exc)}") from exc
+
+    def interrupt(self) -> None:
+        """Cancel the running jobs (another thread waits on them)."""
+        try:
+            self.spark.sparkContext.cancelAllJobs()  # classic (local, a master)
+        except Exception:  # noqa: BLE001 - Spark Connect has no SparkContext
+            self.spark.interruptAll()
 
     def load_keys(self, name: str, columns: list[str], rows: list[tuple]) -> exp.Table:
         from pyspark.sql.types import StringType, StructField, StructType

@@ -19,11 +19,12 @@ are loaded into a temporary table by the driver (bound parameters, in bulk).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import itertools
 import queue
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -291,7 +292,9 @@ def check_source(
     issues: list[Issue] = []
     explained: dict[int, tuple[dict[str, Any], set[str]]] = {}
     query = flagged_query(rec, cols, plan, src, oks).sql(dialect=src.engine.dialect)
-    for found in prefetched(src.engine.rows(query)):
+    for found in prefetched(
+        src.engine.rows(query), interrupt=getattr(src.engine, "interrupt", None)
+    ):
         number = int(found[0])
         row = dict(zip(keys, found[1 : 1 + len(keys)], strict=True))
         cleared = {k for k, ok in zip(flagged, found[1 + len(keys) :], strict=True) if ok}
@@ -306,11 +309,17 @@ def check_source(
     return checked
 
 
-def prefetched(rows: Iterable[Sequence[Any]], depth: int = 4) -> Iterator[Sequence[Any]]:
+def prefetched(
+    rows: Iterable[Sequence[Any]],
+    depth: int = 4,
+    interrupt: Callable[[], None] | None = None,
+) -> Iterator[Sequence[Any]]:
     """``rows`` read by a background thread in batches while the caller works on the
     batches already read: the database goes on scanning instead of waiting for Python
     (a DuckDB stream pauses when its buffer is full; the drivers release the GIL while
-    they wait). Errors reach the caller; a caller that stops early stops the reader."""
+    they wait). Errors reach the caller; a caller that stops early (Ctrl-C, an error)
+    stops the reader, and ``interrupt`` cancels the query it may be waiting on, so
+    stopping never waits for the rest of a long scan."""
     batches: queue.Queue = queue.Queue(depth)
     stop = threading.Event()
     done = object()
@@ -342,12 +351,21 @@ def prefetched(rows: Iterable[Sequence[Any]], depth: int = 4) -> Iterator[Sequen
     reader = threading.Thread(target=read, name="infostd-prefetch", daemon=True)
     reader.start()
     try:
-        while (item := batches.get()) is not done:
+        while True:
+            try:  # a timeout, so that Ctrl-C is seen while the scan has nothing yet
+                item = batches.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if item is done:
+                break
             if isinstance(item, BaseException):
                 raise item
             yield from item
     finally:
         stop.set()
+        if reader.is_alive() and interrupt is not None:
+            with contextlib.suppress(Exception):  # already stopping: the first error counts
+                interrupt()
         reader.join()
 
 
