@@ -411,16 +411,15 @@ def number_checks(
     ops = {"minimum": exp.GTE, "exclusiveMinimum": exp.GT, "maximum": exp.LTE,
            "exclusiveMaximum": exp.LT}  # fmt: skip
     keywords = dict(f.number_keywords)
-    if "minimum" in keywords and "maximum" in keywords:  # one BETWEEN: the cast once
-        low, high = keywords["minimum"], keywords["maximum"]
-        parts.append(exp.Between(this=v.copy(), low=lit(low), high=lit(high)))
+    between = "minimum" in keywords and "maximum" in keywords  # one BETWEEN: v read once
+    if between:
+        low, high = lit(keywords["minimum"]), lit(keywords["maximum"])
+        parts.append(exp.Between(this=v.copy(), low=low, high=high))
     for key, value in f.number_keywords:
-        if key in ("minimum", "maximum") and "minimum" in keywords and "maximum" in keywords:
+        if (between and key in ("minimum", "maximum")) or (key == "multipleOf" and step_implied):
             continue
         if key in ops:
             parts.append(ops[key](this=v, expression=lit(value)))
-        elif key == "multipleOf" and step_implied:
-            continue
         elif key == "multipleOf":
             if float_column and exact:  # Python decides on str(float): not SQL's arithmetic
                 missing.append(f"multipleOf {value}")
@@ -561,7 +560,7 @@ def _number_ok(f: FieldPlan, col: Column) -> exp.Expression:
     # places known the value fits a 64-bit decimal (several times cheaper than 128-bit)
     scale = 16 if places is None else places
     value = exp.cast(v, exp.DataType.build(f"DECIMAL({min(38, 16 + scale)}, {scale})"))
-    implied = places is not None and step is not None and power_of_ten(step)
+    implied = step is not None and power_of_ten(step)  # then the regex allows ≤ places
     return when(shape, number_checks(f, value, exact=True, step_implied=implied)[0])
 
 
